@@ -1,0 +1,55 @@
+import type { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { validateEnv } from './config/env.schema.js';
+import { requestIdFor } from './common/logging.js';
+import { setupSwagger } from './swagger.js';
+
+export interface CreateAppOptions {
+  /** Write logs to this stream instead of stdout (tests capture them). */
+  logDestination?: NodeJS.WritableStream;
+}
+
+/** Builds the service exactly as `npm start` runs it; the e2e tests use the same function. */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const env = validateEnv(process.env);
+  const adapter = new FastifyAdapter({
+    bodyLimit: env.BODY_LIMIT_BYTES,
+    trustProxy: env.TRUST_PROXY,
+    genReqId: (raw: IncomingMessage) => {
+      const id = requestIdFor(raw);
+      (raw as typeof raw & { id?: string }).id = id;
+      return id;
+    },
+    routerOptions: { maxParamLength: 200 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (req, reply, done) => {
+      reply.header('X-Request-Id', req.id);
+      done();
+    });
+  await app.register(helmet, {
+    // Swagger UI needs inline styles and scripts from its own origin only.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+      },
+    },
+  });
+  if (env.SWAGGER_ENABLED) setupSwagger(app);
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,52 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AppCacheModule } from './cache/cache.module.js';
+import { iamOptionsFromEnv } from './config/app-config.js';
+import { type EnvSchema, validateEnv } from './config/env.schema.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { createValidationPipe } from './common/errors/validation.js';
+import { loggerParams } from './common/logging.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { IamModule } from './iam.module.js';
+
+export interface AppModuleOptions {
+  logDestination?: NodeJS.WritableStream;
+}
+
+/** The standalone service: configuration, database, cache, logging, health and the IAM modules. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, validate: validateEnv, cache: true }),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<EnvSchema, true>) => {
+            const params = loggerParams(config.get('LOG_LEVEL'), config.get('LOG_PRETTY'));
+            if (options.logDestination) {
+              return {
+                ...params,
+                pinoHttp: [{ ...params.pinoHttp, transport: undefined }, options.logDestination],
+              };
+            }
+            return params;
+          },
+        }),
+        DatabaseModule,
+        AppCacheModule,
+        HealthModule,
+        // The same validated environment ConfigModule checked at boot.
+        IamModule.forRootAsync({ useFactory: () => iamOptionsFromEnv(validateEnv(process.env)) }),
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import type { ClientInfo } from '../common/auth/auth-context.js';
+
+export const AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.login_failed',
+  'auth.locked',
+  'auth.logout',
+  'auth.password_changed',
+  'auth.permission_denied',
+  'user.created',
+  'user.updated',
+  'user.deleted',
+  'user.password_reset',
+  'user.token_regenerated',
+  'user.status_changed',
+  'user.sessions_revoked',
+  'role.created',
+  'role.updated',
+  'role.deleted',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+/** What a caller records; the service adds time and the hash chain. */
+export interface AuditEntryInput {
+  /** One of AUDIT_ACTIONS, or a host application's own (`reports.exported`). */
+  action: AuditAction | (string & {});
+  actor?: { id: number | null; username: string | null } | null;
+  target?: { type: string; id?: string | number | null; label?: string | null } | null;
+  client?: ClientInfo | null;
+  outcome: AuditOutcome;
+  /** Never a password, hash, token or token id. */
+  details?: Record<string, unknown>;
+}

@@ -1,0 +1,9 @@
+/** What the cache keeps per session: enough to accept or refuse a token without the database. */
+export interface CachedSession {
+  userId: number;
+  /** epoch ms */
+  expiresAt: number;
+  revoked: boolean;
+  /** epoch ms, or 0 */
+  lastSeenAt: number;
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
+import { SessionEntity } from '../session.entity.js';
+
+/** The only place that builds queries on sessions. */
+@Injectable()
+export class SessionsRepository {
+  constructor(@InjectRepository(SessionEntity) private readonly repo: Repository<SessionEntity>) {}
+
+  private r(manager?: EntityManager): Repository<SessionEntity> {
+    return manager ? manager.getRepository(SessionEntity) : this.repo;
+  }
+
+  async insert(
+    session: Omit<SessionEntity, 'createdAt' | 'lastSeenAt' | 'revokedAt'>,
+    manager?: EntityManager,
+  ): Promise<SessionEntity> {
+    const row = this.r(manager).create({ ...session, revokedAt: null, lastSeenAt: new Date() });
+    return this.r(manager).save(row);
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<SessionEntity | null> {
+    return this.r(manager).findOneBy({ id });
+  }
+
+  /** Live sessions of a user, newest first. */
+  findLive(userId: number, manager?: EntityManager): Promise<SessionEntity[]> {
+    return this.r(manager).find({
+      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  /** Revokes one session of a user; false when it was not live or not theirs. */
+  async revoke(id: string, userId: number, manager?: EntityManager): Promise<boolean> {
+    const res = await this.r(manager)
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()' })
+      .where('id = :id AND user_id = :userId AND revoked_at IS NULL', { id, userId })
+      .execute();
+    return (res.affected ?? 0) > 0;
+  }
+
+  /** Revokes every live session of a user (but `exceptId`) and returns their ids. */
+  async revokeAllForUser(userId: number, manager?: EntityManager, exceptId?: string): Promise<string[]> {
+    const qb = this.r(manager)
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()' })
+      .where('user_id = :userId AND revoked_at IS NULL', { userId });
+    if (exceptId) qb.andWhere('id <> :exceptId', { exceptId });
+    const res = await qb.returning(['id']).execute();
+    return (res.raw as { id: string }[]).map((r) => r.id);
+  }
+
+  async touch(id: string, at: Date): Promise<void> {
+    await this.repo.update({ id }, { lastSeenAt: at });
+  }
+
+  countLive(): Promise<number> {
+    return this.repo.count({ where: { revokedAt: IsNull(), expiresAt: MoreThan(new Date()) } });
+  }
+}

@@ -1,0 +1,33 @@
+import { Logger } from '@nestjs/common';
+
+/** Raised by the operations that cannot fall back silently (counters) when the cache is down. */
+export class CacheUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('The cache is unavailable', { cause });
+    this.name = 'CacheUnavailableError';
+  }
+}
+
+/**
+ * The few cache operations the product needs. Reads and writes never throw:
+ * a cache outage reads as a miss, so callers fall back to PostgreSQL, which
+ * is the truth. Counters throw CacheUnavailableError so that callers can
+ * pick their own fallback.
+ */
+export abstract class AppCache {
+  protected readonly logger = new Logger('Cache');
+
+  abstract readonly kind: 'redis' | 'memory';
+
+  abstract get<T>(key: string): Promise<T | undefined>;
+  abstract mget<T>(keys: string[]): Promise<(T | undefined)[]>;
+  abstract set<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
+  abstract del(...keys: string[]): Promise<void>;
+  /** Atomically adds 1 and returns the new value; the key expires ttlSeconds after its first increment. */
+  abstract incr(key: string, ttlSeconds: number): Promise<number>;
+  /** Remaining lifetime in seconds, 0 when the key is absent. */
+  abstract ttl(key: string): Promise<number>;
+  /** Answers when the cache works; throws otherwise. */
+  abstract ping(): Promise<void>;
+  abstract close(): Promise<void>;
+}

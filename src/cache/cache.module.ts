@@ -1,0 +1,105 @@
+import { CACHE_MANAGER, CacheModule, type CacheOptions } from '@nestjs/cache-manager';
+import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import KeyvRedis from '@keyv/redis';
+import { createClient } from '@redis/client';
+import { type Cache } from 'cache-manager';
+import { Keyv } from 'keyv';
+import type { EnvSchema } from '../config/env.schema.js';
+import { AppCache } from './app-cache.js';
+import { MemoryAppCache } from './memory-cache.js';
+import { RedisAppCache } from './redis-cache.js';
+
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+type RedisClient = ReturnType<typeof createClient>;
+
+function createRedisClient(url: string): RedisClient {
+  const client: RedisClient = createClient({
+    url,
+    // Fail fast while disconnected: a request must fall back to PostgreSQL, not wait.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 1_000,
+      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000),
+    },
+  });
+  client.on('error', () => undefined); // reported by RedisAppCache; an unhandled 'error' would kill the process
+  // Not awaited: the service boots (and reports not ready) while Redis is down.
+  client.connect().catch(() => undefined);
+  return client;
+}
+
+@Module({
+  providers: [
+    {
+      provide: REDIS_CLIENT,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<EnvSchema, true>) => {
+        const url = config.get('REDIS_URL', { infer: true });
+        return url ? createRedisClient(url) : null;
+      },
+    },
+  ],
+  exports: [REDIS_CLIENT],
+})
+class RedisClientModule {}
+
+@Injectable()
+class CacheCloser implements OnApplicationShutdown {
+  constructor(private readonly cache: AppCache) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.cache.close();
+  }
+}
+
+/** Redis when REDIS_URL is set, an in-process store otherwise; AppCache is what the product uses. */
+@Global()
+@Module({
+  imports: [
+    RedisClientModule,
+    CacheModule.registerAsync({
+      imports: [RedisClientModule],
+      inject: [REDIS_CLIENT],
+      useFactory: (client: RedisClient | null): CacheOptions =>
+        client ? { stores: [new Keyv({ store: new KeyvRedis(client as never), useKeyPrefix: false })] } : {},
+    }),
+  ],
+  providers: [
+    {
+      provide: AppCache,
+      inject: [CACHE_MANAGER, REDIS_CLIENT, ConfigService],
+      useFactory: async (
+        cache: Cache,
+        client: RedisClient | null,
+        config: ConfigService<EnvSchema, true>,
+      ) => {
+        if (!client) return new MemoryAppCache(cache);
+        const appCache = new RedisAppCache(
+          cache,
+          client,
+          config.get('REDIS_KEY_PREFIX', { infer: true }) ?? '',
+        );
+        // Give a reachable Redis a moment so the first requests hit the cache; an unreachable one does not block boot.
+        await waitUntilReady(client, 2_000);
+        return appCache;
+      },
+    },
+    CacheCloser,
+  ],
+  exports: [AppCache, RedisClientModule],
+})
+export class AppCacheModule {}
+
+async function waitUntilReady(client: RedisClient, timeoutMs: number): Promise<void> {
+  if (client.isReady) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    timer.unref();
+    client.once('ready', done);
+    function done() {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    }
+  });
+}

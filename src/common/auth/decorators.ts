@@ -1,0 +1,62 @@
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { UnauthenticatedError } from '../errors/domain-error.js';
+import { ErrorResponseDto } from '../http/error-response.dto.js';
+import type { AuthContext, RequestWithAuth } from './auth-context.js';
+import { ALLOW_PASSWORD_CHANGE_PENDING_KEY, IS_PUBLIC_KEY, REQUIRED_PERMISSIONS_KEY } from './metadata.js';
+
+/** Opens a route to anonymous callers. Everything else requires authentication. */
+export const Public = () =>
+  applyDecorators(
+    SetMetadata(IS_PUBLIC_KEY, true),
+    ApiTooManyRequestsResponse({ description: 'RATE_LIMITED', type: ErrorResponseDto }),
+  );
+
+/** Authenticated caller, no particular permission: documents the bearer scheme and 401/403. */
+export const Authenticated = () =>
+  applyDecorators(
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({
+      description: 'UNAUTHENTICATED, TOKEN_EXPIRED, TOKEN_REVOKED',
+      type: ErrorResponseDto,
+    }),
+    ApiForbiddenResponse({
+      description: 'PASSWORD_CHANGE_REQUIRED, API_ACCESS_REQUIRED',
+      type: ErrorResponseDto,
+    }),
+    ApiTooManyRequestsResponse({ description: 'RATE_LIMITED', type: ErrorResponseDto }),
+  );
+
+/**
+ * Requires any one of the named permissions (`full_access` passes every
+ * check), and writes the route's security and error responses to OpenAPI.
+ */
+export const RequirePermission = (...permissions: [string, ...string[]]) =>
+  applyDecorators(
+    SetMetadata(REQUIRED_PERMISSIONS_KEY, permissions),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({
+      description: 'UNAUTHENTICATED, TOKEN_EXPIRED, TOKEN_REVOKED',
+      type: ErrorResponseDto,
+    }),
+    ApiForbiddenResponse({
+      description: `PERMISSION_DENIED (needs ${permissions.join(' or ')}), API_ACCESS_REQUIRED, PASSWORD_CHANGE_REQUIRED`,
+      type: ErrorResponseDto,
+    }),
+    ApiTooManyRequestsResponse({ description: 'RATE_LIMITED', type: ErrorResponseDto }),
+  );
+
+/** A route a session with a pending password change may still call (/me, /me/password, /logout). */
+export const AllowWhilePasswordChangeRequired = () => SetMetadata(ALLOW_PASSWORD_CHANGE_PENDING_KEY, true);
+
+/** The authenticated caller of this request. */
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext => {
+  const user = ctx.switchToHttp().getRequest<RequestWithAuth>().user;
+  if (!user) throw new UnauthenticatedError();
+  return user;
+});

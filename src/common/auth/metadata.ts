@@ -1,0 +1,3 @@
+export const IS_PUBLIC_KEY = 'iam:isPublic';
+export const REQUIRED_PERMISSIONS_KEY = 'iam:requiredPermissions';
+export const ALLOW_PASSWORD_CHANGE_PENDING_KEY = 'iam:allowWhilePasswordChangeRequired';

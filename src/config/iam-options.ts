@@ -1,0 +1,60 @@
+import type { KeyObject } from 'node:crypto';
+
+/** A permission a host application adds to the catalog. */
+export interface PermissionDefinition {
+  name: string;
+  description: string;
+  category?: 'administrative' | 'feature';
+}
+
+/**
+ * Everything the IAM modules need to know, independent of where it came from
+ * (the service's environment, or a host application's IamModule.forRoot).
+ */
+export interface IamOptions {
+  jwt: {
+    /** HS256 key; a KeyObject keeps jsonwebtoken from re-parsing the secret on every verify. */
+    secret: KeyObject;
+    issuer: string;
+    audience: string;
+  };
+  sessionTtlSeconds: number;
+  rememberMeTtlSeconds: number;
+  /** How long the per-request auth state stays in the cache before it is re-read from the database. */
+  authCacheTtlSeconds: number;
+  lockout: {
+    thresholdPerAddress: number;
+    thresholdPerUser: number;
+    baseSeconds: number;
+    maxSeconds: number;
+  };
+  rateLimit: {
+    perMinute: number;
+    loginPerMinute: number;
+  };
+  argon2: {
+    memoryCost: number;
+    timeCost: number;
+    parallelism: number;
+  };
+  /** Deactivation revokes sessions and tokens at once (true) or lets sessions run out (false). */
+  deactivationEndsSessions: boolean;
+  /** Take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
+  /** Extra permissions registered by a host application. */
+  permissions: PermissionDefinition[];
+  /** 0 keeps audit entries forever. */
+  auditRetentionDays: number;
+  /** Initial administrator, created at boot when nobody holds the administrator role. */
+  initialAdmin?: {
+    username: string;
+    email: string;
+    password?: string;
+  };
+  /** Mount the HTTP controllers (a host may use only the services). */
+  mountControllers: boolean;
+  /** Register the authentication and permission guards globally. */
+  globalGuards: boolean;
+}
+
+export const IAM_OPTIONS = Symbol('IAM_OPTIONS');

@@ -1,0 +1,64 @@
+import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { EnvSchema } from '../config/env.schema.js';
+import { buildDataSourceOptions } from './data-source-options.js';
+import { EmbeddedDatabase } from './embedded-database.js';
+
+export const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
+
+@Injectable()
+class EmbeddedDatabaseCloser implements OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(EMBEDDED_DATABASE) private readonly embedded: EmbeddedDatabase | null,
+  ) {}
+
+  // Closing PGlite is what lets the process exit at once instead of hanging;
+  // the data source goes first so no query is cut off mid-flight.
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.embedded?.close();
+  }
+}
+
+@Module({
+  providers: [
+    {
+      provide: EMBEDDED_DATABASE,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<EnvSchema, true>) =>
+        config.get('DATABASE_URL') ? null : EmbeddedDatabase.open(config.get('DATA_DIR')),
+    },
+  ],
+  exports: [EMBEDDED_DATABASE],
+})
+class EmbeddedDatabaseModule {}
+
+/** The service's own connection: PostgreSQL when DATABASE_URL is set, PGlite under DATA_DIR otherwise. */
+@Module({
+  imports: [
+    EmbeddedDatabaseModule,
+    TypeOrmModule.forRootAsync({
+      imports: [EmbeddedDatabaseModule],
+      inject: [ConfigService, EMBEDDED_DATABASE],
+      useFactory: (config: ConfigService<EnvSchema, true>, embedded: EmbeddedDatabase | null) => ({
+        ...buildDataSourceOptions(
+          {
+            url: config.get('DATABASE_URL'),
+            poolSize: config.get('DATABASE_POOL_SIZE'),
+            ssl: config.get('DATABASE_SSL'),
+            migrationsRun: config.get('MIGRATIONS_RUN'),
+          },
+          embedded ?? undefined,
+        ),
+        retryAttempts: 3,
+        retryDelay: 1_000,
+      }),
+    }),
+  ],
+  providers: [EmbeddedDatabaseCloser],
+  exports: [TypeOrmModule],
+})
+export class DatabaseModule {}

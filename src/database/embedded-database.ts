@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import lockfile from 'proper-lockfile';
+
+/** Thrown when another process already holds the data folder. */
+export class DataDirLockedError extends Error {
+  constructor(dir: string) {
+    super(
+      `DATA_DIR ${dir} is in use by another champa-iam process. Two processes on one folder would lose writes: ` +
+        `stop the other process, or give this one its own DATA_DIR (or a DATABASE_URL).`,
+    );
+    this.name = 'DataDirLockedError';
+  }
+}
+
+/**
+ * The embedded PostgreSQL (PGlite) under DATA_DIR, owned by this process.
+ * The folder is locked for the life of the process, and the database is
+ * closed explicitly: node-postgres does not close a PGlite it was handed.
+ */
+export class EmbeddedDatabase {
+  private constructor(
+    readonly pglite: PGlite,
+    readonly dataDir: string,
+    private readonly releaseLock: () => void,
+  ) {}
+
+  /** Opens (creating if needed) the database under dataDir and locks the folder. */
+  static open(dataDir: string): EmbeddedDatabase {
+    const dir = resolve(dataDir);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    let release: () => void;
+    try {
+      release = lockfile.lockSync(dir, {
+        lockfilePath: join(dir, '.lock'),
+        stale: 10_000,
+        update: 2_000,
+        realpath: false,
+        onCompromised: (err) => {
+          // Another process took the folder (we stalled past `stale`): stop writing rather than corrupt it.
+          process.emitWarning(`DATA_DIR lock compromised: ${err.message}`);
+        },
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirLockedError(dir);
+      throw err;
+    }
+    const pglite = new PGlite(join(dir, 'pgdata'), { extensions: { pg_trgm } });
+    return new EmbeddedDatabase(pglite, dir, release);
+  }
+
+  /** node-postgres pool options that route every query to this PGlite (one session, so max 1). */
+  poolOptions(): Record<string, unknown> {
+    return { ...createPgConfig(this.pglite), max: 1, idleTimeoutMillis: 0 };
+  }
+
+  private closed = false;
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (!this.pglite.closed) await this.pglite.close();
+    } finally {
+      try {
+        this.releaseLock();
+      } catch {
+        // the lock may already be gone if the folder was removed
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheckService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import { AppCache } from '../cache/app-cache.js';
+import { Public } from '../common/auth/decorators.js';
+import { ErrorResponseDto } from '../common/http/error-response.dto.js';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicator: HealthIndicatorService,
+    private readonly cache: AppCache,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  @Get('live')
+  @Public()
+  @ApiOperation({ operationId: 'healthLive', summary: 'Liveness: the process is up' })
+  @ApiOkResponse({ description: 'The process answers' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @Public()
+  @ApiOperation({ operationId: 'healthReady', summary: 'Readiness: the database and the cache answer' })
+  @ApiOkResponse({ description: 'Both answer; `details` has one entry per dependency' })
+  @ApiServiceUnavailableResponse({
+    description: 'DEPENDENCY_UNAVAILABLE; `checks` says which one is down',
+    type: ErrorResponseDto,
+  })
+  async ready(@Res({ passthrough: true }) res: unknown): Promise<HealthCheckResult | void> {
+    try {
+      return await this.health.check([
+        () => this.db.pingCheck('database', { timeout: 2_000 }),
+        () => this.cacheCheck(),
+      ]);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      // The contract's error body, plus each dependency's state.
+      const checks = (err.getResponse() as HealthCheckResult).details;
+      const down = Object.entries(checks)
+        .filter(([, v]) => v.status !== 'up')
+        .map(([k]) => k);
+      const adapter = this.adapterHost.httpAdapter;
+      adapter.setHeader(res, 'Retry-After', '5');
+      adapter.reply(
+        res,
+        {
+          statusCode: 503,
+          error: 'Service Unavailable',
+          code: 'DEPENDENCY_UNAVAILABLE',
+          message: `Not ready: ${down.join(', ')} unavailable`,
+          checks,
+        },
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
+  }
+
+  private async cacheCheck(): Promise<HealthIndicatorResult> {
+    const check = this.indicator.check('cache');
+    try {
+      await this.cache.ping();
+      return check.up({ store: this.cache.kind });
+    } catch {
+      return check.down({ store: this.cache.kind });
+    }
+  }
+}

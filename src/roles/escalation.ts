@@ -1,0 +1,29 @@
+import { PrivilegeEscalationError } from '../common/errors/domain-error.js';
+import { FULL_ACCESS } from './permissions.js';
+
+/**
+ * The one no-escalation rule, for every grant path (role create and edit,
+ * assigning a role, acting on a user): a caller without full_access may only
+ * grant or touch permissions they hold themselves. Returns what is missing.
+ */
+export function missingForGrant(callerPermissions: ReadonlySet<string>, granted: Iterable<string>): string[] {
+  if (callerPermissions.has(FULL_ACCESS)) return [];
+  const missing = new Set<string>();
+  for (const p of granted) if (!callerPermissions.has(p)) missing.add(p);
+  return [...missing].sort();
+}
+
+/** Throws PRIVILEGE_ESCALATION naming the missing permissions. */
+export function assertCanGrant(
+  callerPermissions: ReadonlySet<string>,
+  granted: Iterable<string>,
+  what = 'grant',
+): void {
+  const missing = missingForGrant(callerPermissions, granted);
+  if (missing.length > 0) {
+    throw new PrivilegeEscalationError(
+      missing,
+      `Privilege escalation: cannot ${what} permissions you do not hold: ${missing.join(', ')}`,
+    );
+  }
+}

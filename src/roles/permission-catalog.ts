@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
+import { BUILT_IN_PERMISSIONS, type CatalogPermission, PERMISSION_NAME } from './permissions.js';
+
+/** The built-in permissions plus those a host application registered; a bad registration stops the boot. */
+@Injectable()
+export class PermissionCatalog {
+  private readonly byName = new Map<string, CatalogPermission>();
+
+  constructor(@Inject(IAM_OPTIONS) options: IamOptions) {
+    for (const p of BUILT_IN_PERMISSIONS) this.byName.set(p.name, { ...p, builtIn: true });
+    for (const p of options.permissions ?? []) {
+      if (!PERMISSION_NAME.test(p.name)) {
+        throw new Error(`Permission '${p.name}' is not a valid name (expected ${PERMISSION_NAME})`);
+      }
+      const existing = this.byName.get(p.name);
+      if (existing?.builtIn) throw new Error(`Permission '${p.name}' clashes with a built-in permission`);
+      if (existing) throw new Error(`Permission '${p.name}' is registered twice`);
+      this.byName.set(p.name, {
+        name: p.name,
+        description: p.description,
+        category: p.category ?? 'feature',
+        builtIn: false,
+      });
+    }
+  }
+
+  all(): CatalogPermission[] {
+    return [...this.byName.values()];
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** The names in `names` that are not in the catalog. */
+  unknown(names: readonly string[]): string[] {
+    return names.filter((n) => !this.byName.has(n));
+  }
+}

@@ -1,0 +1,95 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthContext, RequestWithAuth } from '../common/auth/auth-context.js';
+import { clientInfoOf } from '../common/auth/client-info.js';
+import {
+  ALLOW_PASSWORD_CHANGE_PENDING_KEY,
+  IS_PUBLIC_KEY,
+  REQUIRED_PERMISSIONS_KEY,
+} from '../common/auth/metadata.js';
+import { DomainError, PermissionDeniedError, UnauthenticatedError } from '../common/errors/domain-error.js';
+import { API_ACCESS, satisfiesAny } from './permissions.js';
+
+export type AccessDecision = { ok: true } | { ok: false; error: DomainError; missing?: readonly string[] };
+
+/**
+ * The authorization rule for one request, pure so it can be tested over a
+ * table of cases: a pending password change confines a session to the few
+ * routes that resolve it; an API token needs api_access; then any one of the
+ * required permissions (full_access passes every check).
+ */
+export function decideAccess(
+  user: AuthContext,
+  required: readonly string[] | undefined,
+  allowWhilePasswordChangePending: boolean,
+): AccessDecision {
+  if (user.kind === 'session' && user.mustChangePassword && !allowWhilePasswordChangePending) {
+    return {
+      ok: false,
+      error: new DomainError('PASSWORD_CHANGE_REQUIRED', 'Change your password before doing anything else'),
+    };
+  }
+  if (user.kind === 'api' && !satisfiesAny(user.permissions, [API_ACCESS])) {
+    return {
+      ok: false,
+      error: new DomainError(
+        'API_ACCESS_REQUIRED',
+        `Requests with an API token need the ${API_ACCESS} permission`,
+      ),
+      missing: [API_ACCESS],
+    };
+  }
+  if (required && required.length > 0 && !satisfiesAny(user.permissions, required)) {
+    return { ok: false, error: new PermissionDeniedError(required), missing: required };
+  }
+  return { ok: true };
+}
+
+/** Global, after authentication: checks permissions, never role names. */
+@Injectable()
+export class PermissionsGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly audit: AuditService,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest<RequestWithAuth>();
+    const user = request.user;
+    if (!user) throw new UnauthenticatedError();
+    const required = this.reflector.getAllAndOverride<string[] | undefined>(
+      REQUIRED_PERMISSIONS_KEY,
+      targets,
+    );
+    const allowPending =
+      this.reflector.getAllAndOverride<boolean>(ALLOW_PASSWORD_CHANGE_PENDING_KEY, targets) ?? false;
+    const decision = decideAccess(user, required, allowPending);
+    if (decision.ok) return true;
+    if (decision.missing) this.recordDenial(request, user, decision.missing, decision.error.code);
+    throw decision.error;
+  }
+
+  // The single place where a denial is audited.
+  private recordDenial(
+    request: RequestWithAuth,
+    user: AuthContext,
+    missing: readonly string[],
+    code: string,
+  ): void {
+    const routePath =
+      (request as { routeOptions?: { url?: string } }).routeOptions?.url ??
+      String(request.url ?? '').split('?')[0];
+    this.audit.recordDetached({
+      action: 'auth.permission_denied',
+      actor: { id: user.userId, username: user.username },
+      target: { type: 'route', id: `${request.method} ${routePath}` },
+      client: clientInfoOf(request),
+      outcome: 'denied',
+      details: { required: [...missing], code, via: user.kind },
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AppCache } from '../cache/app-cache.js';
+import { CacheKeys } from '../cache/cache-keys.js';
+import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
+import { RoleEntity } from './role.entity.js';
+
+/** A role's permission set, through the cache; evicted on every change of the role. */
+@Injectable()
+export class RolePermissionsService {
+  constructor(
+    @InjectRepository(RoleEntity) private readonly roles: Repository<RoleEntity>,
+    private readonly cache: AppCache,
+    @Inject(IAM_OPTIONS) private readonly options: IamOptions,
+  ) {}
+
+  /** The permissions of a role; empty when the role does not exist. */
+  async permissionsOf(roleName: string): Promise<string[]> {
+    const key = CacheKeys.role(roleName);
+    const cached = await this.cache.get<string[]>(key);
+    if (cached) return cached;
+    const role = await this.roles.findOne({
+      where: { name: roleName },
+      select: { name: true, permissions: true },
+    });
+    const permissions = role?.permissions ?? [];
+    if (role) await this.cache.set(key, permissions, this.options.authCacheTtlSeconds);
+    return permissions;
+  }
+
+  evict(roleName: string): Promise<void> {
+    return this.cache.del(CacheKeys.role(roleName));
+  }
+}

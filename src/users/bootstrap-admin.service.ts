@@ -1,0 +1,123 @@
+import { randomInt } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
+import { TransactionRunner } from '../database/transaction.js';
+import { PasswordHasher } from './password-hasher.js';
+import { UserEntity } from './user.entity.js';
+
+const ADMIN_ROLE = 'administrator';
+const BOOTSTRAP_LOCK_KEY = 7_270_302;
+
+const LOWER = 'abcdefghijkmnopqrstuvwxyz';
+const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const DIGITS = '23456789';
+const SPECIAL = '!#$%&*+-=?@^_';
+
+/** A password from the CSPRNG with at least one of each character class. */
+export function generatePassword(length: number): string {
+  const all = LOWER + UPPER + DIGITS + SPECIAL;
+  const chars = [LOWER, UPPER, DIGITS, SPECIAL].map((set) => set[randomInt(set.length)]);
+  while (chars.length < length) chars.push(all[randomInt(all.length)]);
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j], chars[i]];
+  }
+  return chars.join('');
+}
+
+/**
+ * On boot, when nobody holds the administrator role, creates one from
+ * ADMIN_USERNAME / ADMIN_PASSWORD / ADMIN_EMAIL. Without a password, a
+ * strong one is generated, shown once, and must be changed at first login.
+ */
+@Injectable()
+export class BootstrapAdminService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('BootstrapAdmin');
+
+  constructor(
+    @Inject(IAM_OPTIONS) private readonly options: IamOptions,
+    private readonly tx: TransactionRunner,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const admin = this.options.initialAdmin;
+    if (!admin) return;
+    const generated = admin.password ? undefined : generatePassword(20);
+    const passwordHash = await this.hasher.hash(admin.password ?? generated!);
+    const created = await this.tx.run(async ({ manager }) => {
+      // Several instances may boot at once: one creates, the others see it.
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
+      const [{ count }] = (await manager.query(
+        `SELECT count(*)::int AS count FROM users WHERE role_name = $1`,
+        [ADMIN_ROLE],
+      )) as {
+        count: number;
+      }[];
+      if (count > 0) return undefined;
+      const taken = await manager.getRepository(UserEntity).findOne({
+        where: [{ username: admin.username }],
+        select: { id: true },
+      });
+      if (taken) {
+        this.logger.warn(
+          `No administrator exists, but username '${admin.username}' is taken; set ADMIN_USERNAME to another name`,
+        );
+        return undefined;
+      }
+      const emailTaken = (await manager.query(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [
+        admin.email,
+      ])) as unknown[];
+      if (emailTaken.length > 0) {
+        this.logger.warn(
+          `No administrator exists, but e-mail '${admin.email}' is taken; set ADMIN_EMAIL to another address`,
+        );
+        return undefined;
+      }
+      const user = await manager.getRepository(UserEntity).save(
+        manager.getRepository(UserEntity).create({
+          username: admin.username,
+          email: admin.email,
+          passwordHash,
+          roleName: ADMIN_ROLE,
+          isActive: true,
+          isApiUser: false,
+          mustChangePassword: !admin.password,
+        }),
+      );
+      await this.audit.record(
+        {
+          action: 'user.created',
+          actor: { id: null, username: 'system' },
+          target: { type: 'user', id: user.id, label: user.username },
+          outcome: 'success',
+          details: { role: ADMIN_ROLE, reason: 'initial administrator', generatedPassword: !admin.password },
+        },
+        manager,
+      );
+      return user;
+    });
+    if (!created) return;
+    if (generated) {
+      // Shown once, on the console only, so the operator can log in; the account must change it at first login.
+      const banner = [
+        '',
+        '================================================================',
+        ' champa-iam: initial administrator created',
+        `   username: ${created.username}`,
+        `   password: ${generated}`,
+        ' This password is shown once and must be changed at first login.',
+        ' Set ADMIN_PASSWORD to choose it yourself.',
+        '================================================================',
+        '',
+      ].join('\n');
+      process.stdout.write(banner + '\n');
+    } else {
+      this.logger.log(
+        `Initial administrator '${created.username}' created from ADMIN_USERNAME / ADMIN_PASSWORD`,
+      );
+    }
+  }
+}
