@@ -27,3 +27,21 @@ export function assertCanGrant(
     );
   }
 }
+
+/**
+ * Acting on a user (edit, reset password, toggle status, regenerate token,
+ * revoke sessions, delete) is granting power over their permissions: the same
+ * rule, so a user administrator can never take over an administrator.
+ */
+export function assertCanActOn(
+  callerPermissions: ReadonlySet<string>,
+  targetPermissions: Iterable<string>,
+): void {
+  const missing = missingForGrant(callerPermissions, targetPermissions);
+  if (missing.length > 0) {
+    throw new PrivilegeEscalationError(
+      missing,
+      `Privilege escalation: the user holds permissions you do not hold: ${missing.join(', ')}`,
+    );
+  }
+}
