@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoleEntity } from '../src/roles/role.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { freshCache, freshDatabase, usingPostgres } from './support/backends.js';
 import { ADMIN_USERNAME, adminToken, bearer, startTestApp, type TestApp } from './support/harness.js';
+import { startServiceProcess } from './support/process.js';
 
 describe('foundation', () => {
   let t: TestApp;
@@ -204,6 +208,33 @@ if (!usingPostgres)
         expect(output).toMatch(/is in use by another champa-iam process/);
       } finally {
         await t.close();
+      }
+    });
+  });
+
+// The service as `npm start` runs it: SIGTERM closes HTTP, the database and the cache, and releases the data folder.
+if (!usingPostgres)
+  describe('process lifecycle (embedded)', () => {
+    it('shuts down cleanly on SIGTERM and SIGINT, releasing DATA_DIR for the next process', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'champa-iam-proc-'));
+      try {
+        const env = {
+          DATA_DIR: dir,
+          ADMIN_PASSWORD: 'Adm1n-Test-Passw0rd!',
+          DATABASE_URL: '',
+          REDIS_URL: '',
+        };
+        const first = await startServiceProcess(env);
+        const ready = await fetch(`${first.url}/health/ready`);
+        expect(ready.status).toBe(200);
+        expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+        expect(first.output()).not.toMatch(/"level":50|ERROR/);
+        const second = await startServiceProcess(env);
+        expect((await fetch(`${second.url}/health/ready`)).status).toBe(200);
+        expect(await second.stop('SIGINT')).toEqual({ code: 0, signal: null });
+        expect(second.output()).not.toContain('initial administrator created');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   });
