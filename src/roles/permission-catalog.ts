@@ -29,6 +29,10 @@ export class PermissionCatalog {
     return [...this.byName.values()];
   }
 
+  get(name: string): CatalogPermission | undefined {
+    return this.byName.get(name);
+  }
+
   has(name: string): boolean {
     return this.byName.has(name);
   }

@@ -8,43 +8,10 @@ import {
   IS_PUBLIC_KEY,
   REQUIRED_PERMISSIONS_KEY,
 } from '../common/auth/metadata.js';
-import { DomainError, PermissionDeniedError, UnauthenticatedError } from '../common/errors/domain-error.js';
-import { API_ACCESS, satisfiesAny } from './permissions.js';
+import { UnauthenticatedError } from '../common/errors/domain-error.js';
+import { decideAccess } from './access-decision.js';
 
-export type AccessDecision = { ok: true } | { ok: false; error: DomainError; missing?: readonly string[] };
-
-/**
- * The authorization rule for one request, pure so it can be tested over a
- * table of cases: a pending password change confines a session to the few
- * routes that resolve it; an API token needs api_access; then any one of the
- * required permissions (full_access passes every check).
- */
-export function decideAccess(
-  user: AuthContext,
-  required: readonly string[] | undefined,
-  allowWhilePasswordChangePending: boolean,
-): AccessDecision {
-  if (user.kind === 'session' && user.mustChangePassword && !allowWhilePasswordChangePending) {
-    return {
-      ok: false,
-      error: new DomainError('PASSWORD_CHANGE_REQUIRED', 'Change your password before doing anything else'),
-    };
-  }
-  if (user.kind === 'api' && !satisfiesAny(user.permissions, [API_ACCESS])) {
-    return {
-      ok: false,
-      error: new DomainError(
-        'API_ACCESS_REQUIRED',
-        `Requests with an API token need the ${API_ACCESS} permission`,
-      ),
-      missing: [API_ACCESS],
-    };
-  }
-  if (required && required.length > 0 && !satisfiesAny(user.permissions, required)) {
-    return { ok: false, error: new PermissionDeniedError(required), missing: required };
-  }
-  return { ok: true };
-}
+export { type AccessDecision, decideAccess, permissionDecision } from './access-decision.js';
 
 /** Global, after authentication: checks permissions, never role names. */
 @Injectable()

@@ -1,0 +1,50 @@
+import type { AuthContext } from '../common/auth/auth-context.js';
+import { DomainError, PermissionDeniedError } from '../common/errors/domain-error.js';
+import { API_ACCESS, satisfiesAny } from './permissions.js';
+
+export type AccessDecision = { ok: true } | { ok: false; error: DomainError; missing?: readonly string[] };
+
+/**
+ * Whether a holder of `held` passes a check for any one of `required`: with an
+ * API token, api_access is needed in addition; full_access passes every check.
+ * Shared by the guard and PermissionsService, so both answer alike.
+ */
+export function permissionDecision(
+  kind: AuthContext['kind'],
+  held: ReadonlySet<string>,
+  required: readonly string[] | undefined,
+): AccessDecision {
+  if (kind === 'api' && !satisfiesAny(held, [API_ACCESS])) {
+    return {
+      ok: false,
+      error: new DomainError(
+        'API_ACCESS_REQUIRED',
+        `Requests with an API token need the ${API_ACCESS} permission`,
+      ),
+      missing: [API_ACCESS],
+    };
+  }
+  if (required && required.length > 0 && !satisfiesAny(held, required)) {
+    return { ok: false, error: new PermissionDeniedError(required), missing: required };
+  }
+  return { ok: true };
+}
+
+/**
+ * The authorization rule for one request, pure so it can be tested over a
+ * table of cases: a pending password change confines a session to the few
+ * routes that resolve it; then the permission check above.
+ */
+export function decideAccess(
+  user: AuthContext,
+  required: readonly string[] | undefined,
+  allowWhilePasswordChangePending: boolean,
+): AccessDecision {
+  if (user.kind === 'session' && user.mustChangePassword && !allowWhilePasswordChangePending) {
+    return {
+      ok: false,
+      error: new DomainError('PASSWORD_CHANGE_REQUIRED', 'Change your password before doing anything else'),
+    };
+  }
+  return permissionDecision(user.kind, user.permissions, required);
+}
