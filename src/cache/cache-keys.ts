@@ -10,14 +10,16 @@ export const CacheKeys = {
   user: (userId: number) => `auth:user:${userId}`,
   /** A role's permission set. */
   role: (roleName: string) => `auth:role:${roleName}`,
-  /** Failed logins for one username from one client address. */
-  loginFailuresPair: (username: string, address: string) => `bf:pair:${username}:${address}`,
-  /** Failed logins for one username from anywhere. */
-  loginFailuresUser: (username: string) => `bf:user:${username}`,
-  /** How many locks a key has had, to double the wait each time. */
-  lockCount: (lockKey: string) => `bf:locks:${lockKey}`,
-  /** An active lock; its TTL is the Retry-After. */
-  lock: (lockKey: string) => `bf:lock:${lockKey}`,
+  /** Set while a session's last_seen is fresh, so it is written at most once a minute. */
+  sessionSeen: (sessionId: string) => `auth:seen:${sessionId}`,
+  /**
+   * Failed logins in one brute-force scope (`pair:<username>:<address>` or
+   * `user:<username>`) since its last lock: `epoch` is that scope's lock count,
+   * so each lock starts a fresh counter without a non-atomic reset.
+   */
+  loginFailures: (scope: string, epoch: number) => `bf:count:${scope}:${epoch}`,
+  /** A scope's lock record: how many locks it has had and until when the last one holds. */
+  lock: (scope: string) => `bf:lock:${scope}`,
   /** Rate-limit counters. */
   throttle: (key: string) => `rl:${key}`,
 } as const;

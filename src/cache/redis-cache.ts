@@ -10,6 +10,11 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
+// DECR only an existing counter: a bare DECR would create a key without an expiry.
+const DECR_IF_EXISTS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+return redis.call('DECR', KEYS[1])`;
+
 /**
  * Redis through cache-manager + Keyv for values, and the raw client for
  * counters. The client does not queue commands while disconnected, so an
@@ -61,6 +66,15 @@ export class RedisAppCache extends AppCache {
         arguments: [String(Math.max(1, Math.ceil(ttlSeconds)))],
       });
       return Number(n);
+    } catch (err) {
+      throw new CacheUnavailableError(err);
+    }
+  }
+
+  async decr(key: string): Promise<number> {
+    if (!this.client.isReady) throw new CacheUnavailableError();
+    try {
+      return Number(await this.client.eval(DECR_IF_EXISTS, { keys: [this.prefix + key] }));
     } catch (err) {
       throw new CacheUnavailableError(err);
     }
