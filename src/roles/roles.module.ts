@@ -2,13 +2,27 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { PermissionCatalog } from './permission-catalog.js';
+import { PermissionsController } from './permissions.controller.js';
 import { PermissionsGuard } from './permissions.guard.js';
+import { PermissionsService } from './permissions.service.js';
 import { RoleEntity } from './role.entity.js';
 import { RolePermissionsService } from './role-permissions.service.js';
+import { RolesController } from './roles.controller.js';
+import { RolesRepository } from './roles.repository.js';
+import { RolesService } from './roles.service.js';
 
+/** Roles, the permission catalog and the permissions guard; depends on the audit module only. */
 @Module({
   imports: [TypeOrmModule.forFeature([RoleEntity]), AuditModule],
-  providers: [PermissionCatalog, RolePermissionsService, PermissionsGuard],
-  exports: [PermissionCatalog, RolePermissionsService, PermissionsGuard],
+  controllers: [RolesController, PermissionsController],
+  providers: [
+    PermissionCatalog,
+    RolePermissionsService,
+    PermissionsGuard,
+    PermissionsService,
+    RolesRepository,
+    RolesService,
+  ],
+  exports: [PermissionCatalog, RolePermissionsService, PermissionsGuard, PermissionsService],
 })
 export class RolesModule {}

@@ -1,0 +1,24 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequirePermission } from '../common/auth/decorators.js';
+import { API_PREFIX } from '../common/http/routes.js';
+import { PermissionResponseDto } from './dto/permission-response.dto.js';
+import { PermissionsService } from './permissions.service.js';
+
+@ApiTags('roles')
+@Controller(`${API_PREFIX}/permissions`)
+export class PermissionsController {
+  constructor(private readonly permissions: PermissionsService) {}
+
+  @Get()
+  @RequirePermission('manage_roles', 'manage_users')
+  @ApiOperation({
+    operationId: 'listPermissions',
+    summary:
+      'The permission catalog, built-in and host-registered (manage_roles or manage_users, like the role list)',
+  })
+  @ApiOkResponse({ type: [PermissionResponseDto] })
+  list(): PermissionResponseDto[] {
+    return this.permissions.catalog();
+  }
+}

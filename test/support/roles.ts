@@ -1,0 +1,72 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { TokenService } from '../../src/auth/token/token.service.js';
+import { RoleEntity } from '../../src/roles/role.entity.js';
+import { UserEntity } from '../../src/users/user.entity.js';
+import { createUserRow, type TestApp, type UserSeed, userWithToken } from './harness.js';
+
+export const ROLES_PATH = '/auth/api/roles';
+export const PERMISSIONS_PATH = '/auth/api/permissions';
+
+export const SYSTEM_ROLES = ['administrator', 'process_analyst', 'process_operator', 'viewer'];
+
+export const uniqueName = (prefix = 'role') => `${prefix}_${randomBytes(4).toString('hex')}`;
+
+/** Inserts a custom role straight into the test database. */
+export async function createRoleRow(
+  t: TestApp,
+  permissions: string[],
+  name = uniqueName(),
+  displayName = `Role ${name}`,
+): Promise<RoleEntity> {
+  const repo = t.dataSource.getRepository(RoleEntity);
+  await repo.insert({ name, displayName, description: '', permissions, isSystem: false });
+  return repo.findOneByOrFail({ name });
+}
+
+/** A user of a fresh custom role holding exactly `permissions`, with a session token. */
+export async function callerWith(
+  t: TestApp,
+  permissions: string[],
+  seed: Omit<UserSeed, 'role'> = {},
+): Promise<{ user: UserEntity; token: string; role: string }> {
+  const role = await createRoleRow(t, permissions);
+  const { user, token } = await userWithToken(t, { ...seed, role: role.name });
+  return { user, token, role: role.name };
+}
+
+/** An API user of a fresh custom role holding exactly `permissions`, with a valid API token. */
+export async function apiCallerWith(
+  t: TestApp,
+  permissions: string[],
+): Promise<{ user: UserEntity; token: string; role: string }> {
+  const role = await createRoleRow(t, permissions);
+  const user = await createUserRow(t, { role: role.name, isApiUser: true });
+  const tokenId = randomUUID();
+  const expiresAt = new Date(Date.now() + 30 * 86_400_000);
+  await t.dataSource
+    .getRepository(UserEntity)
+    .update({ id: user.id }, { apiTokenId: tokenId, apiTokenExpiresAt: expiresAt });
+  return { user, token: t.app.get(TokenService).signApiToken(user.id, tokenId, expiresAt), role: role.name };
+}
+
+export interface AuditRow {
+  id: string;
+  action: string;
+  actor_id: number | null;
+  actor_username: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  target_label: string | null;
+  outcome: string;
+  details: Record<string, unknown>;
+}
+
+/** The audit entries about one target, oldest first, read straight from the table. */
+export async function auditEntriesFor(t: TestApp, targetType: string, targetId: string): Promise<AuditRow[]> {
+  await t.flushAudit();
+  return t.dataSource.query(
+    `SELECT id, action, actor_id, actor_username, target_type, target_id, target_label, outcome, details
+       FROM audit_events WHERE target_type = $1 AND target_id = $2 ORDER BY id`,
+    [targetType, targetId],
+  );
+}
