@@ -3,12 +3,12 @@ import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module.js';
+import { AppModule, type AppModuleOptions } from './app.module.js';
 import { validateEnv } from './config/env.schema.js';
 import { requestIdFor } from './common/logging.js';
 import { setupSwagger } from './swagger.js';
 
-export interface CreateAppOptions {
+export interface CreateAppOptions extends AppModuleOptions {
   /** Write logs to this stream instead of stdout (tests capture them). */
   logDestination?: NodeJS.WritableStream;
 }

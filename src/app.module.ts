@@ -1,25 +1,33 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AppCacheModule } from './cache/cache.module.js';
 import { iamOptionsFromEnv } from './config/app-config.js';
 import { type EnvSchema, validateEnv } from './config/env.schema.js';
+import type { PermissionDefinition } from './config/iam-options.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { loggerParams } from './common/logging.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IamModule } from './iam.module.js';
+import { buildCatalog } from './roles/permission-catalog.js';
 
 export interface AppModuleOptions {
   logDestination?: NodeJS.WritableStream;
+  /** Permissions added to the catalog, as a host application registers them. */
+  permissions?: PermissionDefinition[];
+  /** More modules to mount beside the IAM modules (a host's own controllers). */
+  extraModules?: Type[];
 }
 
 /** The standalone service: configuration, database, cache, logging, health and the IAM modules. */
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    // A bad registration stops the boot here, before the database or the cache is opened.
+    buildCatalog(options.permissions ?? []);
     return {
       module: AppModule,
       imports: [
@@ -41,7 +49,13 @@ export class AppModule {
         AppCacheModule,
         HealthModule,
         // The same validated environment ConfigModule checked at boot.
-        IamModule.forRootAsync({ useFactory: () => iamOptionsFromEnv(validateEnv(process.env)) }),
+        IamModule.forRootAsync({
+          useFactory: () => ({
+            ...iamOptionsFromEnv(validateEnv(process.env)),
+            permissions: options.permissions ?? [],
+          }),
+        }),
+        ...(options.extraModules ?? []),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -1,28 +1,38 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
+import { IAM_OPTIONS, type IamOptions, type PermissionDefinition } from '../config/iam-options.js';
 import { BUILT_IN_PERMISSIONS, type CatalogPermission, PERMISSION_NAME } from './permissions.js';
 
-/** The built-in permissions plus those a host application registered; a bad registration stops the boot. */
+/**
+ * The built-in permissions plus those a host application registers, by name.
+ * A malformed, clashing or repeated registration throws: the boot stops.
+ */
+export function buildCatalog(registered: readonly PermissionDefinition[]): Map<string, CatalogPermission> {
+  const byName = new Map<string, CatalogPermission>();
+  for (const p of BUILT_IN_PERMISSIONS) byName.set(p.name, { ...p, builtIn: true });
+  for (const p of registered) {
+    if (!PERMISSION_NAME.test(p.name)) {
+      throw new Error(`Permission '${p.name}' is not a valid name (expected ${PERMISSION_NAME})`);
+    }
+    const existing = byName.get(p.name);
+    if (existing?.builtIn) throw new Error(`Permission '${p.name}' clashes with a built-in permission`);
+    if (existing) throw new Error(`Permission '${p.name}' is registered twice`);
+    byName.set(p.name, {
+      name: p.name,
+      description: p.description,
+      category: p.category ?? 'feature',
+      builtIn: false,
+    });
+  }
+  return byName;
+}
+
+/** The permission catalog of this application. */
 @Injectable()
 export class PermissionCatalog {
-  private readonly byName = new Map<string, CatalogPermission>();
+  private readonly byName: Map<string, CatalogPermission>;
 
   constructor(@Inject(IAM_OPTIONS) options: IamOptions) {
-    for (const p of BUILT_IN_PERMISSIONS) this.byName.set(p.name, { ...p, builtIn: true });
-    for (const p of options.permissions ?? []) {
-      if (!PERMISSION_NAME.test(p.name)) {
-        throw new Error(`Permission '${p.name}' is not a valid name (expected ${PERMISSION_NAME})`);
-      }
-      const existing = this.byName.get(p.name);
-      if (existing?.builtIn) throw new Error(`Permission '${p.name}' clashes with a built-in permission`);
-      if (existing) throw new Error(`Permission '${p.name}' is registered twice`);
-      this.byName.set(p.name, {
-        name: p.name,
-        description: p.description,
-        category: p.category ?? 'feature',
-        builtIn: false,
-      });
-    }
+    this.byName = buildCatalog(options.permissions ?? []);
   }
 
   all(): CatalogPermission[] {

@@ -5,7 +5,7 @@ import { Algorithm, hash } from '@node-rs/argon2';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
-import { createApp } from '../../src/app.factory.js';
+import { createApp, type CreateAppOptions } from '../../src/app.factory.js';
 import { AuditService } from '../../src/audit/audit.service.js';
 import { SessionEntity } from '../../src/auth/session.entity.js';
 import { TokenService } from '../../src/auth/token/token.service.js';
@@ -61,6 +61,8 @@ export interface StartOptions {
   /** Reuse a database / cache (restart tests); by default each app gets fresh ones. */
   database?: Backend;
   cache?: Backend;
+  /** Host-registered permissions and extra modules (a test controller), passed to createApp. */
+  app?: Pick<CreateAppOptions, 'permissions' | 'extraModules'>;
 }
 
 /**
@@ -90,7 +92,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   };
   const firstLine = capturedLogs.length;
   const app = await withEnv(merged, async () => {
-    const a = await createApp({ logDestination: logSink });
+    const a = await createApp({ ...options.app, logDestination: logSink });
     await a.init();
     await a.getHttpAdapter().getInstance().ready();
     return a;
