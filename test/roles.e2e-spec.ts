@@ -512,6 +512,24 @@ describe('roles API', () => {
       expect(res.body.message).toBe('Cannot delete role. 1 user(s) are assigned to this role');
     });
 
+    it('never lets a delete and a concurrent assignment of the role both succeed', async () => {
+      for (let i = 0; i < 5; i++) {
+        const role = await createRoleRow(t, ['portfolio_data']);
+        const [removal, assignment] = await Promise.allSettled([
+          t.http().delete(`${ROLES_PATH}/${role.name}`).set(bearer(admin.token)),
+          createUserRow(t, { role: role.name }),
+        ]);
+        if (removal.status === 'rejected') throw removal.reason;
+        if (assignment.status === 'fulfilled') {
+          expect(removal.value.status).toBe(409);
+          expect(removal.value.body.code).toBe('ROLE_IN_USE');
+        } else {
+          expect(removal.value.status).toBe(204);
+          expect(String(assignment.reason)).toMatch(/foreign key/);
+        }
+      }
+    });
+
     it('answers 404 ROLE_NOT_FOUND for an unknown role', async () => {
       const res = await t.http().delete(`${ROLES_PATH}/no_such_role`).set(bearer(admin.token)).expect(404);
       expect(res.body.code).toBe('ROLE_NOT_FOUND');
