@@ -1,30 +1,13 @@
-import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { TransactionRunner } from '../database/transaction.js';
+import { generatePassword } from './password-generator.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UserEntity } from './user.entity.js';
 
 const ADMIN_ROLE = 'administrator';
 const BOOTSTRAP_LOCK_KEY = 7_270_302;
-
-const LOWER = 'abcdefghijkmnopqrstuvwxyz';
-const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-const DIGITS = '23456789';
-const SPECIAL = '!#$%&*+-=?@^_';
-
-/** A password from the CSPRNG with at least one of each character class. */
-export function generatePassword(length: number): string {
-  const all = LOWER + UPPER + DIGITS + SPECIAL;
-  const chars = [LOWER, UPPER, DIGITS, SPECIAL].map((set) => set[randomInt(set.length)]);
-  while (chars.length < length) chars.push(all[randomInt(all.length)]);
-  for (let i = chars.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [chars[i], chars[j]] = [chars[j], chars[i]];
-  }
-  return chars.join('');
-}
 
 /**
  * On boot, when nobody holds the administrator role, creates one from

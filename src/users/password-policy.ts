@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type FieldError } from '../common/errors/domain-error.js';
+import { isCommonPassword } from './common-passwords.js';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -35,8 +36,8 @@ export class PasswordPolicy {
     throw new DomainError('WEAK_PASSWORD', `Password is too weak: it ${failures.join('; ')}`, { details });
   }
 
-  /** Replaced by the common-password list (users module). */
-  protected isCommon(_password: string): boolean {
-    return false;
+  /** In the common-password list, ignoring case (see common-passwords.ts for its source). */
+  protected isCommon(password: string): boolean {
+    return isCommonPassword(password);
   }
 }
