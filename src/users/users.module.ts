@@ -4,14 +4,32 @@ import { AuditModule } from '../audit/audit.module.js';
 import { SessionsModule } from '../auth/sessions/sessions.module.js';
 import { TokenModule } from '../auth/token/token.module.js';
 import { RolesModule } from '../roles/roles.module.js';
+import { ApiTokenIssuer } from './api-token-issuer.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';
+import { LastAdministratorRule } from './last-administrator.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
+import { UserCredentialsService } from './user-credentials.service.js';
 import { UserEntity } from './user.entity.js';
+import { UserHygieneService } from './user-hygiene.service.js';
+import { UsersController } from './users.controller.js';
+import { UsersRepository } from './users.repository.js';
+import { UsersService } from './users.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity]), RolesModule, AuditModule, TokenModule, SessionsModule],
-  providers: [PasswordHasher, PasswordPolicy, BootstrapAdminService],
-  exports: [PasswordHasher, PasswordPolicy],
+  controllers: [UsersController],
+  providers: [
+    PasswordHasher,
+    PasswordPolicy,
+    BootstrapAdminService,
+    UsersRepository,
+    UsersService,
+    UserCredentialsService,
+    UserHygieneService,
+    ApiTokenIssuer,
+    LastAdministratorRule,
+  ],
+  exports: [PasswordHasher, PasswordPolicy, UsersService, UsersRepository],
 })
 export class UsersModule {}

@@ -1,0 +1,17 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class ResetPasswordResponseDto {
+  @ApiProperty({
+    example: 'q7#Hk2m!Rz4p',
+    description: '12 characters; shown once; the user must change it at the next login',
+  })
+  temporaryPassword: string;
+}
+
+export class RegenerateTokenResponseDto {
+  @ApiProperty({ description: 'Shown once, never stored; the previous token stops working at once' })
+  apiToken: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null: never expires' })
+  expiresAt: string | null;
+}

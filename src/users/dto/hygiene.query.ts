@@ -1,0 +1,4 @@
+import { PageQuery } from './page.query.js';
+
+/** The hygiene report is paged like the user list. */
+export class HygieneQuery extends PageQuery {}

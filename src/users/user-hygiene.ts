@@ -1,0 +1,62 @@
+import { apiTokenStatus } from './api-token-status.js';
+import type { UserRecord } from './user-record.js';
+
+export const HYGIENE_REASONS = [
+  'never_logged_in',
+  'repeated_failed_logins',
+  'token_never_expires',
+  'token_expired',
+  'token_expiring',
+  'inactive',
+] as const;
+export type HygieneReasonCode = (typeof HYGIENE_REASONS)[number];
+
+export interface HygieneReason {
+  code: HygieneReasonCode;
+  message: string;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The thresholds of the review; the repository's query selects with the same ones. */
+export const HYGIENE = {
+  neverLoggedInAfterDays: 30,
+  failedLoginsAtLeast: 5,
+} as const;
+
+/**
+ * Why an account needs review. API users cannot log in, so "never logged
+ * in" applies to regular users only.
+ */
+export function hygieneReasons(user: UserRecord, now = Date.now()): HygieneReason[] {
+  const reasons: HygieneReason[] = [];
+  const ageDays = Math.floor((now - user.createdAt.getTime()) / DAY_MS);
+  const neverLoggedIn = !user.isApiUser && user.lastLoginAt === null;
+  if (neverLoggedIn && now - user.createdAt.getTime() > HYGIENE.neverLoggedInAfterDays * DAY_MS) {
+    reasons.push({ code: 'never_logged_in', message: `Never logged in; created ${ageDays} days ago` });
+  }
+  if (user.failedLoginCount >= HYGIENE.failedLoginsAtLeast) {
+    reasons.push({
+      code: 'repeated_failed_logins',
+      message: `${user.failedLoginCount} failed logins since the last successful one`,
+    });
+  }
+  const status = apiTokenStatus(user, now);
+  if (status === 'never') {
+    reasons.push({ code: 'token_never_expires', message: 'API token never expires' });
+  } else if (status === 'expired') {
+    reasons.push({
+      code: 'token_expired',
+      message: user.apiTokenExpiresAt
+        ? `API token expired on ${user.apiTokenExpiresAt.toISOString()}`
+        : 'API token was revoked',
+    });
+  } else if (status === 'expiring') {
+    reasons.push({
+      code: 'token_expiring',
+      message: `API token expires on ${user.apiTokenExpiresAt!.toISOString()}`,
+    });
+  }
+  if (!user.isActive) reasons.push({ code: 'inactive', message: 'Account is deactivated' });
+  return reasons;
+}

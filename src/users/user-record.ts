@@ -1,0 +1,35 @@
+/**
+ * A user as the service works with it: the row without its password hash or
+ * token id (only whether a token exists), with its role's display name and
+ * permissions read in the same query.
+ */
+export interface UserRecord {
+  id: number;
+  username: string;
+  email: string;
+  roleName: string;
+  roleDisplayName: string;
+  rolePermissions: string[];
+  isActive: boolean;
+  isApiUser: boolean;
+  apiTokenTtlDays: number | null;
+  hasApiToken: boolean;
+  apiTokenExpiresAt: Date | null;
+  mustChangePassword: boolean;
+  failedLoginCount: number;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+}
+
+/** The columns a change may set; the repository maps them to SQL. */
+export interface UserChanges {
+  email?: string;
+  roleName?: string;
+  isActive?: boolean;
+  isApiUser?: boolean;
+  apiTokenTtlDays?: number | null;
+  apiTokenId?: string | null;
+  apiTokenExpiresAt?: Date | null;
+  passwordHash?: string | null;
+  mustChangePassword?: boolean;
+}

@@ -1,0 +1,207 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  type AuthContext,
+  type ClientInfo,
+  Client,
+  CurrentUser,
+  RequirePermission,
+} from '../common/auth/index.js';
+import { ErrorResponseDto } from '../common/http/error-response.dto.js';
+import { API_PREFIX } from '../common/http/routes.js';
+import { CreateUserResponseDto } from './dto/create-user-response.dto.js';
+import { CreateUserDto } from './dto/create-user.dto.js';
+import { RegenerateTokenResponseDto, ResetPasswordResponseDto } from './dto/credentials-response.dto.js';
+import { HygieneResponseDto } from './dto/hygiene-response.dto.js';
+import { HygieneQuery } from './dto/hygiene.query.js';
+import { ListUsersQuery } from './dto/list-users.query.js';
+import { UpdateUserDto } from './dto/update-user.dto.js';
+import { UserIdParam } from './dto/user-id.param.js';
+import { UserListResponseDto } from './dto/user-list-response.dto.js';
+import { UserResponseDto } from './dto/user-response.dto.js';
+import { UserWithTokenResponseDto } from './dto/user-with-token-response.dto.js';
+import { UserCredentialsService } from './user-credentials.service.js';
+import { UserHygieneService } from './user-hygiene.service.js';
+import { UsersService } from './users.service.js';
+
+const MANAGE_USERS = 'manage_users';
+
+const error = (description: string) => ({ type: ErrorResponseDto, description });
+const BAD_ID = 'VALIDATION_FAILED (id is not a positive integer)';
+const GUARD_403 = 'PERMISSION_DENIED (needs manage_users), API_ACCESS_REQUIRED, PASSWORD_CHANGE_REQUIRED';
+const ESCALATION = `PRIVILEGE_ESCALATION (the user holds a permission you lack), ${GUARD_403}`;
+
+@ApiTags('users')
+@ApiExtraModels(UserResponseDto)
+@Controller(`${API_PREFIX}/users`)
+@RequirePermission(MANAGE_USERS)
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly credentials: UserCredentialsService,
+    private readonly hygiene: UserHygieneService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'listUsers', summary: 'List users, filtered, sorted and paged' })
+  @ApiOkResponse({ type: UserListResponseDto })
+  @ApiBadRequestResponse(
+    error('VALIDATION_FAILED (bad sort, order, flag, page or pageSize; unknown parameter)'),
+  )
+  list(@Query() query: ListUsersQuery): Promise<UserListResponseDto> {
+    return this.users.list(query);
+  }
+
+  // Declared before `:id`, so that "hygiene" is never read as an id.
+  @Get('hygiene')
+  @ApiOperation({
+    operationId: 'getUserHygiene',
+    summary: 'Accounts to review, with reasons',
+    description:
+      'Never logged in and created over 30 days ago (regular users), 5 or more failed logins since the last ' +
+      'success, API tokens that never expire, expired or expiring within 7 days (or revoked), inactive accounts.',
+  })
+  @ApiOkResponse({ type: HygieneResponseDto })
+  @ApiBadRequestResponse(error('VALIDATION_FAILED'))
+  report(@Query() query: HygieneQuery): Promise<HygieneResponseDto> {
+    return this.hygiene.report(query);
+  }
+
+  @Post()
+  @ApiOperation({
+    operationId: 'createUser',
+    summary: 'Create a user or an API user',
+    description: 'An API user gets a token valid for apiTokenTtlDays; the answer carries it once (apiToken).',
+  })
+  @ApiCreatedResponse({ type: CreateUserResponseDto })
+  @ApiBadRequestResponse(error('VALIDATION_FAILED, WEAK_PASSWORD'))
+  @ApiForbiddenResponse(error(`PRIVILEGE_ESCALATION (the role holds a permission you lack), ${GUARD_403}`))
+  @ApiNotFoundResponse(error('ROLE_NOT_FOUND'))
+  @ApiConflictResponse(error('USERNAME_TAKEN, EMAIL_TAKEN'))
+  create(
+    @CurrentUser() auth: AuthContext,
+    @Client() client: ClientInfo,
+    @Body() dto: CreateUserDto,
+  ): Promise<CreateUserResponseDto> {
+    return this.users.create({ auth, client }, dto);
+  }
+
+  @Get(':id')
+  @ApiOperation({ operationId: 'getUser', summary: 'One user' })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiBadRequestResponse(error(BAD_ID))
+  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
+  get(@Param() { id }: UserIdParam): Promise<UserResponseDto> {
+    return this.users.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    operationId: 'updateUser',
+    summary: 'Change e-mail, role, status or API-user settings (the username is immutable)',
+    description:
+      'Answers the user. When the change turns a regular user into an API user, the answer also carries ' +
+      'the new token once, as `apiToken`.',
+  })
+  @ApiOkResponse({ type: UserWithTokenResponseDto })
+  @ApiBadRequestResponse(error('VALIDATION_FAILED (also: a username in the body)'))
+  @ApiForbiddenResponse(error(ESCALATION))
+  @ApiNotFoundResponse(error('USER_NOT_FOUND, ROLE_NOT_FOUND'))
+  @ApiConflictResponse(error('EMAIL_TAKEN, LAST_ADMINISTRATOR'))
+  update(
+    @CurrentUser() auth: AuthContext,
+    @Client() client: ClientInfo,
+    @Param() { id }: UserIdParam,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserWithTokenResponseDto> {
+    return this.users.update({ auth, client }, id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({
+    operationId: 'deleteUser',
+    summary: 'Delete a user; their sessions end, audit entries about them stay',
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiBadRequestResponse(error(`CANNOT_DELETE_SELF, ${BAD_ID}`))
+  @ApiForbiddenResponse(error(ESCALATION))
+  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
+  @ApiConflictResponse(error('LAST_ADMINISTRATOR'))
+  async remove(
+    @CurrentUser() auth: AuthContext,
+    @Client() client: ClientInfo,
+    @Param() { id }: UserIdParam,
+  ): Promise<void> {
+    await this.users.remove({ auth, client }, id);
+  }
+
+  @Post(':id/reset-password')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'resetUserPassword',
+    summary: 'Give a user a temporary password (shown once); they must change it, their sessions end',
+  })
+  @ApiOkResponse({ type: ResetPasswordResponseDto })
+  @ApiBadRequestResponse(error(`API_USER_HAS_NO_PASSWORD, ${BAD_ID}`))
+  @ApiForbiddenResponse(error(ESCALATION))
+  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
+  resetPassword(
+    @CurrentUser() auth: AuthContext,
+    @Client() client: ClientInfo,
+    @Param() { id }: UserIdParam,
+  ): Promise<ResetPasswordResponseDto> {
+    return this.credentials.resetPassword({ auth, client }, id);
+  }
+
+  @Post(':id/regenerate-token')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'regenerateUserToken',
+    summary: 'Issue a new API token (shown once); the old one fails from the next request',
+  })
+  @ApiOkResponse({ type: RegenerateTokenResponseDto })
+  @ApiBadRequestResponse(error(`NOT_AN_API_USER, ${BAD_ID}`))
+  @ApiForbiddenResponse(error(ESCALATION))
+  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
+  regenerateToken(
+    @CurrentUser() auth: AuthContext,
+    @Client() client: ClientInfo,
+    @Param() { id }: UserIdParam,
+  ): Promise<RegenerateTokenResponseDto> {
+    return this.credentials.regenerateToken({ auth, client }, id);
+  }
+
+  @Post(':id/toggle-status')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'toggleUserStatus',
+    summary: 'Activate or deactivate a user',
+    description:
+      'Deactivation ends the sessions and the API token at once (DEACTIVATION_ENDS_SESSIONS=false lets ' +
+      'sessions run out instead); a reactivated API user needs a new token.',
+  })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiBadRequestResponse(error(BAD_ID))
+  @ApiForbiddenResponse(error(ESCALATION))
+  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
+  @ApiConflictResponse(error('LAST_ADMINISTRATOR'))
+  toggleStatus(
+    @CurrentUser() auth: AuthContext,
+    @Client() client: ClientInfo,
+    @Param() { id }: UserIdParam,
+  ): Promise<UserResponseDto> {
+    return this.users.toggleStatus({ auth, client }, id);
+  }
+}

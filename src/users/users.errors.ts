@@ -1,0 +1,40 @@
+import { DomainError } from '../common/errors/domain-error.js';
+
+export class UsernameTakenError extends DomainError {
+  constructor(username: string) {
+    super('USERNAME_TAKEN', `Username '${username}' is already taken`);
+  }
+}
+
+export class EmailTakenError extends DomainError {
+  constructor() {
+    super('EMAIL_TAKEN', 'E-mail address is already in use by another user');
+  }
+}
+
+export class LastAdministratorError extends DomainError {
+  constructor(action: string) {
+    super(
+      'LAST_ADMINISTRATOR',
+      `Cannot ${action} the last active administrator: give another active user a role with full_access first`,
+    );
+  }
+}
+
+export class CannotDeleteSelfError extends DomainError {
+  constructor() {
+    super('CANNOT_DELETE_SELF', 'You cannot delete your own account');
+  }
+}
+
+export class NotAnApiUserError extends DomainError {
+  constructor() {
+    super('NOT_AN_API_USER', 'Only API users have an API token');
+  }
+}
+
+export class ApiUserHasNoPasswordError extends DomainError {
+  constructor() {
+    super('API_USER_HAS_NO_PASSWORD', 'API users have no password; regenerate their token instead');
+  }
+}

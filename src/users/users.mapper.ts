@@ -1,0 +1,21 @@
+import { apiTokenStatus } from './api-token-status.js';
+import type { UserResponseDto } from './dto/user-response.dto.js';
+import type { UserRecord } from './user-record.js';
+
+/** The one way a user leaves the service: the view of the HTTP contract, field by field. */
+export function toUserResponse(user: UserRecord, now = Date.now()): UserResponseDto {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    role: user.roleName,
+    roleDisplayName: user.roleDisplayName,
+    isActive: user.isActive,
+    isApiUser: user.isApiUser,
+    apiTokenExpiresAt: user.isApiUser ? (user.apiTokenExpiresAt?.toISOString() ?? null) : null,
+    apiTokenStatus: apiTokenStatus(user, now),
+    mustChangePassword: user.mustChangePassword,
+    createdAt: user.createdAt.toISOString(),
+    lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+  };
+}

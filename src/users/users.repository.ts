@@ -1,0 +1,297 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { RoleNotFoundError } from '../common/errors/domain-error.js';
+import { FULL_ACCESS } from '../roles/permissions.js';
+import type { SortOrder, UserSort } from './dto/list-users.query.js';
+import { EXPIRING_WITHIN_MS } from './api-token-status.js';
+import { HYGIENE } from './user-hygiene.js';
+import type { UserChanges, UserRecord } from './user-record.js';
+import { UserEntity } from './user.entity.js';
+import { EmailTakenError, UsernameTakenError } from './users.errors.js';
+
+/** Serializes every change that could remove an administrator, across connections and instances. */
+const ADMINISTRATORS_LOCK_KEY = 7_270_401;
+
+const DAY_MS = 24 * 3600 * 1000;
+
+// Never the password hash or the token id: only whether a token exists.
+const USER_COLUMNS = `
+  u.id, u.username, u.email, u.role_name, r.display_name AS role_display_name, r.permissions AS role_permissions,
+  u.is_active, u.is_api_user, u.api_token_ttl_days, (u.api_token_id IS NOT NULL) AS has_api_token,
+  u.api_token_expires_at, u.must_change_password, u.failed_login_count, u.last_login_at, u.created_at`;
+
+const FROM_USERS = `FROM users u JOIN roles r ON r.name = u.role_name`;
+
+// Each sort with a unique tie-breaker in the same direction, so an index serves it and pages never overlap.
+const ORDER_BY: Record<UserSort, Record<SortOrder, string>> = {
+  username: { asc: 'u.username ASC', desc: 'u.username DESC' },
+  createdAt: { asc: 'u.created_at ASC, u.id ASC', desc: 'u.created_at DESC, u.id DESC' },
+  lastLoginAt: {
+    asc: 'u.last_login_at ASC NULLS LAST, u.id ASC',
+    desc: 'u.last_login_at DESC NULLS LAST, u.id DESC',
+  },
+};
+
+// Maps each settable field to its column: the only names that ever reach an UPDATE.
+const COLUMN_OF: Record<keyof UserChanges, string> = {
+  email: 'email',
+  roleName: 'role_name',
+  isActive: 'is_active',
+  isApiUser: 'is_api_user',
+  apiTokenTtlDays: 'api_token_ttl_days',
+  apiTokenId: 'api_token_id',
+  apiTokenExpiresAt: 'api_token_expires_at',
+  passwordHash: 'password_hash',
+  mustChangePassword: 'must_change_password',
+};
+
+export interface RoleRef {
+  name: string;
+  displayName: string;
+  permissions: string[];
+}
+
+export interface NewUser {
+  username: string;
+  email: string;
+  passwordHash: string | null;
+  roleName: string;
+  isActive: boolean;
+  isApiUser: boolean;
+  apiTokenTtlDays: number | null;
+  apiTokenId: string | null;
+  apiTokenExpiresAt: Date | null;
+}
+
+export interface UserFilter {
+  search?: string;
+  role?: string;
+  isActive?: boolean;
+  isApiUser?: boolean;
+  sort: UserSort;
+  order: SortOrder;
+  page: number;
+  pageSize: number;
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+}
+
+type Row = Record<string, unknown>;
+
+const toDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+
+function toRecord(row: Row): UserRecord {
+  return {
+    id: Number(row.id),
+    username: String(row.username),
+    email: String(row.email),
+    roleName: String(row.role_name),
+    roleDisplayName: String(row.role_display_name),
+    rolePermissions: (row.role_permissions as string[] | null) ?? [],
+    isActive: Boolean(row.is_active),
+    isApiUser: Boolean(row.is_api_user),
+    apiTokenTtlDays: row.api_token_ttl_days == null ? null : Number(row.api_token_ttl_days),
+    hasApiToken: Boolean(row.has_api_token),
+    apiTokenExpiresAt: toDate(row.api_token_expires_at),
+    mustChangePassword: Boolean(row.must_change_password),
+    failedLoginCount: Number(row.failed_login_count ?? 0),
+    lastLoginAt: toDate(row.last_login_at),
+    createdAt: toDate(row.created_at)!,
+  };
+}
+
+/** A LIKE pattern matching `text` anywhere, with its own %, _ and \ taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+}
+
+/** Translates the unique and foreign-key violations of a user write into the contract's errors. */
+function writeError(err: unknown, user: { username?: string; roleName?: string }): unknown {
+  if (!(err instanceof QueryFailedError)) return err;
+  const driver = (err as QueryFailedError & { driverError?: { code?: string; constraint?: string } })
+    .driverError;
+  const constraint = driver?.constraint ?? /constraint "([^"]+)"/.exec(err.message)?.[1];
+  if (driver?.code === '23505' && constraint === 'users_username_key')
+    return new UsernameTakenError(user.username ?? '');
+  if (driver?.code === '23505' && constraint === 'users_email_lower_key') return new EmailTakenError();
+  if (driver?.code === '23503' && constraint === 'users_role_fk')
+    return new RoleNotFoundError(user.roleName ?? '');
+  return err;
+}
+
+/** The only place that builds queries on users. */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
+
+  private m(manager?: EntityManager): EntityManager {
+    return manager ?? this.repo.manager;
+  }
+
+  /** `lock`: hold the user's row until the transaction ends, so concurrent changes to one user queue. */
+  async findById(id: number, manager?: EntityManager, lock = false): Promise<UserRecord | null> {
+    const rows = (await this.m(manager).query(
+      `SELECT ${USER_COLUMNS} ${FROM_USERS} WHERE u.id = $1${lock ? ' FOR UPDATE OF u' : ''}`,
+      [id],
+    )) as Row[];
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** `share`: the role's permissions cannot change until the transaction ends. */
+  async findRole(name: string, manager?: EntityManager, share = false): Promise<RoleRef | null> {
+    const rows = (await this.m(manager).query(
+      `SELECT name, display_name, permissions FROM roles WHERE name = $1${share ? ' FOR SHARE' : ''}`,
+      [name],
+    )) as Row[];
+    if (!rows[0]) return null;
+    return {
+      name: String(rows[0].name),
+      displayName: String(rows[0].display_name),
+      permissions: rows[0].permissions as string[],
+    };
+  }
+
+  /** A fast answer for the common case; the unique indexes decide under concurrency. */
+  async findTaken(
+    username: string,
+    email: string,
+    manager?: EntityManager,
+  ): Promise<{ username: boolean; email: boolean }> {
+    const rows = (await this.m(manager).query(
+      `SELECT bool_or(username = $1) AS username, bool_or(lower(email) = lower($2)) AS email
+         FROM users WHERE username = $1 OR lower(email) = lower($2)`,
+      [username, email],
+    )) as Row[];
+    return { username: rows[0]?.username === true, email: rows[0]?.email === true };
+  }
+
+  async emailTakenByOther(email: string, exceptId: number, manager?: EntityManager): Promise<boolean> {
+    const rows = (await this.m(manager).query(
+      `SELECT 1 FROM users WHERE lower(email) = lower($1) AND id <> $2 LIMIT 1`,
+      [email, exceptId],
+    )) as Row[];
+    return rows.length > 0;
+  }
+
+  async insert(user: NewUser, manager: EntityManager): Promise<number> {
+    try {
+      const rows = (await manager.query(
+        `INSERT INTO users (username, email, password_hash, role_name, is_active, is_api_user,
+                            api_token_ttl_days, api_token_id, api_token_expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [
+          user.username,
+          user.email,
+          user.passwordHash,
+          user.roleName,
+          user.isActive,
+          user.isApiUser,
+          user.apiTokenTtlDays,
+          user.apiTokenId,
+          user.apiTokenExpiresAt,
+        ],
+      )) as Row[];
+      return Number(rows[0].id);
+    } catch (err) {
+      throw writeError(err, user);
+    }
+  }
+
+  async update(id: number, changes: UserChanges, manager: EntityManager): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const [field, value] of Object.entries(changes) as [keyof UserChanges, unknown][]) {
+      if (value === undefined) continue;
+      params.push(value);
+      sets.push(`${COLUMN_OF[field]} = $${params.length}`);
+    }
+    if (sets.length === 0) return;
+    params.push(id);
+    try {
+      await manager.query(
+        `UPDATE users SET ${sets.join(', ')}, updated_at = now() WHERE id = $${params.length}`,
+        params,
+      );
+    } catch (err) {
+      throw writeError(err, { roleName: changes.roleName });
+    }
+  }
+
+  async delete(id: number, manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM users WHERE id = $1`, [id]);
+  }
+
+  /** Taken before counting administrators; held until the transaction ends. */
+  async lockAdministrators(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [ADMINISTRATORS_LOCK_KEY]);
+  }
+
+  /** Active, interactive users whose role holds full_access, other than `exceptId`. */
+  async countOtherAdministrators(exceptId: number, manager: EntityManager): Promise<number> {
+    const rows = (await manager.query(
+      `SELECT count(*)::int AS n ${FROM_USERS}
+        WHERE u.is_active AND NOT u.is_api_user AND $1 = ANY(r.permissions) AND u.id <> $2`,
+      [FULL_ACCESS, exceptId],
+    )) as Row[];
+    return Number(rows[0].n);
+  }
+
+  async list(filter: UserFilter): Promise<Page<UserRecord>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.search) {
+      // usernames are lower-case by constraint; e-mails match through the lower(email) trigram index
+      const p = param(containsPattern(filter.search));
+      where.push(`(u.username LIKE lower(${p}) ESCAPE '\\' OR lower(u.email) LIKE lower(${p}) ESCAPE '\\')`);
+    }
+    if (filter.role !== undefined) where.push(`u.role_name = ${param(filter.role)}`);
+    if (filter.isActive !== undefined) where.push(`u.is_active = ${param(filter.isActive)}`);
+    if (filter.isApiUser !== undefined) where.push(`u.is_api_user = ${param(filter.isApiUser)}`);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const filterParams = [...params];
+    const limit = param(filter.pageSize);
+    const offset = param((filter.page - 1) * filter.pageSize);
+    const m = this.m();
+    const [rows, counted] = await Promise.all([
+      m.query(
+        `SELECT ${USER_COLUMNS} ${FROM_USERS} ${whereSql}
+          ORDER BY ${ORDER_BY[filter.sort][filter.order]} LIMIT ${limit} OFFSET ${offset}`,
+        params,
+      ) as Promise<Row[]>,
+      m.query(`SELECT count(*)::int AS n FROM users u ${whereSql}`, filterParams) as Promise<Row[]>,
+    ]);
+    return { rows: rows.map(toRecord), total: Number(counted[0].n) };
+  }
+
+  /** Accounts with at least one reason for review (see user-hygiene.ts), oldest first. */
+  async hygiene(page: number, pageSize: number, now: number): Promise<Page<UserRecord>> {
+    const params = [
+      new Date(now - HYGIENE.neverLoggedInAfterDays * DAY_MS),
+      HYGIENE.failedLoginsAtLeast,
+      new Date(now + EXPIRING_WITHIN_MS),
+    ];
+    const where = `WHERE (NOT u.is_api_user AND u.last_login_at IS NULL AND u.created_at < $1)
+         OR u.failed_login_count >= $2
+         OR (u.is_api_user AND (u.api_token_id IS NULL OR u.api_token_expires_at IS NULL
+                                OR u.api_token_expires_at < $3))
+         OR NOT u.is_active`;
+    const m = this.m();
+    const [rows, counted] = await Promise.all([
+      m.query(`SELECT ${USER_COLUMNS} ${FROM_USERS} ${where} ORDER BY u.id LIMIT $4 OFFSET $5`, [
+        ...params,
+        pageSize,
+        (page - 1) * pageSize,
+      ]) as Promise<Row[]>,
+      m.query(`SELECT count(*)::int AS n FROM users u ${where}`, params) as Promise<Row[]>,
+    ]);
+    return { rows: rows.map(toRecord), total: Number(counted[0].n) };
+  }
+}

@@ -1,0 +1,341 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import { SessionsService } from '../auth/sessions/sessions.service.js';
+import { AppCache } from '../cache/app-cache.js';
+import { CacheKeys } from '../cache/cache-keys.js';
+import {
+  RoleNotFoundError,
+  UserNotFoundError,
+  ValidationFailedError,
+} from '../common/errors/domain-error.js';
+import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
+import { type Tx, TransactionRunner } from '../database/transaction.js';
+import { assertCanActOn, assertCanGrant } from '../roles/escalation.js';
+import { type Actor, userAuditEntry } from './actor.js';
+import { ApiTokenIssuer, type PlannedApiToken } from './api-token-issuer.js';
+import type { CreateUserResponseDto } from './dto/create-user-response.dto.js';
+import type { CreateUserDto } from './dto/create-user.dto.js';
+import type { ListUsersQuery } from './dto/list-users.query.js';
+import { DEFAULT_PAGE_SIZE } from './dto/page.query.js';
+import type { UpdateUserDto } from './dto/update-user.dto.js';
+import type { UserListResponseDto } from './dto/user-list-response.dto.js';
+import type { UserResponseDto } from './dto/user-response.dto.js';
+import type { UserWithTokenResponseDto } from './dto/user-with-token-response.dto.js';
+import { LastAdministratorRule } from './last-administrator.js';
+import { PasswordHasher } from './password-hasher.js';
+import { PasswordPolicy } from './password-policy.js';
+import type { UserChanges, UserRecord } from './user-record.js';
+import { toUserResponse } from './users.mapper.js';
+import { type RoleRef, UsersRepository } from './users.repository.js';
+import { CannotDeleteSelfError, EmailTakenError, UsernameTakenError } from './users.errors.js';
+
+/** The fields whose before and after go into a `user.updated` entry. */
+type AuditedField = 'role' | 'email' | 'isActive' | 'isApiUser' | 'apiTokenTtlDays';
+
+const ttlOnlyForApiUsers = () =>
+  new ValidationFailedError([
+    { field: 'apiTokenTtlDays', message: 'apiTokenTtlDays applies to API users only' },
+  ]);
+const ttlRequired = () =>
+  new ValidationFailedError([
+    { field: 'apiTokenTtlDays', message: 'apiTokenTtlDays is required for API users' },
+  ]);
+
+/**
+ * Users and their rules: who may create, change or delete whom (no privilege
+ * escalation, never the last administrator), and what a change ends
+ * (sessions, API tokens). Each change commits with its audit entry, and the
+ * user's cached auth state is evicted after the commit.
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly sessions: SessionsService,
+    private readonly cache: AppCache,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly tokens: ApiTokenIssuer,
+    private readonly lastAdministrator: LastAdministratorRule,
+    @Inject(IAM_OPTIONS) private readonly options: IamOptions,
+  ) {}
+
+  async list(query: ListUsersQuery): Promise<UserListResponseDto> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
+    const { rows, total } = await this.users.list({
+      search: query.search || undefined,
+      role: query.role,
+      isActive: query.isActive,
+      isApiUser: query.isApiUser,
+      sort: query.sort ?? 'username',
+      order: query.order ?? 'asc',
+      page,
+      pageSize,
+    });
+    const now = Date.now();
+    return { items: rows.map((u) => toUserResponse(u, now)), total, page, pageSize };
+  }
+
+  async get(id: number): Promise<UserResponseDto> {
+    const user = await this.users.findById(id);
+    if (!user) throw new UserNotFoundError();
+    return toUserResponse(user);
+  }
+
+  async create(actor: Actor, dto: CreateUserDto): Promise<CreateUserResponseDto> {
+    const isApiUser = dto.isApiUser ?? false;
+    const isActive = dto.isActive ?? true;
+    if (!isApiUser && dto.apiTokenTtlDays !== undefined) throw ttlOnlyForApiUsers();
+    const role = await this.users.findRole(dto.role);
+    if (!role) throw new RoleNotFoundError(dto.role);
+    assertCanGrant(actor.auth.permissions, role.permissions, 'assign a role with');
+    // API users cannot log in: a password sent for one is not even hashed.
+    if (!isApiUser) this.policy.assertAcceptable(dto.password!, dto.username);
+    const taken = await this.users.findTaken(dto.username, dto.email);
+    if (taken.username) throw new UsernameTakenError(dto.username);
+    if (taken.email) throw new EmailTakenError();
+    const passwordHash = isApiUser ? null : await this.hasher.hash(dto.password!);
+    const token = isApiUser ? this.tokens.plan(dto.apiTokenTtlDays!) : undefined;
+
+    const user = await this.tx.run(async ({ manager }) => {
+      // The role as it is now, held until commit, so its permissions cannot grow between check and grant.
+      const current = await this.users.findRole(dto.role, manager, true);
+      if (!current) throw new RoleNotFoundError(dto.role);
+      assertCanGrant(actor.auth.permissions, current.permissions, 'assign a role with');
+      const id = await this.users.insert(
+        {
+          username: dto.username,
+          email: dto.email,
+          passwordHash,
+          roleName: current.name,
+          isActive,
+          isApiUser,
+          apiTokenTtlDays: isApiUser ? dto.apiTokenTtlDays! : null,
+          apiTokenId: token?.tokenId ?? null,
+          apiTokenExpiresAt: token?.expiresAt ?? null,
+        },
+        manager,
+      );
+      const details = {
+        role: current.name,
+        isActive,
+        isApiUser,
+        apiTokenTtlDays: dto.apiTokenTtlDays ?? null,
+      };
+      await this.audit.record(
+        userAuditEntry('user.created', actor, { id, username: dto.username }, details),
+        manager,
+      );
+      return (await this.users.findById(id, manager))!;
+    });
+    return {
+      user: toUserResponse(user),
+      ...(token ? { apiToken: this.tokens.sign(user.id, token) } : {}),
+    };
+  }
+
+  async update(actor: Actor, id: number, dto: UpdateUserDto): Promise<UserWithTokenResponseDto> {
+    const result = await this.tx.run(async (tx) => {
+      const { manager } = tx;
+      const user = await this.lockedUser(id, tx);
+      assertCanActOn(actor.auth.permissions, user.rolePermissions);
+      const changes: UserChanges = {};
+      const before: Partial<Record<AuditedField, unknown>> = {};
+      const after: Partial<Record<AuditedField, unknown>> = {};
+      const change = (field: AuditedField, from: unknown, to: unknown) => {
+        before[field] = from;
+        after[field] = to;
+      };
+
+      let role: RoleRef = {
+        name: user.roleName,
+        displayName: user.roleDisplayName,
+        permissions: user.rolePermissions,
+      };
+      if (dto.role !== undefined && dto.role !== user.roleName) {
+        const next = await this.users.findRole(dto.role, manager, true);
+        if (!next) throw new RoleNotFoundError(dto.role);
+        assertCanGrant(actor.auth.permissions, next.permissions, 'assign a role with');
+        role = next;
+        changes.roleName = next.name;
+        change('role', user.roleName, next.name);
+      }
+      if (dto.email !== undefined && dto.email !== user.email) {
+        if (await this.users.emailTakenByOther(dto.email, id, manager)) throw new EmailTakenError();
+        changes.email = dto.email;
+        change('email', user.email, dto.email);
+      }
+
+      const isApiUser = dto.isApiUser ?? user.isApiUser;
+      const isActive = dto.isActive ?? user.isActive;
+      if (!isApiUser && dto.apiTokenTtlDays !== undefined) throw ttlOnlyForApiUsers();
+      if (isApiUser && !user.isApiUser && dto.apiTokenTtlDays === undefined) throw ttlRequired();
+      await this.lastAdministrator.assertKept(
+        user,
+        { isActive, isApiUser, permissions: role.permissions },
+        'demote, deactivate or convert',
+        manager,
+      );
+
+      let token: PlannedApiToken | undefined;
+      let sessionsRevoked = 0;
+      if (isApiUser && !user.isApiUser) {
+        // An API user cannot log in: the password and every session end with the conversion.
+        token = this.tokens.plan(dto.apiTokenTtlDays!);
+        Object.assign(changes, {
+          isApiUser: true,
+          apiTokenTtlDays: dto.apiTokenTtlDays,
+          apiTokenId: token.tokenId,
+          apiTokenExpiresAt: token.expiresAt,
+          passwordHash: null,
+          mustChangePassword: false,
+        } satisfies UserChanges);
+        change('isApiUser', false, true);
+        change('apiTokenTtlDays', user.apiTokenTtlDays, dto.apiTokenTtlDays);
+        sessionsRevoked += await this.sessions.revokeAllForUser(id, tx);
+      } else if (!isApiUser && user.isApiUser) {
+        // The token is revoked; the user has no password until an administrator resets one.
+        Object.assign(changes, {
+          isApiUser: false,
+          apiTokenTtlDays: null,
+          apiTokenId: null,
+          apiTokenExpiresAt: null,
+        } satisfies UserChanges);
+        change('isApiUser', true, false);
+        change('apiTokenTtlDays', user.apiTokenTtlDays, null);
+      } else if (
+        isApiUser &&
+        dto.apiTokenTtlDays !== undefined &&
+        dto.apiTokenTtlDays !== user.apiTokenTtlDays
+      ) {
+        // Applies from the next token: the current one keeps the expiry it was issued with.
+        changes.apiTokenTtlDays = dto.apiTokenTtlDays;
+        change('apiTokenTtlDays', user.apiTokenTtlDays, dto.apiTokenTtlDays);
+      }
+
+      let tokenRevoked = false;
+      if (isActive !== user.isActive) {
+        changes.isActive = isActive;
+        change('isActive', user.isActive, isActive);
+        if (!isActive) {
+          const ended = await this.endAccess(
+            { ...user, isApiUser, hasApiToken: !!token || user.hasApiToken },
+            tx,
+          );
+          sessionsRevoked += ended.sessionsRevoked;
+          if (ended.token) {
+            Object.assign(changes, ended.token);
+            tokenRevoked = true;
+            // A token issued in this same change is dead before it is shown: it is not shown.
+            token = undefined;
+          }
+        }
+      }
+
+      if (Object.keys(after).length === 0) return { user, token: undefined };
+      await this.users.update(id, changes, manager);
+      await this.audit.record(
+        userAuditEntry('user.updated', actor, user, {
+          before,
+          after,
+          ...(token ? { tokenIssued: true } : {}),
+          ...(tokenRevoked || (user.isApiUser && !isApiUser) ? { tokenRevoked: true } : {}),
+          ...(sessionsRevoked ? { sessionsRevoked } : {}),
+        }),
+        manager,
+      );
+      this.evictAfterCommit(tx, id);
+      return { user: (await this.users.findById(id, manager))!, token };
+    });
+    return {
+      ...toUserResponse(result.user),
+      ...(result.token ? { apiToken: this.tokens.sign(id, result.token) } : {}),
+    };
+  }
+
+  async remove(actor: Actor, id: number): Promise<void> {
+    if (id === actor.auth.userId) throw new CannotDeleteSelfError();
+    await this.tx.run(async (tx) => {
+      const user = await this.lockedUser(id, tx);
+      assertCanActOn(actor.auth.permissions, user.rolePermissions);
+      await this.lastAdministrator.assertKept(user, null, 'delete', tx.manager);
+      // The rows would go with the foreign key's cascade; revoking first also evicts their cache entries.
+      const sessionsRevoked = await this.sessions.revokeAllForUser(id, tx);
+      await this.users.delete(id, tx.manager);
+      await this.audit.record(
+        userAuditEntry('user.deleted', actor, user, {
+          role: user.roleName,
+          email: user.email,
+          isApiUser: user.isApiUser,
+          ...(sessionsRevoked ? { sessionsRevoked } : {}),
+        }),
+        tx.manager,
+      );
+      this.evictAfterCommit(tx, id);
+    });
+  }
+
+  async toggleStatus(actor: Actor, id: number): Promise<UserResponseDto> {
+    const user = await this.tx.run(async (tx) => {
+      const current = await this.lockedUser(id, tx);
+      assertCanActOn(actor.auth.permissions, current.rolePermissions);
+      const isActive = !current.isActive;
+      const changes: UserChanges = { isActive };
+      let ended: { sessionsRevoked: number; token?: UserChanges } = { sessionsRevoked: 0 };
+      if (!isActive) {
+        await this.lastAdministrator.assertKept(
+          current,
+          { isActive, isApiUser: current.isApiUser, permissions: current.rolePermissions },
+          'deactivate',
+          tx.manager,
+        );
+        ended = await this.endAccess(current, tx);
+        Object.assign(changes, ended.token);
+      }
+      await this.users.update(id, changes, tx.manager);
+      await this.audit.record(
+        userAuditEntry('user.status_changed', actor, current, {
+          before: { isActive: current.isActive },
+          after: { isActive },
+          ...(ended.sessionsRevoked ? { sessionsRevoked: ended.sessionsRevoked } : {}),
+          ...(ended.token ? { tokenRevoked: true } : {}),
+        }),
+        tx.manager,
+      );
+      this.evictAfterCommit(tx, id);
+      return (await this.users.findById(id, tx.manager))!;
+    });
+    return toUserResponse(user);
+  }
+
+  /**
+   * Deactivation ends the user's sessions and API token at once, unless
+   * configured (DEACTIVATION_ENDS_SESSIONS=false) to let sessions run out;
+   * an inactive user's token is refused either way. A revoked token is
+   * recorded as expired now, so that reactivation needs a new token.
+   */
+  private async endAccess(
+    user: Pick<UserRecord, 'id' | 'isApiUser' | 'hasApiToken' | 'apiTokenExpiresAt'>,
+    tx: Tx,
+  ): Promise<{ sessionsRevoked: number; token?: UserChanges }> {
+    if (!this.options.deactivationEndsSessions) return { sessionsRevoked: 0 };
+    const sessionsRevoked = await this.sessions.revokeAllForUser(user.id, tx);
+    if (!user.isApiUser || !user.hasApiToken) return { sessionsRevoked };
+    const now = new Date();
+    const expired = user.apiTokenExpiresAt && user.apiTokenExpiresAt < now ? user.apiTokenExpiresAt : now;
+    return { sessionsRevoked, token: { apiTokenId: null, apiTokenExpiresAt: expired } };
+  }
+
+  private async lockedUser(id: number, tx: Tx): Promise<UserRecord> {
+    const user = await this.users.findById(id, tx.manager, true);
+    if (!user) throw new UserNotFoundError();
+    return user;
+  }
+
+  private evictAfterCommit(tx: Tx, id: number): void {
+    tx.afterCommit(() => this.cache.del(CacheKeys.user(id)));
+  }
+}
