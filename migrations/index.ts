@@ -1,5 +1,10 @@
 import { InitialSchema1795219200000 } from './1795219200000-InitialSchema.js';
 import { SeedSystemRoles1795219200001 } from './1795219200001-SeedSystemRoles.js';
+import { AuditAppendOnlyAndCheckpoints1795219600000 } from './1795219600000-AuditAppendOnlyAndCheckpoints.js';
 
 /** In order. Listed explicitly so the same list serves the app, the CLI and a host application. */
-export const IAM_MIGRATIONS = [InitialSchema1795219200000, SeedSystemRoles1795219200001];
+export const IAM_MIGRATIONS = [
+  InitialSchema1795219200000,
+  SeedSystemRoles1795219200001,
+  AuditAppendOnlyAndCheckpoints1795219600000,
+];
