@@ -1,74 +1,78 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditEventEntity } from './audit-event.entity.js';
-import { entryHash, GENESIS_HASH, type HashableEntry } from './audit-hash.js';
+import { appendToChain, type SqlRunner } from './audit-chain.js';
+import { AuditQueue } from './audit-queue.js';
+import { type AuditDraft, draftOf } from './audit-sanitize.js';
 import type { AuditEntryInput } from './audit.types.js';
 
-// Serializes writers of the chain's tail across connections and instances.
-const CHAIN_LOCK_KEY = 7_270_301;
+const runnerOf =
+  (manager: EntityManager): SqlRunner =>
+  (sql, params) =>
+    manager.query(sql, params);
 
 /** Writes audit entries into one hash chain. */
 @Injectable()
-export class AuditService implements OnApplicationShutdown {
+export class AuditService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
-  private pending = new Set<Promise<unknown>>();
+  private readonly queue: AuditQueue;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {
+    this.queue = new AuditQueue({
+      write: (batch) => this.writeOwn(batch),
+      onError: (message) => this.logger.error(message),
+    });
+  }
 
   /**
    * Records an entry inside the caller's transaction (`manager`), so the
-   * change and its entry commit or roll back together. Without a manager it
-   * runs in a transaction of its own.
+   * change and its entry commit or roll back together. Call it as the last
+   * statement of the transaction: it holds the chain's lock until the commit.
+   * Without a manager it runs in a transaction of its own.
    */
   async record(input: AuditEntryInput, manager?: EntityManager): Promise<void> {
+    const draft = draftOf(input);
     if (!manager) {
-      await this.dataSource.transaction((m) => this.insert(input, m));
+      await this.writeOwn([draft]);
       return;
     }
-    await this.insert(input, manager);
+    await appendToChain(runnerOf(manager), [draft]);
   }
 
   /**
-   * For reads, denials and failed logins: written outside the request's
-   * path; a clean shutdown waits for what is still being written.
+   * For reads, denials and failed logins: queued and written in batches off
+   * the request's path. The input is copied at once, so the caller may reuse it.
    */
   recordDetached(input: AuditEntryInput): void {
-    const p = this.record(input)
-      .catch((err: Error) => this.logger.error(`audit entry '${input.action}' not written: ${err.message}`))
-      .finally(() => this.pending.delete(p));
-    this.pending.add(p);
+    this.queue.push(draftOf(input));
   }
 
-  /** Waits for detached writes (tests, shutdown). */
-  async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  /** Waits until every detached entry recorded so far is written (tests, shutdown). */
+  flush(): Promise<void> {
+    return this.queue.flush();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // The data source closes in the shutdown phase, before this module's own
+  // hook runs: the queue is written out while the database is still there.
+  async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
   }
 
-  private async insert(input: AuditEntryInput, manager: EntityManager): Promise<void> {
-    const entry: HashableEntry = {
-      at: new Date(),
-      actorId: input.actor?.id ?? null,
-      actorUsername: input.actor?.username ?? null,
-      action: input.action,
-      targetType: input.target?.type ?? null,
-      targetId: input.target?.id == null ? null : String(input.target.id),
-      targetLabel: input.target?.label ?? null,
-      ip: input.client?.ip ?? null,
-      userAgent: input.client?.userAgent ?? null,
-      outcome: input.outcome,
-      details: input.details ?? {},
-    };
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
-    const [last] = (await manager.query('SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1')) as {
-      hash: string;
-    }[];
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    await manager
-      .getRepository(AuditEventEntity)
-      .insert({ ...entry, details: entry.details as never, prevHash, hash: entryHash(prevHash, entry) });
+  async onApplicationShutdown(): Promise<void> {
+    this.queue.stop();
+    if (this.queue.size === 0) return;
+    if (this.dataSource.isInitialized) {
+      await this.flush();
+      return;
+    }
+    this.logger.error(`${this.queue.size} audit entries recorded during shutdown were not written`);
+  }
+
+  private writeOwn(drafts: AuditDraft[]): Promise<void> {
+    return this.dataSource.transaction((m) => appendToChain(runnerOf(m), drafts));
   }
 }

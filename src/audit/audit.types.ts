@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'role.created',
   'role.updated',
   'role.deleted',
+  // Written by the retention job: which entries it removed, so the gap is itself on record.
+  'audit.pruned',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
