@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEventEntity } from './audit-event.entity.js';
+import { AuditLogService } from './audit-log.service.js';
+import { AuditRetentionService } from './audit-retention.service.js';
+import { AuditController } from './audit.controller.js';
+import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
 
-/** Depends on no other IAM module. */
+/** The audit log: recording (for every other module), reading, export, verification, retention. Depends on no other IAM module. */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEventEntity])],
-  providers: [AuditService],
-  exports: [AuditService],
+  controllers: [AuditController],
+  providers: [AuditService, AuditRepository, AuditLogService, AuditRetentionService],
+  exports: [AuditService, AuditRetentionService],
 })
 export class AuditModule {}

@@ -1,0 +1,32 @@
+import type { SqlRunner } from './audit-chain.js';
+import { csvHeader, csvLine, type ExportFormat, ndjsonLine } from './audit-format.js';
+import { type AuditFilters, pageQuery, toEntryView } from './audit-query.js';
+
+export const EXPORT_BATCH = 2_000;
+
+/**
+ * The export as text chunks, newest entry first, read in keyset pages: each
+ * page is one short query, so no connection is held between pages (the
+ * embedded database has only one) and memory holds one page at a time.
+ * Entries written after the export began are not in it.
+ */
+export async function* exportChunks(
+  run: SqlRunner,
+  filters: AuditFilters,
+  format: ExportFormat,
+  batch = EXPORT_BATCH,
+): AsyncGenerator<string> {
+  const line = format === 'csv' ? csvLine : ndjsonLine;
+  if (format === 'csv') yield csvHeader();
+  let before: string | null = null;
+  for (;;) {
+    const { sql, params } = pageQuery(filters, before, batch);
+    const rows = await run(sql, params);
+    if (rows.length === 0) return;
+    let chunk = '';
+    for (const row of rows) chunk += line(toEntryView(row));
+    yield chunk;
+    if (rows.length < batch) return;
+    before = String(rows[rows.length - 1].id);
+  }
+}
