@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
+import { IamThrottlerGuard } from './auth/throttling/iam-throttler.guard.js';
 import { IAM_OPTIONS, type IamOptions } from './config/iam-options.js';
 import { TransactionModule } from './database/transaction.module.js';
 import { PermissionsGuard } from './roles/permissions.guard.js';
@@ -26,10 +27,12 @@ class IamOptionsModule {
 
 const FEATURE_MODULES = [TransactionModule, AuditModule, RolesModule, UsersModule, AuthModule];
 
+// In this order: the rate limit counts an authenticated caller by user id, and before permission checks.
 function globalGuards(enabled: boolean): Provider[] {
   return enabled
     ? [
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
+        { provide: APP_GUARD, useExisting: IamThrottlerGuard },
         { provide: APP_GUARD, useExisting: PermissionsGuard },
       ]
     : [];

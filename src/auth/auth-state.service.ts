@@ -1,33 +1,60 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppCache } from '../cache/app-cache.js';
 import { CacheKeys } from '../cache/cache-keys.js';
 import type { AuthContext } from '../common/auth/auth-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { RolePermissionsService } from '../roles/role-permissions.service.js';
-import { UserEntity } from '../users/user.entity.js';
+import { type AuthUserRow, AuthUsersRepository } from './auth-users.repository.js';
 import type { CachedSession } from './sessions/session-state.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
 import type { TokenClaims } from './token/token-claims.js';
 
-/** What the cache keeps per user: enough to accept or refuse a caller without the database. */
+/** What the cache keeps per user: enough to accept or refuse a caller, and to answer /me, without the database. */
 export interface CachedUser {
   id: number;
   username: string;
+  email: string;
   roleName: string;
+  roleDisplayName: string;
   isActive: boolean;
   isApiUser: boolean;
   mustChangePassword: boolean;
   apiTokenId: string | null;
   /** epoch ms, or null for a token that never expires */
   apiTokenExpiresAt: number | null;
+  /** epoch ms */
+  createdAt: number;
+  /** epoch ms, or null */
+  lastLoginAt: number | null;
+}
+
+/** The caller's state as this request read it. */
+export interface ResolvedState {
+  user: CachedUser;
+  session: CachedSession | null;
 }
 
 const LAST_SEEN_EVERY_MS = 60_000;
 
 const revoked = (message: string) => new DomainError('TOKEN_REVOKED', message);
+
+export function cachedUserOf(row: AuthUserRow): CachedUser {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    roleName: row.roleName,
+    roleDisplayName: row.roleDisplayName,
+    isActive: row.isActive,
+    isApiUser: row.isApiUser,
+    mustChangePassword: row.mustChangePassword,
+    apiTokenId: row.apiTokenId,
+    apiTokenExpiresAt: row.apiTokenExpiresAt?.getTime() ?? null,
+    createdAt: row.createdAt.getTime(),
+    lastLoginAt: row.lastLoginAt?.getTime() ?? null,
+  };
+}
 
 /**
  * The per-request auth state: after the signature check, who the caller is
@@ -36,8 +63,11 @@ const revoked = (message: string) => new DomainError('TOKEN_REVOKED', message);
  */
 @Injectable()
 export class AuthStateService {
+  // Per request, not shared: lets /me answer from what authentication already read.
+  private readonly resolved = new WeakMap<AuthContext, ResolvedState>();
+
   constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly users: AuthUsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly rolePermissions: RolePermissionsService,
     private readonly cache: AppCache,
@@ -49,19 +79,30 @@ export class AuthStateService {
     if (!Number.isSafeInteger(userId) || userId <= 0)
       throw new DomainError('UNAUTHENTICATED', 'Invalid token');
     if (claims.typ === 'session') {
-      const [cachedSession, cachedUser] = await this.cache.mget<CachedSession | CachedUser>([
+      const [cachedSession, cachedUser, seen] = await this.cache.mget<unknown>([
         CacheKeys.session(claims.sid),
         CacheKeys.user(userId),
+        CacheKeys.sessionSeen(claims.sid),
       ]);
       const session = (cachedSession as CachedSession | undefined) ?? (await this.loadSession(claims.sid));
       const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(userId));
       this.checkSession(session, user, userId);
-      this.touch(claims.sid, session!);
-      return this.context(user!, 'session', { sessionId: claims.sid });
+      this.touch(claims.sid, session!, seen !== undefined);
+      return this.context({ user: user!, session }, 'session', { sessionId: claims.sid });
     }
     const user = (await this.cache.get<CachedUser>(CacheKeys.user(userId))) ?? (await this.loadUser(userId));
     this.checkApiToken(user, claims.jti);
-    return this.context(user!, 'api', { tokenId: claims.jti });
+    return this.context({ user: user!, session: null }, 'api', { tokenId: claims.jti });
+  }
+
+  /** The state authentication read for this caller; re-read when the context did not come from resolve(). */
+  async stateOf(caller: AuthContext): Promise<ResolvedState> {
+    const known = this.resolved.get(caller);
+    if (known) return known;
+    const user = await this.loadUser(caller.userId);
+    if (!user) throw revoked('Account no longer exists');
+    const session = caller.sessionId ? await this.loadSession(caller.sessionId) : null;
+    return { user, session };
   }
 
   private checkSession(session: CachedSession | null, user: CachedUser | null, userId: number): void {
@@ -84,12 +125,13 @@ export class AuthStateService {
   }
 
   private async context(
-    user: CachedUser,
+    state: ResolvedState,
     kind: 'session' | 'api',
     ids: { sessionId?: string; tokenId?: string },
   ): Promise<AuthContext> {
+    const { user } = state;
     const permissions = await this.rolePermissions.permissionsOf(user.roleName);
-    return {
+    const context: AuthContext = {
       userId: user.id,
       username: user.username,
       roleName: user.roleName,
@@ -98,6 +140,8 @@ export class AuthStateService {
       ...ids,
       mustChangePassword: user.mustChangePassword,
     };
+    this.resolved.set(context, state);
+    return context;
   }
 
   private async loadSession(sessionId: string): Promise<CachedSession | null> {
@@ -108,36 +152,19 @@ export class AuthStateService {
       expiresAt: row.expiresAt.getTime(),
       revoked: row.revokedAt !== null,
       lastSeenAt: row.lastSeenAt?.getTime() ?? 0,
+      createdAt: row.createdAt.getTime(),
+      rememberMe: row.rememberMe,
+      ip: row.ip,
+      userAgent: row.userAgent,
     };
     await this.cache.set(CacheKeys.session(sessionId), state, this.ttlFor(state.expiresAt));
     return state;
   }
 
   private async loadUser(userId: number): Promise<CachedUser | null> {
-    const row = await this.users.findOne({
-      where: { id: userId },
-      select: {
-        id: true,
-        username: true,
-        roleName: true,
-        isActive: true,
-        isApiUser: true,
-        mustChangePassword: true,
-        apiTokenId: true,
-        apiTokenExpiresAt: true,
-      },
-    });
+    const row = await this.users.findById(userId);
     if (!row) return null;
-    const state: CachedUser = {
-      id: row.id,
-      username: row.username,
-      roleName: row.roleName,
-      isActive: row.isActive,
-      isApiUser: row.isApiUser,
-      mustChangePassword: row.mustChangePassword,
-      apiTokenId: row.apiTokenId,
-      apiTokenExpiresAt: row.apiTokenExpiresAt?.getTime() ?? null,
-    };
+    const state = cachedUserOf(row);
     await this.cache.set(CacheKeys.user(userId), state, this.options.authCacheTtlSeconds);
     return state;
   }
@@ -147,12 +174,16 @@ export class AuthStateService {
     return Math.max(1, Math.min(this.options.authCacheTtlSeconds, left));
   }
 
-  // last_seen is written at most once a minute per session, off the request path.
-  private touch(sessionId: string, session: CachedSession): void {
+  /**
+   * last_seen is written at most once a minute per session, off the request
+   * path. A marker key of its own (never a rewrite of the cached session,
+   * which could put back an entry a revocation just evicted); without the
+   * cache, the row's own last_seen keeps the pace.
+   */
+  private touch(sessionId: string, session: CachedSession, seenRecently: boolean): void {
     const now = Date.now();
-    if (now - session.lastSeenAt < LAST_SEEN_EVERY_MS) return;
-    session.lastSeenAt = now;
-    void this.cache.set(CacheKeys.session(sessionId), session, this.ttlFor(session.expiresAt));
+    if (seenRecently || now - session.lastSeenAt < LAST_SEEN_EVERY_MS) return;
+    void this.cache.set(CacheKeys.sessionSeen(sessionId), 1, LAST_SEEN_EVERY_MS / 1000);
     this.sessions.touch(sessionId, new Date(now)).catch(() => undefined);
   }
 }

@@ -1,27 +1,52 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AuditModule } from '../audit/audit.module.js';
+import { AppCache } from '../cache/app-cache.js';
+import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { RolesModule } from '../roles/roles.module.js';
-import { UserEntity } from '../users/user.entity.js';
 import { UsersModule } from '../users/users.module.js';
+import { AccountService } from './account.service.js';
+import { AuthController } from './auth.controller.js';
 import { AuthStateService } from './auth-state.service.js';
+import { AuthUsersRepository } from './auth-users.repository.js';
 import { AuthenticationGuard } from './authentication.guard.js';
+import { BruteForceService } from './brute-force/brute-force.service.js';
 import { JwtStrategy } from './jwt.strategy.js';
+import { LoginService } from './login.service.js';
+import { MySessionsController } from './my-sessions.controller.js';
 import { SessionsModule } from './sessions/sessions.module.js';
+import { IamThrottlerGuard } from './throttling/iam-throttler.guard.js';
+import { throttlerOptions } from './throttling/throttler-options.js';
 import { TokenModule } from './token/token.module.js';
+import { UserSessionsController } from './user-sessions.controller.js';
+import { UserSessionsService } from './user-sessions.service.js';
 
 @Module({
   imports: [
     PassportModule.register({ session: false }),
-    TypeOrmModule.forFeature([UserEntity]),
+    ThrottlerModule.forRootAsync({
+      inject: [IAM_OPTIONS, AppCache],
+      useFactory: (options: IamOptions, cache: AppCache) => throttlerOptions(options, cache),
+    }),
     UsersModule,
     RolesModule,
     AuditModule,
     SessionsModule,
     TokenModule,
   ],
-  providers: [AuthStateService, JwtStrategy, AuthenticationGuard],
-  exports: [AuthStateService, AuthenticationGuard, SessionsModule, TokenModule],
+  controllers: [AuthController, MySessionsController, UserSessionsController],
+  providers: [
+    AuthUsersRepository,
+    AuthStateService,
+    JwtStrategy,
+    AuthenticationGuard,
+    IamThrottlerGuard,
+    BruteForceService,
+    LoginService,
+    AccountService,
+    UserSessionsService,
+  ],
+  exports: [AuthStateService, AuthenticationGuard, IamThrottlerGuard, SessionsModule, TokenModule],
 })
 export class AuthModule {}

@@ -6,6 +6,13 @@ import type { Tx } from '../../database/transaction.js';
 import { SessionsRepository } from './sessions.repository.js';
 
 /**
+ * A request that read a row just before the commit may still write its
+ * stale copy to the cache just after the eviction; a second eviction a
+ * moment later closes that window.
+ */
+const SECOND_EVICTION_MS = 2_000;
+
+/**
  * Ends sessions: PostgreSQL first, then the cache entries, after the commit.
  * A leaf that both the auth and the users modules use.
  */
@@ -29,11 +36,26 @@ export class SessionsService {
     return done;
   }
 
+  /** Drops sessions' cached state (call after the commit that changed them). */
   evict(sessionIds: string[]): Promise<void> {
-    return this.cache.del(...sessionIds.map((id) => CacheKeys.session(id)));
+    return this.evictKeys(sessionIds.map((id) => CacheKeys.session(id)));
+  }
+
+  /**
+   * Drops a user's cached auth state (call after the commit that changed the
+   * user: role, activity, password, token, must-change-password, profile).
+   */
+  evictUser(userId: number): Promise<void> {
+    return this.evictKeys([CacheKeys.user(userId)]);
   }
 
   findLive(userId: number, manager?: EntityManager) {
     return this.repository.findLive(userId, manager);
+  }
+
+  private async evictKeys(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.cache.del(...keys);
+    setTimeout(() => void this.cache.del(...keys).catch(() => undefined), SECOND_EVICTION_MS).unref();
   }
 }

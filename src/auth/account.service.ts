@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
+import { DomainError } from '../common/errors/domain-error.js';
+import { TransactionRunner } from '../database/transaction.js';
+import { PermissionCatalog } from '../roles/permission-catalog.js';
+import { FULL_ACCESS } from '../roles/permissions.js';
+import { PasswordHasher } from '../users/password-hasher.js';
+import { PasswordPolicy } from '../users/password-policy.js';
+import { AuthStateService } from './auth-state.service.js';
+import { AuthUsersRepository } from './auth-users.repository.js';
+import { BruteForceService } from './brute-force/brute-force.service.js';
+import type { ChangePasswordDto } from './dto/change-password.dto.js';
+import type { MeResponseDto } from './dto/me-response.dto.js';
+import type { SessionResponseDto } from './dto/session-response.dto.js';
+import { currentSessionViewOf, sessionViewOf } from './session-view.js';
+import { SessionsService } from './sessions/sessions.service.js';
+import { userViewOf } from './user-view.js';
+
+/** A session-only route called with an API token. */
+export const sessionRequired = () =>
+  new DomainError('SESSION_REQUIRED', 'This needs an interactive session; an API token cannot do it');
+
+const sessionNotFound = () => new DomainError('SESSION_NOT_FOUND', 'Session not found');
+
+/** What callers do with their own account: who am I, my password, my sessions. */
+@Injectable()
+export class AccountService {
+  constructor(
+    private readonly authState: AuthStateService,
+    private readonly catalog: PermissionCatalog,
+    private readonly users: AuthUsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly bruteForce: BruteForceService,
+    private readonly sessions: SessionsService,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+  ) {}
+
+  async me(caller: AuthContext): Promise<MeResponseDto> {
+    const { user, session } = await this.authState.stateOf(caller);
+    return {
+      user: userViewOf(user),
+      permissions: this.effectivePermissions(caller.permissions),
+      session: session && caller.sessionId ? currentSessionViewOf(caller.sessionId, session) : null,
+    };
+  }
+
+  async changePassword(caller: AuthContext, dto: ChangePasswordDto, client: ClientInfo): Promise<void> {
+    const sessionId = this.sessionOf(caller);
+    const currentHash = await this.users.passwordHashOf(caller.userId);
+    // Guessing the current password through a stolen session meets the same lock as guessing at login.
+    const attempt = { username: caller.username, userId: caller.userId, client };
+    const reservation = await this.bruteForce.reserve(attempt);
+    const ok = currentHash
+      ? await this.hasher.verify(currentHash, dto.currentPassword)
+      : await this.hasher.verifyDummy(dto.currentPassword);
+    if (!ok) {
+      await this.bruteForce.failed(reservation, attempt);
+      throw new DomainError('INVALID_CREDENTIALS', 'The current password is not correct');
+    }
+    await this.bruteForce.released(reservation);
+    this.policy.assertAcceptable(dto.newPassword, caller.username, 'newPassword');
+    if (dto.newPassword === dto.currentPassword) {
+      throw new DomainError('WEAK_PASSWORD', 'The new password must differ from the current one', {
+        details: [{ field: 'newPassword', message: 'newPassword must differ from currentPassword' }],
+      });
+    }
+    const newHash = await this.hasher.hash(dto.newPassword);
+    await this.tx.run(async (tx) => {
+      await this.users.setOwnPassword(caller.userId, newHash, tx.manager);
+      const revoked = await this.sessions.revokeAllForUser(caller.userId, tx, sessionId);
+      await this.audit.record(
+        {
+          action: 'auth.password_changed',
+          actor: { id: caller.userId, username: caller.username },
+          target: { type: 'user', id: caller.userId, label: caller.username },
+          client,
+          outcome: 'success',
+          details: { otherSessionsRevoked: revoked },
+        },
+        tx.manager,
+      );
+      tx.afterCommit(() => this.sessions.evictUser(caller.userId));
+    });
+  }
+
+  async logout(caller: AuthContext, client: ClientInfo): Promise<void> {
+    const sessionId = this.sessionOf(caller);
+    await this.endSession(caller, sessionId, client, 'logout');
+  }
+
+  async listMine(caller: AuthContext): Promise<SessionResponseDto[]> {
+    const sessionId = this.sessionOf(caller);
+    const rows = await this.sessions.findLive(caller.userId);
+    return rows.map((r) => sessionViewOf(r, sessionId));
+  }
+
+  /** Ends one of the caller's own sessions; anyone else's id is simply not found. */
+  async endMine(caller: AuthContext, sessionId: string, client: ClientInfo): Promise<void> {
+    const current = this.sessionOf(caller);
+    await this.endSession(caller, sessionId, client, sessionId === current ? 'logout' : 'ended_by_owner');
+  }
+
+  private async endSession(
+    caller: AuthContext,
+    sessionId: string,
+    client: ClientInfo,
+    how: 'logout' | 'ended_by_owner',
+  ): Promise<void> {
+    await this.tx.run(async (tx) => {
+      const live = await this.sessions.repository.findById(sessionId, tx.manager);
+      if (
+        !live ||
+        live.userId !== caller.userId ||
+        live.revokedAt ||
+        live.expiresAt.getTime() <= Date.now()
+      ) {
+        throw sessionNotFound();
+      }
+      await this.sessions.revokeOne(sessionId, caller.userId, tx);
+      await this.audit.record(
+        {
+          action: 'auth.logout',
+          actor: { id: caller.userId, username: caller.username },
+          target: { type: 'user', id: caller.userId, label: caller.username },
+          client,
+          outcome: 'success',
+          details: { how },
+        },
+        tx.manager,
+      );
+    });
+  }
+
+  private sessionOf(caller: AuthContext): string {
+    if (caller.kind !== 'session' || !caller.sessionId) throw sessionRequired();
+    return caller.sessionId;
+  }
+
+  private effectivePermissions(held: ReadonlySet<string>): string[] {
+    const names = held.has(FULL_ACCESS) ? this.catalog.all().map((p) => p.name) : [...held];
+    return names.sort();
+  }
+}

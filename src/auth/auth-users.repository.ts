@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+const INT4_MAX = 2_147_483_647;
+
+/** UPDATE … RETURNING answers `[rows, affected]` through TypeORM's postgres driver. */
+function returned<T>(result: unknown): T[] {
+  const r = result as unknown[];
+  return (Array.isArray(r[0]) ? r[0] : r) as T[];
+}
+
+/** A user as the auth module reads it: the answerable view plus what login and the auth state need. */
+export interface AuthUserRow {
+  id: number;
+  username: string;
+  email: string;
+  roleName: string;
+  roleDisplayName: string;
+  isActive: boolean;
+  isApiUser: boolean;
+  apiTokenId: string | null;
+  apiTokenExpiresAt: Date | null;
+  mustChangePassword: boolean;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+}
+
+export interface LoginUserRow extends AuthUserRow {
+  passwordHash: string | null;
+}
+
+export interface LockoutRule {
+  threshold: number;
+  baseSeconds: number;
+  maxSeconds: number;
+}
+
+const VIEW_COLUMNS = `
+  u.id, u.username, u.email, u.role_name AS "roleName", coalesce(r.display_name, u.role_name) AS "roleDisplayName",
+  u.is_active AS "isActive", u.is_api_user AS "isApiUser", u.api_token_id AS "apiTokenId",
+  u.api_token_expires_at AS "apiTokenExpiresAt", u.must_change_password AS "mustChangePassword",
+  u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt"`;
+
+// Past the threshold each failure doubles the wait; the exponent is capped so power() never overflows.
+const LOCK_WAIT_SQL = `LEAST($3::float8 * power(2, LEAST(GREATEST(u.failed_login_count - $2, 0), 30)), $4::float8)`;
+
+/** The only place that builds the auth module's queries on users. */
+@Injectable()
+export class AuthUsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private q(manager?: EntityManager): EntityManager {
+    return manager ?? this.dataSource.manager;
+  }
+
+  async findForLogin(username: string): Promise<LoginUserRow | null> {
+    const rows = (await this.q().query(
+      `SELECT ${VIEW_COLUMNS}, u.password_hash AS "passwordHash"
+         FROM users u LEFT JOIN roles r ON r.name = u.role_name
+        WHERE u.username = $1`,
+      [username],
+    )) as LoginUserRow[];
+    return rows[0] ?? null;
+  }
+
+  async findById(id: number, manager?: EntityManager): Promise<AuthUserRow | null> {
+    if (!Number.isSafeInteger(id) || id < 1 || id > INT4_MAX) return null;
+    const rows = (await this.q(manager).query(
+      `SELECT ${VIEW_COLUMNS} FROM users u LEFT JOIN roles r ON r.name = u.role_name WHERE u.id = $1`,
+      [id],
+    )) as AuthUserRow[];
+    return rows[0] ?? null;
+  }
+
+  async passwordHashOf(id: number, manager?: EntityManager): Promise<string | null> {
+    const rows = (await this.q(manager).query(`SELECT password_hash AS "hash" FROM users WHERE id = $1`, [
+      id,
+    ])) as { hash: string | null }[];
+    return rows[0]?.hash ?? null;
+  }
+
+  /**
+   * Mirrors a failed login to the row. Keyed by username so that an unknown
+   * name costs the same statement as a known one.
+   */
+  async recordFailure(username: string): Promise<void> {
+    await this.q().query(
+      `UPDATE users SET failed_login_count = failed_login_count + 1, last_failed_login_at = now()
+        WHERE username = $1`,
+      [username],
+    );
+  }
+
+  /**
+   * The lockout counter of last resort, when the cache cannot count: takes
+   * one failure slot atomically (row lock) unless the user is locked now,
+   * and returns the new count, or null while locked.
+   */
+  async reserveFailure(id: number, rule: LockoutRule): Promise<number | null> {
+    const result = await this.q().query(
+      `UPDATE users u SET failed_login_count = u.failed_login_count + 1, last_failed_login_at = now()
+        WHERE u.id = $1
+          AND (u.failed_login_count < $2 OR u.last_failed_login_at IS NULL
+               OR u.last_failed_login_at + make_interval(secs => ${LOCK_WAIT_SQL}) <= now())
+        RETURNING u.failed_login_count AS "count"`,
+      [id, rule.threshold, rule.baseSeconds, rule.maxSeconds],
+    );
+    return returned<{ count: number }>(result)[0]?.count ?? null;
+  }
+
+  /** Seconds left of a database-counted lock (0 when none). */
+  async lockSecondsLeft(id: number, rule: LockoutRule): Promise<number> {
+    const rows = (await this.q().query(
+      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (u.last_failed_login_at + make_interval(secs => ${LOCK_WAIT_SQL}) - now())))::float8 AS "left"
+         FROM users u WHERE u.id = $1 AND u.failed_login_count >= $2`,
+      [id, rule.threshold, rule.baseSeconds, rule.maxSeconds],
+    )) as { left: number }[];
+    return Math.ceil(rows[0]?.left ?? 0);
+  }
+
+  /** Gives back a database-counted slot taken by an attempt that turned out not to be a guess. */
+  async releaseFailure(id: number): Promise<void> {
+    await this.q().query(
+      `UPDATE users SET failed_login_count = GREATEST(failed_login_count - 1, 0) WHERE id = $1`,
+      [id],
+    );
+  }
+
+  /** A successful login: clears the failure count, stamps the time, stores a stronger hash if one was made. */
+  async markLogin(id: number, manager: EntityManager, rehashed?: string): Promise<Date> {
+    const result = await manager.query(
+      `UPDATE users SET last_login_at = now(), failed_login_count = 0,
+              password_hash = coalesce($2, password_hash)
+        WHERE id = $1 RETURNING last_login_at AS "at"`,
+      [id, rehashed ?? null],
+    );
+    return returned<{ at: Date }>(result)[0]?.at ?? new Date();
+  }
+
+  /** The user's own password change: the new hash, and the pending change cleared. */
+  async setOwnPassword(id: number, passwordHash: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `UPDATE users SET password_hash = $2, must_change_password = false, updated_at = now() WHERE id = $1`,
+      [id, passwordHash],
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
+import { Client } from '../common/auth/client-info.js';
+import {
+  AllowWhilePasswordChangeRequired,
+  Authenticated,
+  CurrentUser,
+  Public,
+} from '../common/auth/decorators.js';
+import { ErrorResponseDto } from '../common/http/error-response.dto.js';
+import { API_PREFIX } from '../common/http/routes.js';
+import { AccountService } from './account.service.js';
+import { ChangePasswordDto } from './dto/change-password.dto.js';
+import { LoginDto } from './dto/login.dto.js';
+import { LoginResponseDto } from './dto/login-response.dto.js';
+import { MeResponseDto } from './dto/me-response.dto.js';
+import { LoginService } from './login.service.js';
+import { LoginRateLimit } from './throttling/login-rate-limit.js';
+
+@ApiTags('auth')
+@Controller(API_PREFIX)
+export class AuthController {
+  constructor(
+    private readonly loginService: LoginService,
+    private readonly account: AccountService,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @LoginRateLimit()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ operationId: 'login', summary: 'Log in with username and password; opens a session' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'INVALID_CREDENTIALS (unknown username and wrong password alike)',
+  })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'INTERACTIVE_LOGIN_NOT_ALLOWED (API user), ACCOUNT_DISABLED (after a correct password)',
+  })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'ACCOUNT_LOCKED (with Retry-After)' })
+  login(@Body() dto: LoginDto, @Client() client: ClientInfo): Promise<LoginResponseDto> {
+    return this.loginService.login(dto, client);
+  }
+
+  @Post('logout')
+  @Authenticated()
+  @AllowWhilePasswordChangeRequired()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ operationId: 'logout', summary: 'End the session this request was made with' })
+  @ApiNoContentResponse({ description: 'The session is revoked; its token fails from the next request' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'SESSION_REQUIRED (an API token)' })
+  async logout(@CurrentUser() caller: AuthContext, @Client() client: ClientInfo): Promise<void> {
+    await this.account.logout(caller, client);
+  }
+
+  @Get('me')
+  @Authenticated()
+  @AllowWhilePasswordChangeRequired()
+  @ApiOperation({ operationId: 'me', summary: 'The caller: user, effective permissions and session' })
+  @ApiOkResponse({ type: MeResponseDto })
+  me(@CurrentUser() caller: AuthContext): Promise<MeResponseDto> {
+    return this.account.me(caller);
+  }
+
+  @Post('me/password')
+  @Authenticated()
+  @AllowWhilePasswordChangeRequired()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    operationId: 'changeOwnPassword',
+    summary: 'Change your password; ends your other sessions and clears a pending password change',
+  })
+  @ApiNoContentResponse({ description: 'Changed; this session stays, every other one is revoked' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED, WEAK_PASSWORD' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'INVALID_CREDENTIALS (wrong current password)',
+  })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'SESSION_REQUIRED (an API token)' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'ACCOUNT_LOCKED (with Retry-After)' })
+  async changePassword(
+    @CurrentUser() caller: AuthContext,
+    @Body() dto: ChangePasswordDto,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    await this.account.changePassword(caller, dto, client);
+  }
+}

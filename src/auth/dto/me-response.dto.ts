@@ -1,0 +1,18 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { UserResponseDto } from '../../users/dto/user-response.dto.js';
+import { SessionResponseDto } from './session-response.dto.js';
+
+export class MeResponseDto {
+  @ApiProperty({ type: UserResponseDto })
+  user: UserResponseDto;
+
+  @ApiProperty({
+    type: [String],
+    example: ['health_monitor_data', 'model_validation_data'],
+    description: 'Effective permissions: with full_access, every permission of the catalog',
+  })
+  permissions: string[];
+
+  @ApiProperty({ type: SessionResponseDto, nullable: true, description: 'null for an API token' })
+  session: SessionResponseDto | null;
+}

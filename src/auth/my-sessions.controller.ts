@@ -1,0 +1,52 @@
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
+import { Client } from '../common/auth/client-info.js';
+import { Authenticated, CurrentUser } from '../common/auth/decorators.js';
+import { ErrorResponseDto } from '../common/http/error-response.dto.js';
+import { API_PREFIX } from '../common/http/routes.js';
+import { AccountService } from './account.service.js';
+import { SessionIdParam } from './dto/session-id.param.js';
+import { SessionResponseDto } from './dto/session-response.dto.js';
+
+@ApiTags('auth')
+@Controller(`${API_PREFIX}/me/sessions`)
+export class MySessionsController {
+  constructor(private readonly account: AccountService) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({ operationId: 'listOwnSessions', summary: 'Your live sessions, newest first' })
+  @ApiOkResponse({ type: [SessionResponseDto] })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'SESSION_REQUIRED (an API token)' })
+  list(@CurrentUser() caller: AuthContext): Promise<SessionResponseDto[]> {
+    return this.account.listMine(caller);
+  }
+
+  @Delete(':id')
+  @Authenticated()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ operationId: 'endOwnSession', summary: 'End one of your sessions (another device)' })
+  @ApiNoContentResponse({ description: 'The session is revoked' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED (not a UUID)' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'SESSION_REQUIRED (an API token)' })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'SESSION_NOT_FOUND (no live session of yours with this id)',
+  })
+  async end(
+    @CurrentUser() caller: AuthContext,
+    @Param() { id }: SessionIdParam,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    await this.account.endMine(caller, id, client);
+  }
+}

@@ -1,0 +1,246 @@
+import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenService } from '../src/auth/token/token.service.js';
+import { IAM_OPTIONS, type IamOptions } from '../src/config/iam-options.js';
+import { apiUserWithToken, createRoleRow, decodeJwt, login, me } from './support/auth.js';
+import { bearer, createUserRow, sessionTokenFor, startTestApp, type TestApp } from './support/harness.js';
+
+const PASSWORD = 'Test-Passw0rd!';
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Signs header and payload as given (HS256 over the exact bytes), whatever they claim. */
+function signRaw(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  secret: string | Buffer,
+): string {
+  const input = `${b64(header)}.${b64(payload)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+describe('token verification', () => {
+  let t: TestApp;
+  let options: IamOptions;
+  let secret: Buffer;
+  let userId: number;
+  let goodToken: string;
+  let goodPayload: Record<string, unknown>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    options = t.app.get(IAM_OPTIONS);
+    secret = options.jwt.secret.export();
+    const user = await createUserRow(t);
+    userId = user.id;
+    goodToken = await login(t, user.username, PASSWORD);
+    goodPayload = decodeJwt(goodToken).payload;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const expect401 = async (token: string, code = 'UNAUTHENTICATED') => {
+    const res = await me(t, token);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe(code);
+    expect(res.body.message).not.toMatch(/signature|jwt|secret/i);
+  };
+
+  it('accepts the token as issued', async () => {
+    await me(t, goodToken).expect(200);
+  });
+
+  it('refuses a tampered payload', async () => {
+    const [h, , s] = goodToken.split('.');
+    await expect401(`${h}.${b64({ ...goodPayload, sub: '1' })}.${s}`);
+  });
+
+  it.each(['none', 'None', 'NONE', 'nOnE'])('refuses alg "%s", signed or not', async (alg) => {
+    const header = b64({ alg, typ: 'JWT' });
+    const payload = b64(goodPayload);
+    await expect401(`${header}.${payload}.`);
+    await expect401(`${header}.${payload}`);
+    await expect401(signRaw({ alg, typ: 'JWT' }, goodPayload, secret));
+  });
+
+  it('refuses other algorithms, even signed with the key', async () => {
+    await expect401(signRaw({ alg: 'HS512', typ: 'JWT' }, goodPayload, secret));
+    await expect401(jwt.sign(goodPayload, secret, { algorithm: 'HS384', noTimestamp: true }));
+  });
+
+  it('refuses an empty signature', async () => {
+    const [h, p] = goodToken.split('.');
+    await expect401(`${h}.${p}.`);
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    await expect401(
+      signRaw({ alg: 'HS256', typ: 'JWT' }, goodPayload, 'another-secret-of-at-least-32-chars!!'),
+    );
+  });
+
+  it('refuses a wrong audience or issuer, and none at all', async () => {
+    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, aud: 'someone-else' }, secret));
+    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, iss: 'someone-else' }, secret));
+    const { aud: _aud, ...noAud } = goodPayload;
+    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, noAud, secret));
+  });
+
+  it('refuses a token whose typ is not session or api, or whose claims belong to the other type', async () => {
+    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, typ: 'refresh' }, secret));
+    const { typ: _typ, ...noTyp } = goodPayload;
+    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, noTyp, secret));
+    // A session token presented as an API token: typ api with a sid and no jti.
+    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, typ: 'api' }, secret));
+  });
+
+  it('never accepts an API token id as a session, or a session id as an API token', async () => {
+    const role = await createRoleRow(t, ['api_access', 'health_monitor_data']);
+    const { user, token, tokenId } = await apiUserWithToken(t, { role: role.name });
+    await me(t, token).expect(200);
+    const { payload } = decodeJwt(token);
+    // Same ids, other type: refused by structure or by state.
+    const { jti: _jti, ...rest } = payload;
+    await expect401(
+      signRaw(
+        { alg: 'HS256', typ: 'JWT' },
+        { ...rest, typ: 'session', sid: tokenId, exp: (payload.exp as number) ?? 0 },
+        secret,
+      ),
+      'TOKEN_REVOKED',
+    );
+    const { sid, ...sessionRest } = goodPayload;
+    await expect401(
+      signRaw(
+        { alg: 'HS256', typ: 'JWT' },
+        { ...sessionRest, typ: 'api', jti: sid, sub: String(userId) },
+        secret,
+      ),
+      'TOKEN_REVOKED',
+    );
+    // And a session token for the API user is never honoured.
+    const sessionForApiUser = await sessionTokenFor(t, user.id);
+    await expect401(sessionForApiUser, 'TOKEN_REVOKED');
+  });
+
+  it('refuses key-pointing header parameters (jku, jwk, x5u, kid)', async () => {
+    for (const extra of [
+      { jku: 'https://attacker.example/keys' },
+      { jwk: { kty: 'oct', k: 'AAAA' } },
+      { x5u: 'https://attacker.example/cert' },
+      { kid: '../../dev/null' },
+    ]) {
+      await expect401(signRaw({ alg: 'HS256', typ: 'JWT', ...extra }, goodPayload, secret));
+    }
+  });
+
+  it('refuses an expired token with TOKEN_EXPIRED', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expect401(
+      signRaw({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, iat: now - 7200, exp: now - 3600 }, secret),
+      'TOKEN_EXPIRED',
+    );
+    const short = await sessionTokenFor(t, userId, -60);
+    await expect401(short, 'TOKEN_EXPIRED');
+  });
+
+  it('refuses a session token without exp', async () => {
+    const { exp: _exp, ...noExp } = goodPayload;
+    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, noExp, secret));
+  });
+
+  it('refuses a well-signed token for a session that does not exist', async () => {
+    const forged = t.app.get(TokenService).signSession(userId, randomUUID(), new Date(Date.now() + 3600_000));
+    await expect401(forged, 'TOKEN_REVOKED');
+  });
+
+  it('reads the token from the Authorization header only', async () => {
+    const query = await t.http().get(`/auth/api/me?access_token=${goodToken}`);
+    expect(query.status).toBe(401);
+    expect(query.body.code).toBe('UNAUTHENTICATED');
+    const cookie = await t.http().get('/auth/api/me').set('Cookie', `access_token=${goodToken}`);
+    expect(cookie.status).toBe(401);
+    expect(cookie.body.code).toBe('UNAUTHENTICATED');
+    const basic = await t.http().get('/auth/api/me').set('Authorization', `Basic ${goodToken}`);
+    expect(basic.status).toBe(401);
+    expect(basic.body.code).toBe('UNAUTHENTICATED');
+    await t.http().get('/auth/api/me').set(bearer(goodToken)).expect(200);
+  });
+
+  it('uses the configured key as a KeyObject', () => {
+    expect(options.jwt.secret.type).toBe('secret');
+    expect(createSecretKey(secret).equals(options.jwt.secret)).toBe(true);
+  });
+});
+
+describe('API tokens', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('carry typ api and a jti, and no exp when the token never expires', async () => {
+    const role = await createRoleRow(t, ['api_access']);
+    const { token, tokenId } = await apiUserWithToken(t, { role: role.name, expiresAt: null });
+    const { payload } = decodeJwt(token);
+    expect(payload).toMatchObject({ typ: 'api', jti: tokenId });
+    expect(payload.exp).toBeUndefined();
+    expect(payload.sid).toBeUndefined();
+    const res = await me(t, token).expect(200);
+    expect(res.body.session).toBeNull();
+    expect(res.body.user.apiTokenStatus).toBe('never');
+    expect(res.body.permissions).toEqual(['api_access']);
+  });
+
+  it('cannot log out or use the session routes: 403 SESSION_REQUIRED', async () => {
+    const role = await createRoleRow(t, ['api_access', 'manage_users']);
+    const { token } = await apiUserWithToken(t, { role: role.name });
+    for (const [method, path] of [
+      ['post', '/auth/api/logout'],
+      ['get', '/auth/api/me/sessions'],
+      ['delete', `/auth/api/me/sessions/${randomUUID()}`],
+    ] as const) {
+      const res = await t.http()[method](path).set(bearer(token));
+      expect(res.status, path).toBe(403);
+      expect(res.body.code, path).toBe('SESSION_REQUIRED');
+    }
+    const pw = await t
+      .http()
+      .post('/auth/api/me/password')
+      .set(bearer(token))
+      .send({ currentPassword: 'x', newPassword: 'Brand-New-Passw0rd' });
+    expect(pw.status).toBe(403);
+    expect(pw.body.code).toBe('SESSION_REQUIRED');
+  });
+
+  it('need api_access on every request', async () => {
+    const role = await createRoleRow(t, ['health_monitor_data']);
+    const { token } = await apiUserWithToken(t, { role: role.name });
+    const res = await me(t, token);
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('API_ACCESS_REQUIRED');
+  });
+
+  it('fail once expired, or once replaced by another token id', async () => {
+    const role = await createRoleRow(t, ['api_access']);
+    const { user, token } = await apiUserWithToken(t, { role: role.name });
+    await me(t, token).expect(200);
+    const { UserEntity } = await import('../src/users/user.entity.js');
+    const { SessionsService } = await import('../src/auth/sessions/sessions.service.js');
+    await t.dataSource.getRepository(UserEntity).update(user.id, { apiTokenId: randomUUID() });
+    await t.app.get(SessionsService).evictUser(user.id);
+    const replaced = await me(t, token);
+    expect(replaced.status).toBe(401);
+    expect(replaced.body.code).toBe('TOKEN_REVOKED');
+
+    const expired = await apiUserWithToken(t, { role: role.name, expiresAt: new Date(Date.now() - 1000) });
+    const res = await me(t, expired.token);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('TOKEN_EXPIRED');
+  });
+});
