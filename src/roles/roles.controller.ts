@@ -62,7 +62,7 @@ export class RolesController {
   @ApiResponse({
     status: 403,
     type: ErrorResponseDto,
-    description: 'PRIVILEGE_ESCALATION (names the permissions the caller lacks), PERMISSION_DENIED',
+    description: 'PRIVILEGE_ESCALATION (names the permissions the caller lacks)',
   })
   @ApiResponse({ status: 409, type: ErrorResponseDto, description: 'ROLE_EXISTS' })
   create(
@@ -89,7 +89,7 @@ export class RolesController {
   @ApiResponse({
     status: 403,
     type: ErrorResponseDto,
-    description: 'SYSTEM_ROLE (permissions of a system role), PRIVILEGE_ESCALATION, PERMISSION_DENIED',
+    description: 'SYSTEM_ROLE (permissions of a system role), PRIVILEGE_ESCALATION',
   })
   @ApiResponse(NOT_FOUND)
   update(
@@ -113,7 +113,7 @@ export class RolesController {
   @ApiResponse({
     status: 403,
     type: ErrorResponseDto,
-    description: 'SYSTEM_ROLE, PRIVILEGE_ESCALATION, PERMISSION_DENIED',
+    description: 'SYSTEM_ROLE, PRIVILEGE_ESCALATION',
   })
   @ApiResponse(NOT_FOUND)
   @ApiResponse({
