@@ -112,7 +112,7 @@ describe('roles API', () => {
       expect(res.body.code).toBe('UNAUTHENTICATED');
     });
 
-    it.each(['no_such_role', 'Viewer', 'x'.repeat(100)])(
+    it.each(['no_such_role', 'Viewer', 'x'.repeat(100), '%00', 'a%00b', '%F0%9F%98%80'])(
       'answers 404 ROLE_NOT_FOUND for %j',
       async (name) => {
         const res = await t.http().get(`${ROLES_PATH}/${name}`).set(bearer(admin.token)).expect(404);
@@ -200,9 +200,12 @@ describe('roles API', () => {
       { field: 'displayName', body: { displayName: '   ' } },
       { field: 'displayName', body: { displayName: 'd'.repeat(101) } },
       { field: 'displayName', body: { displayName: null } },
+      { field: 'displayName', body: { displayName: 'a\u0000b' } },
+      { field: 'displayName', body: { displayName: 'line\nbreak' } },
       { field: 'description', body: { description: 'd'.repeat(501) } },
       { field: 'description', body: { description: null } },
       { field: 'description', body: { description: 7 } },
+      { field: 'description', body: { description: 'a\u0000b' } },
       { field: 'permissions', body: { permissions: undefined } },
       { field: 'permissions', body: { permissions: [] } },
       { field: 'permissions', body: { permissions: 'portfolio_data' } },
@@ -214,6 +217,12 @@ describe('roles API', () => {
       const res = await t.http().post(ROLES_PATH).set(bearer(admin.token)).send(newRole(body)).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+    });
+
+    it('accepts line breaks and tabs in a description', async () => {
+      const body = newRole({ description: 'first line\n\tsecond line\r\n' });
+      const res = await t.http().post(ROLES_PATH).set(bearer(admin.token)).send(body).expect(201);
+      expect(res.body.description).toBe(body.description);
     });
 
     it('accepts the longest name and displayName and description', async () => {
@@ -380,8 +389,10 @@ describe('roles API', () => {
       { field: 'displayName', body: { displayName: ' ' } },
       { field: 'displayName', body: { displayName: 'd'.repeat(101) } },
       { field: 'displayName', body: { displayName: null } },
+      { field: 'displayName', body: { displayName: 'tab\there' } },
       { field: 'description', body: { description: 'd'.repeat(501) } },
       { field: 'description', body: { description: null } },
+      { field: 'description', body: { description: '\u0000' } },
       { field: 'permissions', body: { permissions: [] } },
       { field: 'permissions', body: { permissions: null } },
       { field: 'permissions', body: { permissions: ['portfolio_data', 'portfolio_data'] } },
@@ -411,10 +422,10 @@ describe('roles API', () => {
       expect(res.body.message).toBe('Unknown permissions: ghost_data');
     });
 
-    it('answers 404 ROLE_NOT_FOUND for an unknown role', async () => {
+    it.each(['no_such_role', '%00'])('answers 404 ROLE_NOT_FOUND for %j', async (name) => {
       const res = await t
         .http()
-        .patch(`${ROLES_PATH}/no_such_role`)
+        .patch(`${ROLES_PATH}/${name}`)
         .set(bearer(admin.token))
         .send({ displayName: 'x' })
         .expect(404);
@@ -530,8 +541,8 @@ describe('roles API', () => {
       }
     });
 
-    it('answers 404 ROLE_NOT_FOUND for an unknown role', async () => {
-      const res = await t.http().delete(`${ROLES_PATH}/no_such_role`).set(bearer(admin.token)).expect(404);
+    it.each(['no_such_role', '%00'])('answers 404 ROLE_NOT_FOUND for %j', async (name) => {
+      const res = await t.http().delete(`${ROLES_PATH}/${name}`).set(bearer(admin.token)).expect(404);
       expect(res.body.code).toBe('ROLE_NOT_FOUND');
     });
 

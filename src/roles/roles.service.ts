@@ -5,6 +5,7 @@ import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
 import { RoleInUseError, RoleNotFoundError, ValidationFailedError } from '../common/errors/domain-error.js';
 import { TransactionRunner } from '../database/transaction.js';
 import type { CreateRoleDto } from './dto/create-role.dto.js';
+import { ROLE_NAME } from './dto/role-fields.js';
 import type { RoleResponseDto } from './dto/role-response.dto.js';
 import type { UpdateRoleDto } from './dto/update-role.dto.js';
 import { assertCanGrant } from './escalation.js';
@@ -33,6 +34,7 @@ export class RolesService {
   }
 
   async get(name: string): Promise<RoleResponseDto> {
+    assertPossibleName(name);
     const found = await this.roles.findWithUserCount(name);
     if (!found) throw new RoleNotFoundError(name);
     return toRoleResponse(found.role, found.userCount, this.catalog);
@@ -69,6 +71,7 @@ export class RolesService {
     name: string,
     dto: UpdateRoleDto,
   ): Promise<RoleResponseDto> {
+    assertPossibleName(name);
     if (dto.permissions) this.assertKnown(dto.permissions);
     return this.tx.run(async (tx) => {
       const before = await this.roles.findForUpdate(tx.manager, name);
@@ -95,6 +98,7 @@ export class RolesService {
   }
 
   async remove(caller: AuthContext, client: ClientInfo, name: string): Promise<void> {
+    assertPossibleName(name);
     try {
       await this.tx.run(async (tx) => {
         const role = await this.roles.findForUpdate(tx.manager, name);
@@ -143,6 +147,11 @@ export class RolesService {
       details,
     };
   }
+}
+
+/** A name no role can have is not looked up (a NUL byte would not even reach PostgreSQL). */
+function assertPossibleName(name: string): void {
+  if (!ROLE_NAME.test(name)) throw new RoleNotFoundError(name);
 }
 
 /** Only what the request actually changes; an identical permission set is no change. */

@@ -1,17 +1,7 @@
 import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsString,
-  Length,
-  Matches,
-  MaxLength,
-  ValidateBy,
-} from 'class-validator';
-import { PERMISSION_NAME } from '../permissions.js';
+import { ValidateBy } from 'class-validator';
 import { IsOptionalNotNull } from './optional.js';
+import { IsDescription, IsDisplayName, IsPermissionList } from './role-fields.js';
 
 // Declared, so the refusal names the rule instead of "property name should not exist".
 const Immutable = () =>
@@ -31,15 +21,12 @@ export class UpdateRoleDto {
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @IsOptionalNotNull()
-  @IsString()
-  @Length(1, 100)
-  @Matches(/\S/, { message: 'displayName must not be blank' })
+  @IsDisplayName()
   displayName?: string;
 
   @ApiPropertyOptional({ maxLength: 500, description: 'An empty string clears it' })
   @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(500)
+  @IsDescription()
   description?: string;
 
   @ApiPropertyOptional({
@@ -49,11 +36,6 @@ export class UpdateRoleDto {
     description: 'Replaces the whole set: at least one, each known, no duplicates',
   })
   @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(500)
-  @ArrayUnique({ message: 'permissions must not contain duplicates' })
-  @IsString({ each: true })
-  @Matches(PERMISSION_NAME, { each: true, message: `each permission must match ${PERMISSION_NAME.source}` })
+  @IsPermissionList()
   permissions?: string[];
 }
