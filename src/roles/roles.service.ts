@@ -81,9 +81,8 @@ export class RolesService {
       if (dto.permissions) assertCanGrant(caller.permissions, dto.permissions);
       assertCanGrant(caller.permissions, before.permissions, 'edit a role holding');
       const keys = ROLE_FIELDS.filter((k) => changes[k] !== undefined);
-      if (keys.length === 0) {
-        return toRoleResponse(before, await this.roles.countUsers(name, tx.manager), this.catalog);
-      }
+      const userCount = await this.roles.countUsers(name, tx.manager);
+      if (keys.length === 0) return toRoleResponse(before, userCount, this.catalog);
       const after = await this.roles.update(tx.manager, name, changes);
       await this.audit.record(
         this.entry('role.updated', caller, client, after, {
@@ -93,7 +92,7 @@ export class RolesService {
         tx.manager,
       );
       if (changes.permissions) tx.afterCommit(() => this.rolePermissions.evict(name));
-      return toRoleResponse(after, await this.roles.countUsers(name, tx.manager), this.catalog);
+      return toRoleResponse(after, userCount, this.catalog);
     });
   }
 
