@@ -35,6 +35,7 @@ interface Slot {
   scope: string;
   kind: 'address' | 'user';
   epoch: number;
+  locks: number;
   count: number;
   threshold: number;
 }
@@ -76,11 +77,11 @@ export class BruteForceService {
     const wait = Math.max(secondsLeft(pairLock, now), secondsLeft(userLock, now));
     if (wait > 0) throw new AccountLockedError(wait);
 
-    const pairEpoch = pairLock?.locks ?? 0;
-    const userEpoch = userLock?.locks ?? 0;
+    const pairEpoch = pairLock?.epoch ?? 0;
+    const userEpoch = userLock?.epoch ?? 0;
     // One address adds to the per-user count only until its first lock: alone, it can
     // never lock the user out of every other address.
-    const countsForUser = pairEpoch === 0;
+    const countsForUser = (pairLock?.locks ?? 0) === 0;
     const { thresholdPerAddress, thresholdPerUser } = this.options.lockout;
     try {
       const [pairCount, userCount] = await Promise.all([
@@ -94,6 +95,7 @@ export class BruteForceService {
           scope: scopes.pair,
           kind: 'address',
           epoch: pairEpoch,
+          locks: pairLock?.locks ?? 0,
           count: pairCount,
           threshold: thresholdPerAddress,
         },
@@ -103,6 +105,7 @@ export class BruteForceService {
           scope: scopes.user,
           kind: 'user',
           epoch: userEpoch,
+          locks: userLock?.locks ?? 0,
           count: userCount,
           threshold: thresholdPerUser,
         });
@@ -112,7 +115,7 @@ export class BruteForceService {
         // No guess was made: give the slots back, and wait for the lock the last allowed failure sets.
         await this.giveBack(slots);
         throw new AccountLockedError(
-          Math.max(...over.map((s) => lockSeconds(s.epoch + 1, this.base, this.max))),
+          Math.max(...over.map((s) => lockSeconds(s.locks + 1, this.base, this.max))),
         );
       }
       return { mode: 'cache', slots };
@@ -144,8 +147,9 @@ export class BruteForceService {
   async succeeded(reservation: Reservation): Promise<void> {
     if (reservation.mode !== 'cache') return;
     const [pair, ...rest] = reservation.slots;
+    const fresh: LockRecord = { epoch: pair.epoch + 1, locks: 0, until: 0 };
     await Promise.all([
-      this.cache.del(CacheKeys.loginFailures(pair.scope, pair.epoch), CacheKeys.lock(pair.scope)),
+      this.cache.set(CacheKeys.lock(pair.scope), fresh, LOCK_MEMORY_SECONDS),
       this.giveBack(rest),
     ]);
   }
@@ -176,9 +180,9 @@ export class BruteForceService {
   }
 
   private async lock(slot: Slot, attempt: PasswordAttempt): Promise<void> {
-    const locks = slot.epoch + 1;
+    const locks = slot.locks + 1;
     const seconds = lockSeconds(locks, this.base, this.max);
-    const record: LockRecord = { locks, until: Date.now() + seconds * 1000 };
+    const record: LockRecord = { epoch: slot.epoch + 1, locks, until: Date.now() + seconds * 1000 };
     await this.cache.set(CacheKeys.lock(slot.scope), record, Math.max(seconds, LOCK_MEMORY_SECONDS));
     this.recordLock(attempt, slot.kind, seconds, locks);
   }

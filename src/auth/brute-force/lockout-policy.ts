@@ -7,9 +7,14 @@ export const LOCK_MEMORY_SECONDS = 24 * 3600;
 
 /** Kept in the cache per scope. */
 export interface LockRecord {
-  /** Locks so far; also the epoch of the scope's current failure counter. */
+  /**
+   * Generation of the scope's failure counter: a lock or a success moves to
+   * a fresh counter, so nothing is ever reset by a non-atomic read and write.
+   */
+  epoch: number;
+  /** Locks since the last success, for the doubling wait. */
   locks: number;
-  /** epoch ms */
+  /** epoch ms; 0 when not locked */
   until: number;
 }
 

@@ -1,0 +1,232 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
+import { UserEntity } from '../src/users/user.entity.js';
+import { login, loginRequest } from './support/auth.js';
+import { bearer, createUserRow, startTestApp, type TestApp } from './support/harness.js';
+
+const PASSWORD = 'Test-Passw0rd!';
+const WRONG = 'Wrong-Passw0rd!';
+
+async function expectLocked(res: {
+  status: number;
+  body: { code: string };
+  headers: Record<string, string>;
+}) {
+  expect(res.status).toBe(429);
+  expect(res.body.code).toBe('ACCOUNT_LOCKED');
+  expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+}
+
+async function failTimes(t: TestApp, username: string, times: number, ip: string) {
+  for (let i = 0; i < times; i++) {
+    const res = await loginRequest(t, username, WRONG, { ip });
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('INVALID_CREDENTIALS');
+  }
+}
+
+describe('brute-force lockout', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: {
+        TRUST_PROXY: 'true',
+        LOCKOUT_THRESHOLD_PER_ADDRESS: '5',
+        LOCKOUT_THRESHOLD_PER_USER: '12',
+        LOCKOUT_BASE_SECONDS: '1',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('locks a (username, address) pair after the threshold, even against the right password', async () => {
+    const user = await createUserRow(t);
+    await failTimes(t, user.username, 5, '10.1.0.1');
+    await expectLocked(await loginRequest(t, user.username, WRONG, { ip: '10.1.0.1' }));
+    const right = await loginRequest(t, user.username, PASSWORD, { ip: '10.1.0.1' });
+    await expectLocked(right);
+    expect(right.body.accessToken).toBeUndefined();
+    // Another address is not locked out by this one.
+    await login(t, user.username, PASSWORD, { ip: '10.1.0.2' });
+
+    await t.flushAudit();
+    const locks = await t.dataSource
+      .getRepository(AuditEventEntity)
+      .findBy({ action: 'auth.locked', targetId: String(user.id) });
+    expect(locks).toHaveLength(1);
+    expect(locks[0]).toMatchObject({ outcome: 'failure', ip: '10.1.0.1' });
+    expect(locks[0].details).toMatchObject({ scope: 'address', lockSeconds: 1, lockNumber: 1 });
+    const failed = await t.dataSource
+      .getRepository(AuditEventEntity)
+      .findBy({ action: 'auth.login_failed', targetId: String(user.id) });
+    expect(failed.map((f) => (f.details as { reason: string }).reason)).toContain('locked');
+  });
+
+  it('unlocks after the wait; a success resets the pair, repeated locks wait twice as long', async () => {
+    const user = await createUserRow(t);
+    const ip = '10.2.0.1';
+    await failTimes(t, user.username, 5, ip);
+    const first = await loginRequest(t, user.username, PASSWORD, { ip });
+    await expectLocked(first);
+    expect(first.headers['retry-after']).toBe('1');
+    await sleep(1_100);
+    await failTimes(t, user.username, 5, ip);
+    const second = await loginRequest(t, user.username, WRONG, { ip });
+    await expectLocked(second);
+    expect(Number(second.headers['retry-after'])).toBeLessThanOrEqual(2);
+    await sleep(2_100);
+    await login(t, user.username, PASSWORD, { ip });
+    // The success reset the pair: a fresh count, and the next lock starts from the base again.
+    await failTimes(t, user.username, 5, ip);
+    const third = await loginRequest(t, user.username, WRONG, { ip });
+    await expectLocked(third);
+    expect(third.headers['retry-after']).toBe('1');
+    await t.flushAudit();
+    const locks = await t.dataSource
+      .getRepository(AuditEventEntity)
+      .find({ where: { action: 'auth.locked', targetId: String(user.id) }, order: { id: 'ASC' } });
+    expect(locks.map((l) => (l.details as { lockSeconds: number }).lockSeconds)).toEqual([1, 2, 1]);
+  });
+
+  it('locks the username everywhere after the per-user threshold from several addresses', async () => {
+    const user = await createUserRow(t);
+    await failTimes(t, user.username, 4, '10.3.0.1');
+    await failTimes(t, user.username, 4, '10.3.0.2');
+    await failTimes(t, user.username, 4, '10.3.0.3');
+    const elsewhere = await loginRequest(t, user.username, PASSWORD, { ip: '10.3.0.99' });
+    await expectLocked(elsewhere);
+    await t.flushAudit();
+    const locks = await t.dataSource
+      .getRepository(AuditEventEntity)
+      .findBy({ action: 'auth.locked', targetId: String(user.id) });
+    expect(locks.map((l) => (l.details as { scope: string }).scope)).toContain('user');
+  });
+
+  it('never lets one address alone lock the user out of the others', async () => {
+    const user = await createUserRow(t);
+    const ip = '10.4.0.1';
+    await failTimes(t, user.username, 5, ip);
+    await expectLocked(await loginRequest(t, user.username, WRONG, { ip }));
+    await sleep(1_100);
+    await failTimes(t, user.username, 5, ip);
+    await expectLocked(await loginRequest(t, user.username, WRONG, { ip }));
+    // Ten failures from one address, over the per-address threshold twice: the others still get in.
+    await login(t, user.username, PASSWORD, { ip: '10.4.0.2' });
+  });
+
+  it('guards the current password of /me/password with the same lock', async () => {
+    const user = await createUserRow(t);
+    const ip = '10.7.0.1';
+    const token = await login(t, user.username, PASSWORD, { ip });
+    const change = (currentPassword: string) =>
+      t
+        .http()
+        .post('/auth/api/me/password')
+        .set(bearer(token))
+        .set('X-Forwarded-For', ip)
+        .send({ currentPassword, newPassword: 'Brand-New-Passw0rd' });
+    for (let i = 0; i < 5; i++) {
+      const res = await change(WRONG);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('INVALID_CREDENTIALS');
+    }
+    await expectLocked(await change(PASSWORD));
+    await expectLocked(await loginRequest(t, user.username, PASSWORD, { ip }));
+  });
+});
+
+// A lock of the default length, so that it outlasts the burst however slow the machine.
+describe('brute-force lockout under a burst', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { TRUST_PROXY: 'true' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('counts 50 parallel wrong passwords atomically: at most the threshold are checked', async () => {
+    const user = await createUserRow(t);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => loginRequest(t, user.username, WRONG, { ip: '10.5.0.1' })),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(45);
+    for (const r of results)
+      expect(r.body.code).toBe(r.status === 401 ? 'INVALID_CREDENTIALS' : 'ACCOUNT_LOCKED');
+    const row = await t.dataSource.getRepository(UserEntity).findOneByOrFail({ id: user.id });
+    expect(row.failedLoginCount).toBe(5);
+    // The refused ones were not guesses: the user can still log in from elsewhere.
+    await login(t, user.username, PASSWORD, { ip: '10.5.0.2' });
+  });
+
+  it('locks an unknown username exactly like a known one', async () => {
+    const user = await createUserRow(t);
+    await failTimes(t, user.username, 5, '10.6.0.1');
+    await failTimes(t, 'no_such_person', 5, '10.6.0.1');
+    const known = await loginRequest(t, user.username, WRONG, { ip: '10.6.0.1' });
+    const unknown = await loginRequest(t, 'no_such_person', WRONG, { ip: '10.6.0.1' });
+    await expectLocked(known);
+    await expectLocked(unknown);
+    expect(unknown.body).toEqual(known.body);
+    expect(unknown.headers['retry-after']).toBe(known.headers['retry-after']);
+  });
+});
+
+describe('brute-force lockout without the cache', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: {
+        REDIS_URL: 'redis://127.0.0.1:1',
+        REDIS_KEY_PREFIX: 'unreachable:',
+        LOCKOUT_THRESHOLD_PER_USER: '3',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('counts in users.failed_login_count and still locks, then unlocks after the wait', async () => {
+    const user = await createUserRow(t);
+    for (let i = 0; i < 3; i++) {
+      const res = await loginRequest(t, user.username, WRONG);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('INVALID_CREDENTIALS');
+    }
+    await expectLocked(await loginRequest(t, user.username, PASSWORD));
+    await t.flushAudit();
+    const locks = await t.dataSource
+      .getRepository(AuditEventEntity)
+      .findBy({ action: 'auth.locked', targetId: String(user.id) });
+    expect(locks).toHaveLength(1);
+    expect(locks[0].details).toMatchObject({ scope: 'user', lockSeconds: 30 });
+    // Without the cache the row is the clock: move the last failure back past the wait.
+    await t.dataSource.query(
+      `UPDATE users SET last_failed_login_at = now() - interval '31 seconds' WHERE id = $1`,
+      [user.id],
+    );
+    await login(t, user.username, PASSWORD);
+    const row = await t.dataSource.getRepository(UserEntity).findOneByOrFail({ id: user.id });
+    expect(row.failedLoginCount).toBe(0);
+  });
+
+  it('counts 50 parallel wrong passwords atomically in the database', async () => {
+    const user = await createUserRow(t);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => loginRequest(t, user.username, WRONG)),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(47);
+    for (const r of results)
+      expect(r.body.code).toBe(r.status === 401 ? 'INVALID_CREDENTIALS' : 'ACCOUNT_LOCKED');
+    const row = await t.dataSource.getRepository(UserEntity).findOneByOrFail({ id: user.id });
+    expect(row.failedLoginCount).toBe(3);
+  });
+});
