@@ -37,3 +37,26 @@ describe('audit hash', () => {
     expect(entryHash(GENESIS_HASH, { ...entry, at: new Date('2026-01-01T00:00:00.124Z') })).not.toBe(base);
   });
 });
+
+describe('audit hash content', () => {
+  it('is the canonical JSON of the whole entry', async () => {
+    const { createHash } = await import('node:crypto');
+    const content = canonicalJson({ ...entry, at: entry.at.toISOString() });
+    const expected = createHash('sha256').update(`${GENESIS_HASH}\n${content}`).digest('hex');
+    expect(entryHash(GENESIS_HASH, entry)).toBe(expected);
+    const nulls = {
+      ...entry,
+      actorId: null,
+      actorUsername: null,
+      ip: null,
+      targetType: null,
+      targetId: null,
+      targetLabel: null,
+      userAgent: null,
+    };
+    const content2 = canonicalJson({ ...nulls, at: entry.at.toISOString() });
+    expect(entryHash(GENESIS_HASH, nulls)).toBe(
+      createHash('sha256').update(`${GENESIS_HASH}\n${content2}`).digest('hex'),
+    );
+  });
+});
