@@ -13,7 +13,7 @@ import { RedisAppCache } from './redis-cache.js';
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 type RedisClient = ReturnType<typeof createClient>;
 
-function createRedisClient(url: string): RedisClient {
+export function createRedisClient(url: string): RedisClient {
   const client: RedisClient = createClient({
     url,
     // Fail fast while disconnected: a request must fall back to PostgreSQL, not wait.
@@ -27,6 +27,14 @@ function createRedisClient(url: string): RedisClient {
   // Not awaited: the service boots (and reports not ready) while Redis is down.
   client.connect().catch(() => undefined);
   return client;
+}
+
+/**
+ * Keyv over the shared client, with no namespace of Keyv's own: keys in Redis are exactly
+ * REDIS_KEY_PREFIX + CacheKeys.*, so raw-client operations (del, counters) and cleanup see the same keys.
+ */
+export function keyvRedisStore(client: RedisClient): Keyv {
+  return new Keyv({ store: new KeyvRedis(client as never), namespace: undefined, useKeyPrefix: false });
 }
 
 @Module({
@@ -61,7 +69,7 @@ class CacheCloser implements OnApplicationShutdown {
       imports: [RedisClientModule],
       inject: [REDIS_CLIENT],
       useFactory: (client: RedisClient | null): CacheOptions =>
-        client ? { stores: [new Keyv({ store: new KeyvRedis(client as never), useKeyPrefix: false })] } : {},
+        client ? { stores: [keyvRedisStore(client)] } : {},
     }),
   ],
   providers: [

@@ -73,6 +73,8 @@ function frameworkError(err: unknown): { status: number; message: string } | und
   const code = typeof e.code === 'string' ? e.code : '';
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e.statusCode === 413)
     return { status: 413, message: 'Request body is too large' };
+  if (code === 'FST_ERR_BAD_URL' || code === 'FST_ERR_ASYNC_CONSTRAINT')
+    return { status: 400, message: 'Malformed request URL' };
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.statusCode === 415)
     return { status: 415, message: 'Unsupported Content-Type; send application/json' };
   if (
@@ -135,7 +137,8 @@ export function mapError(err: unknown): MappedError {
         body: body(409, 'CONFLICT', 'Refers to a record that is in use or missing'),
         unexpected: true,
       };
-    if (code === '22P02' || code === '22003' || code === '22001')
+    // Malformed text (a NUL byte, bad encoding), a value out of range or too long for its column.
+    if (['22P02', '22003', '22001', '22021', '22P05', '22007', '22008', '54000'].includes(code))
       return {
         body: body(400, 'VALIDATION_FAILED', 'A value is out of range or malformed'),
         unexpected: true,
