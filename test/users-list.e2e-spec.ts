@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, bearer, startTestApp, type TestApp } from './support/harness.js';
+import { expectError, expectStatus, USERS } from './support/users.js';
+
+const DAY = 24 * 3600 * 1000;
+
+interface Seed {
+  username: string;
+  email?: string;
+  role?: string;
+  isActive?: boolean;
+  /** An API user; its token expires in this many days (null: never; 'revoked': no token). */
+  apiTokenInDays?: number | null | 'revoked';
+  createdDaysAgo?: number;
+  lastLoginDaysAgo?: number;
+  failedLogins?: number;
+}
+
+/** Writes a user straight to the database, with the dates and counters a test needs. */
+async function seed(t: TestApp, s: Seed): Promise<number> {
+  const now = Date.now();
+  const api = s.apiTokenInDays !== undefined;
+  const [row] = await t.dataSource.query(
+    `INSERT INTO users (username, email, role_name, is_active, is_api_user, api_token_ttl_days, api_token_id,
+                        api_token_expires_at, created_at, last_login_at, failed_login_count)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+    [
+      s.username,
+      s.email ?? `${s.username}@example.test`,
+      s.role ?? 'viewer',
+      s.isActive ?? true,
+      api,
+      api ? (s.apiTokenInDays === null ? -1 : 30) : null,
+      api && s.apiTokenInDays !== 'revoked' ? randomUUID() : null,
+      api && typeof s.apiTokenInDays === 'number' ? new Date(now + s.apiTokenInDays * DAY) : null,
+      new Date(now - (s.createdDaysAgo ?? 0) * DAY),
+      s.lastLoginDaysAgo === undefined ? null : new Date(now - s.lastLoginDaysAgo * DAY),
+      s.failedLogins ?? 0,
+    ],
+  );
+  return row.id;
+}
+
+describe('GET /users: filters, sorts, paging and hostile parameters', () => {
+  let t: TestApp;
+  let admin: string;
+  const list = (query: Record<string, unknown>) => t.http().get(USERS).query(query).set(bearer(admin));
+  const names = async (query: Record<string, unknown>) => {
+    const res = await list(query);
+    expectStatus(res, 200);
+    return (res.body.items as { username: string }[]).map((u) => u.username);
+  };
+
+  // Same punctuation in every name of the sorted set, so that every collation orders them alike.
+  const SET: Seed[] = [
+    { username: 'lst.anna', email: 'Anna.Smith@Example.test', createdDaysAgo: 10, lastLoginDaysAgo: 1 },
+    { username: 'lst.bob', email: 'bob@corp.test', role: 'process_analyst', createdDaysAgo: 9 },
+    {
+      username: 'lst.carl',
+      email: 'carl%x@corp.test',
+      isActive: false,
+      createdDaysAgo: 8,
+      lastLoginDaysAgo: 3,
+    },
+    { username: 'lst.dora', email: 'dora_y@corp.test', role: 'process_operator', createdDaysAgo: 7 },
+    { username: 'lst.eve', email: 'eve@corp.test', apiTokenInDays: 30, createdDaysAgo: 6 },
+    { username: 'lst.frank', email: 'frank@corp.test', createdDaysAgo: 5, lastLoginDaysAgo: 2 },
+    {
+      username: 'lst.gina',
+      email: "gina'o@corp.test",
+      role: 'process_analyst',
+      isActive: false,
+      apiTokenInDays: 30,
+      createdDaysAgo: 4,
+    },
+    { username: 'lst.hank', email: 'hank\\z@corp.test', createdDaysAgo: 3, lastLoginDaysAgo: 5 },
+  ];
+  const byCreated = SET.map((s) => s.username);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = (await adminToken(t)).token;
+    for (const s of SET) await seed(t, s);
+    await seed(t, { username: 'lst_other', email: 'other@corp.test', createdDaysAgo: 1 });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers {items, total, page, pageSize} with 20 per page by default', async () => {
+    const res = await list({});
+    expectStatus(res, 200);
+    expect(Object.keys(res.body).sort()).toEqual(['items', 'page', 'pageSize', 'total']);
+    expect(res.body).toMatchObject({ total: SET.length + 2, page: 1, pageSize: 20 });
+    expect(res.body.items).toHaveLength(SET.length + 2);
+  });
+
+  describe('search', () => {
+    it('matches a substring of the username or the e-mail, ignoring case', async () => {
+      expect(await names({ search: 'anna' })).toEqual(['lst.anna']);
+      expect(await names({ search: 'ANNA' })).toEqual(['lst.anna']);
+      expect(await names({ search: 'smith@EXAMPLE' })).toEqual(['lst.anna']);
+      expect(await names({ search: 'corp.test', sort: 'createdAt' })).toEqual([
+        ...byCreated.slice(1),
+        'lst_other',
+      ]);
+      expect(await names({ search: 'nobody-matches-this' })).toEqual([]);
+    });
+
+    it('takes % _ \\ and quotes literally, never as wildcards or SQL', async () => {
+      expect(await names({ search: '%' })).toEqual(['lst.carl']);
+      expect(await names({ search: '_' })).toEqual(['lst.dora', 'lst_other']);
+      expect(await names({ search: 'lst_' })).toEqual(['lst_other']);
+      expect(await names({ search: '\\' })).toEqual(['lst.hank']);
+      expect(await names({ search: "'" })).toEqual(['lst.gina']);
+      expect(await names({ search: "' OR '1'='1" })).toEqual([]);
+      expect(await names({ search: "'; DROP TABLE users; --" })).toEqual([]);
+      expect(await names({ search: '%%' })).toEqual([]);
+      expect(await names({ search: 'ü' })).toEqual([]);
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM users`);
+      expect(n).toBe(SET.length + 2);
+    });
+
+    it('treats an empty search as no search', async () => {
+      const res = await list({ search: '' });
+      expectStatus(res, 200);
+      expect(res.body.total).toBe(SET.length + 2);
+    });
+  });
+
+  describe('filters', () => {
+    it('filters by role, status and kind, alone and together', async () => {
+      const q = { search: 'lst.', sort: 'createdAt' };
+      expect(await names({ ...q, role: 'process_analyst' })).toEqual(['lst.bob', 'lst.gina']);
+      expect(await names({ ...q, role: 'no_such_role' })).toEqual([]);
+      expect(await names({ ...q, isActive: 'false' })).toEqual(['lst.carl', 'lst.gina']);
+      expect(await names({ ...q, isActive: 'true' })).toEqual(
+        byCreated.filter((n) => !['lst.carl', 'lst.gina'].includes(n)),
+      );
+      expect(await names({ ...q, isApiUser: 'true' })).toEqual(['lst.eve', 'lst.gina']);
+      expect(await names({ ...q, isApiUser: 'true', isActive: 'true' })).toEqual(['lst.eve']);
+      expect(await names({ ...q, role: 'viewer', isApiUser: 'false', isActive: 'true' })).toEqual([
+        'lst.anna',
+        'lst.frank',
+        'lst.hank',
+      ]);
+    });
+
+    it('counts every match in total, not only the page', async () => {
+      const res = await list({ search: 'lst.', role: 'viewer', pageSize: 2 });
+      expectStatus(res, 200);
+      expect(res.body.items).toHaveLength(2);
+      expect(res.body.total).toBe(5);
+    });
+  });
+
+  describe('sort', () => {
+    it('sorts by username both ways (the default is username ascending)', async () => {
+      const asc = [...byCreated].sort();
+      expect(await names({ search: 'lst.' })).toEqual(asc);
+      expect(await names({ search: 'lst.', sort: 'username', order: 'asc' })).toEqual(asc);
+      expect(await names({ search: 'lst.', sort: 'username', order: 'desc' })).toEqual([...asc].reverse());
+    });
+
+    it('sorts by createdAt both ways', async () => {
+      expect(await names({ search: 'lst.', sort: 'createdAt', order: 'asc' })).toEqual(byCreated);
+      expect(await names({ search: 'lst.', sort: 'createdAt', order: 'desc' })).toEqual(
+        [...byCreated].reverse(),
+      );
+    });
+
+    it('sorts by lastLoginAt both ways, never-logged-in users last either way', async () => {
+      // logged in 5, 3, 2, 1 days ago: hank, carl, frank, anna; then the rest by id
+      expect(await names({ search: 'lst.', sort: 'lastLoginAt', order: 'asc' })).toEqual([
+        'lst.hank',
+        'lst.carl',
+        'lst.frank',
+        'lst.anna',
+        'lst.bob',
+        'lst.dora',
+        'lst.eve',
+        'lst.gina',
+      ]);
+      expect(await names({ search: 'lst.', sort: 'lastLoginAt', order: 'desc' })).toEqual([
+        'lst.anna',
+        'lst.frank',
+        'lst.carl',
+        'lst.hank',
+        'lst.gina',
+        'lst.eve',
+        'lst.dora',
+        'lst.bob',
+      ]);
+    });
+  });
+
+  describe('paging', () => {
+    it('pages without overlap or gap, and answers an empty page past the end', async () => {
+      const q = { search: 'lst.', sort: 'createdAt', pageSize: 3 };
+      const pages = [];
+      for (const page of [1, 2, 3]) {
+        const res = await list({ ...q, page });
+        expectStatus(res, 200);
+        expect(res.body).toMatchObject({ total: 8, page, pageSize: 3 });
+        pages.push(...res.body.items.map((u: { username: string }) => u.username));
+      }
+      expect(pages).toEqual(byCreated);
+      const past = await list({ ...q, page: 4 });
+      expectStatus(past, 200);
+      expect(past.body).toMatchObject({ items: [], total: 8, page: 4, pageSize: 3 });
+    });
+
+    it('accepts pageSize 1 and 100', async () => {
+      expect((await list({ pageSize: 1 })).body.items).toHaveLength(1);
+      expectStatus(await list({ pageSize: 100 }), 200);
+    });
+  });
+
+  describe('hostile or invalid parameters: 400 VALIDATION_FAILED', () => {
+    const bad: [string, string][] = [
+      ['sort=password_hash', 'sort'],
+      ['sort=USERNAME', 'sort'],
+      ['sort=username;DROP TABLE users', 'sort'],
+      ['sort=username&sort=createdAt', 'sort'],
+      ['order=up', 'order'],
+      ['order=ASC', 'order'],
+      ['order=asc&order=desc', 'order'],
+      ['isActive=yes', 'isActive'],
+      ['isActive=1', 'isActive'],
+      ['isActive=', 'isActive'],
+      ['isApiUser=TRUE', 'isApiUser'],
+      ['isApiUser=true&isApiUser=false', 'isApiUser'],
+      ['page=0', 'page'],
+      ['page=-1', 'page'],
+      ['page=abc', 'page'],
+      ['page=1.5', 'page'],
+      ['page=1e2', 'page'],
+      ['page=99999999999', 'page'],
+      ['page=1&page=2', 'page'],
+      ['pageSize=0', 'pageSize'],
+      ['pageSize=101', 'pageSize'],
+      ['pageSize=abc', 'pageSize'],
+      [`search=${'x'.repeat(255)}`, 'search'],
+      ['search=a&search=b', 'search'],
+      [`role=${'r'.repeat(64)}`, 'role'],
+      ['role=a&role=b', 'role'],
+      ['sort[]=username', 'sort[]'],
+      ['unknown=1', 'unknown'],
+    ];
+    it.each(bad)('%s', async (qs, field) => {
+      const res = await t.http().get(`${USERS}?${qs}`).set(bearer(admin));
+      expectError(res, 400, 'VALIDATION_FAILED');
+      expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+    });
+
+    it('a search of 254 characters is fine', async () => {
+      const res = await list({ search: 'y'.repeat(254) });
+      expectStatus(res, 200);
+      expect(res.body.total).toBe(0);
+    });
+
+    it('a long search of wildcards is refused cleanly, never a 500', async () => {
+      const res = await t
+        .http()
+        .get(`${USERS}?search=${'%25'.repeat(3_000)}`)
+        .set(bearer(admin));
+      expectError(res, 400, 'VALIDATION_FAILED');
+    });
+  });
+});
+
+describe('GET /users/hygiene', () => {
+  let t: TestApp;
+  let admin: string;
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = (await adminToken(t)).token;
+    const seeds: Seed[] = [
+      { username: 'h.never', createdDaysAgo: 40 },
+      { username: 'h.recent', createdDaysAgo: 10 },
+      { username: 'h.returning', createdDaysAgo: 40, lastLoginDaysAgo: 1 },
+      { username: 'h.failed', createdDaysAgo: 2, lastLoginDaysAgo: 1, failedLogins: 5 },
+      { username: 'h.failed4', createdDaysAgo: 2, lastLoginDaysAgo: 1, failedLogins: 4 },
+      { username: 'h.api-never', apiTokenInDays: null, createdDaysAgo: 40 },
+      { username: 'h.api-expiring', apiTokenInDays: 2 },
+      { username: 'h.api-expired', apiTokenInDays: -1 },
+      { username: 'h.api-revoked', apiTokenInDays: 'revoked' },
+      { username: 'h.api-ok', apiTokenInDays: 30, createdDaysAgo: 40 },
+      { username: 'h.inactive', isActive: false, createdDaysAgo: 1, lastLoginDaysAgo: 1 },
+      { username: 'h.everything', isActive: false, createdDaysAgo: 90, failedLogins: 12 },
+    ];
+    for (const s of seeds) ids[s.username] = await seed(t, s);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('lists the accounts to review, each with its reasons', async () => {
+    const res = await t.http().get(`${USERS}/hygiene`).query({ pageSize: 100 }).set(bearer(admin));
+    expectStatus(res, 200);
+    const reasons = Object.fromEntries(
+      (res.body.items as { user: { username: string }; reasons: { code: string; message: string }[] }[]).map(
+        (i) => [i.user.username, i.reasons.map((r) => r.code)],
+      ),
+    );
+    expect(reasons).toEqual({
+      'h.never': ['never_logged_in'],
+      'h.failed': ['repeated_failed_logins'],
+      'h.api-never': ['token_never_expires'],
+      'h.api-expiring': ['token_expiring'],
+      'h.api-expired': ['token_expired'],
+      'h.api-revoked': ['token_expired'],
+      'h.inactive': ['inactive'],
+      'h.everything': ['never_logged_in', 'repeated_failed_logins', 'inactive'],
+    });
+    expect(res.body).toMatchObject({ total: 8, page: 1, pageSize: 100 });
+    const item = res.body.items.find((i: { user: { username: string } }) => i.user.username === 'h.never');
+    expect(item.user.id).toBe(ids['h.never']);
+    expect(item.reasons[0].message).toMatch(/Never logged in; created 40 days ago/);
+    expect(res.text).not.toMatch(/api_token_id|apiTokenId|password_?hash/i);
+  });
+
+  it('pages like the user list', async () => {
+    const res = await t.http().get(`${USERS}/hygiene`).query({ page: 2, pageSize: 3 }).set(bearer(admin));
+    expectStatus(res, 200);
+    expect(res.body).toMatchObject({ total: 8, page: 2, pageSize: 3 });
+    expect(res.body.items).toHaveLength(3);
+    expectError(
+      await t.http().get(`${USERS}/hygiene`).query({ pageSize: 101 }).set(bearer(admin)),
+      400,
+      'VALIDATION_FAILED',
+    );
+  });
+
+  it('is not read as a user id, and needs manage_users', async () => {
+    expectError(await t.http().get(`${USERS}/hygiene`), 401, 'UNAUTHENTICATED');
+    expectError(
+      await t.http().patch(`${USERS}/hygiene`).set(bearer(admin)).send({}),
+      400,
+      'VALIDATION_FAILED',
+    );
+  });
+});
