@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 
 // Look-alike characters (l, o, 0, 1, I, O) are left out: these passwords are read and typed by people.
-const LOWER = 'abcdefghijkmnopqrstuvwxyz';
+const LOWER = 'abcdefghijkmnpqrstuvwxyz';
 const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
 const DIGITS = '23456789';
 const SPECIAL = '!#$%&*+-=?@^_';

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { hygieneReasons } from './user-hygiene.js';
+import type { UserRecord } from './user-record.js';
+
+const DAY = 24 * 3600 * 1000;
+const now = Date.UTC(2026, 5, 1);
+
+function user(over: Partial<UserRecord> = {}): UserRecord {
+  return {
+    id: 1,
+    username: 'u',
+    email: 'u@example.test',
+    roleName: 'viewer',
+    roleDisplayName: 'Viewer',
+    rolePermissions: [],
+    isActive: true,
+    isApiUser: false,
+    apiTokenTtlDays: null,
+    hasApiToken: false,
+    apiTokenExpiresAt: null,
+    mustChangePassword: false,
+    failedLoginCount: 0,
+    lastLoginAt: new Date(now - DAY),
+    createdAt: new Date(now - 100 * DAY),
+    ...over,
+  };
+}
+const codes = (u: UserRecord) => hygieneReasons(u, now).map((r) => r.code);
+
+describe('hygieneReasons', () => {
+  it('has nothing to say about a healthy account', () => {
+    expect(codes(user())).toEqual([]);
+  });
+
+  it('flags regular users who never logged in over 30 days after creation', () => {
+    expect(codes(user({ lastLoginAt: null, createdAt: new Date(now - 31 * DAY) }))).toEqual([
+      'never_logged_in',
+    ]);
+    expect(codes(user({ lastLoginAt: null, createdAt: new Date(now - 30 * DAY + 1000) }))).toEqual([]);
+  });
+
+  it('does not flag API users for never logging in: they cannot', () => {
+    const api = user({
+      isApiUser: true,
+      hasApiToken: true,
+      apiTokenExpiresAt: new Date(now + 60 * DAY),
+      lastLoginAt: null,
+    });
+    expect(codes(api)).toEqual([]);
+  });
+
+  it('flags 5 or more failed logins since the last success', () => {
+    expect(codes(user({ failedLoginCount: 4 }))).toEqual([]);
+    expect(codes(user({ failedLoginCount: 5 }))).toEqual(['repeated_failed_logins']);
+  });
+
+  it('flags tokens that never expire, expire within 7 days, have expired or were revoked', () => {
+    const api = { isApiUser: true, hasApiToken: true, lastLoginAt: null };
+    expect(codes(user({ ...api, apiTokenExpiresAt: null }))).toEqual(['token_never_expires']);
+    expect(codes(user({ ...api, apiTokenExpiresAt: new Date(now + 6 * DAY) }))).toEqual(['token_expiring']);
+    expect(codes(user({ ...api, apiTokenExpiresAt: new Date(now - DAY) }))).toEqual(['token_expired']);
+    expect(codes(user({ ...api, hasApiToken: false, apiTokenExpiresAt: new Date(now - DAY) }))).toEqual([
+      'token_expired',
+    ]);
+  });
+
+  it('flags inactive accounts, with every other reason that applies', () => {
+    expect(codes(user({ isActive: false, failedLoginCount: 9, lastLoginAt: null }))).toEqual([
+      'never_logged_in',
+      'repeated_failed_logins',
+      'inactive',
+    ]);
+  });
+});
