@@ -41,7 +41,10 @@ export const ENTRY_COLUMNS =
  * the first entry at or after `from` in the (at, id) index and the last one
  * before `to` bound the ids. Each bound is one index probe, and the page is
  * then read from the primary key (or an (x, id) index) newest first, however
- * old the range. The time conditions stay too: they alone decide membership.
+ * old or wide the range. The time conditions stay, as a check on each row
+ * (they alone decide membership), written so that the planner cannot choose
+ * to read the whole range through the (at, id) index and sort it instead:
+ * on 10 million entries that plan took tens of milliseconds for one day.
  */
 export function filterConditions(f: AuditFilters, params: unknown[]): string[] {
   const where: string[] = [];
@@ -56,14 +59,14 @@ export function filterConditions(f: AuditFilters, params: unknown[]): string[] {
   if (f.from !== undefined) {
     const from = p(f.from.toISOString());
     where.push(
-      `at >= ${from}`,
+      `at + interval '0 s' >= ${from}`,
       `id >= (SELECT id FROM audit_events WHERE at >= ${from} ORDER BY at, id LIMIT 1)`,
     );
   }
   if (f.to !== undefined) {
     const to = p(f.to.toISOString());
     where.push(
-      `at < ${to}`,
+      `at + interval '0 s' < ${to}`,
       `id <= (SELECT id FROM audit_events WHERE at < ${to} ORDER BY at DESC, id DESC LIMIT 1)`,
     );
   }
