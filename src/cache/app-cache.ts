@@ -19,6 +19,15 @@ export abstract class AppCache {
 
   abstract readonly kind: 'redis' | 'memory';
 
+  /** Reads answered from the cache, and reads that fell through to the database (GET /metrics). */
+  readonly reads = { hits: 0, misses: 0 };
+
+  protected tally<T>(value: T | undefined): T | undefined {
+    if (value === undefined) this.reads.misses++;
+    else this.reads.hits++;
+    return value;
+  }
+
   abstract get<T>(key: string): Promise<T | undefined>;
   abstract mget<T>(keys: string[]): Promise<(T | undefined)[]>;
   abstract set<T>(key: string, value: T, ttlSeconds: number): Promise<void>;

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge } from 'prom-client';
+import { SessionsRepository } from '../auth/sessions/sessions.repository.js';
+import { AppCache } from '../cache/app-cache.js';
+import { IamMetrics } from './iam-metrics.js';
+
+/** The figures read at scrape time rather than counted on the request path. */
+@Injectable()
+export class MetricsCollectors {
+  constructor(metrics: IamMetrics, cache: AppCache, sessions: SessionsRepository) {
+    const registers = [metrics.registry];
+    let seenHits = 0;
+    let seenMisses = 0;
+    new Counter({
+      name: 'iam_cache_hits_total',
+      help: 'Cache reads answered from the cache',
+      registers,
+      collect() {
+        this.inc(cache.reads.hits - seenHits);
+        seenHits = cache.reads.hits;
+      },
+    });
+    new Counter({
+      name: 'iam_cache_misses_total',
+      help: 'Cache reads that fell through to the database (absent, expired, or the cache unreachable)',
+      registers,
+      collect() {
+        this.inc(cache.reads.misses - seenMisses);
+        seenMisses = cache.reads.misses;
+      },
+    });
+    new Gauge({
+      name: 'iam_cache_hit_ratio',
+      help: 'Share of cache reads answered from the cache since the process started',
+      registers,
+      collect() {
+        const { hits, misses } = cache.reads;
+        this.set(hits + misses === 0 ? 0 : hits / (hits + misses));
+      },
+    });
+    new Gauge({
+      name: 'iam_active_sessions',
+      help: 'Sessions neither revoked nor expired, read from the database at scrape time',
+      registers,
+      async collect() {
+        // An unreachable database keeps the last value: the scrape itself still answers.
+        const live = await sessions.countLive().catch(() => undefined);
+        if (live !== undefined) this.set(live);
+      },
+    });
+  }
+}
