@@ -2,7 +2,6 @@ import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../common/auth/decorators.js';
 import { ErrorResponseDto } from '../common/http/error-response.dto.js';
-import { API_PREFIX } from '../common/http/routes.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditPageDto } from './dto/audit-page.dto.js';
 import { AuditVerifyDto } from './dto/audit-verify.dto.js';
@@ -16,7 +15,7 @@ const BAD_FILTER = {
 };
 
 @ApiTags('audit')
-@Controller(`${API_PREFIX}/audit`)
+@Controller('audit')
 export class AuditController {
   constructor(private readonly log: AuditLogService) {}
 

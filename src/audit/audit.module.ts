@@ -10,8 +10,11 @@ import { AuditService } from './audit.service.js';
 /** The audit log: recording (for every other module), reading, export, verification, retention. Depends on no other IAM module. */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEventEntity])],
-  controllers: [AuditController],
   providers: [AuditService, AuditRepository, AuditLogService, AuditRetentionService],
-  exports: [AuditService, AuditRetentionService],
+  exports: [AuditService, AuditRetentionService, AuditLogService],
 })
 export class AuditModule {}
+
+/** The audit routes, under the IAM route prefix; IamModule mounts them unless told not to. */
+@Module({ imports: [AuditModule], controllers: [AuditController] })
+export class AuditHttpModule {}

@@ -18,7 +18,6 @@ import {
   Public,
 } from '../common/auth/decorators.js';
 import { ErrorResponseDto } from '../common/http/error-response.dto.js';
-import { API_PREFIX } from '../common/http/routes.js';
 import { AccountService } from './account.service.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { LoginDto } from './dto/login.dto.js';
@@ -28,7 +27,7 @@ import { LoginService } from './login.service.js';
 import { LoginRateLimit } from './throttling/login-rate-limit.js';
 
 @ApiTags('auth')
-@Controller(API_PREFIX)
+@Controller()
 export class AuthController {
   constructor(
     private readonly loginService: LoginService,

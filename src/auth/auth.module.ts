@@ -35,7 +35,6 @@ import { UserSessionsService } from './user-sessions.service.js';
     SessionsModule,
     TokenModule,
   ],
-  controllers: [AuthController, MySessionsController, UserSessionsController],
   providers: [
     AuthUsersRepository,
     AuthStateService,
@@ -47,6 +46,22 @@ import { UserSessionsService } from './user-sessions.service.js';
     AccountService,
     UserSessionsService,
   ],
-  exports: [AuthStateService, AuthenticationGuard, IamThrottlerGuard, SessionsModule, TokenModule],
+  exports: [
+    AuthStateService,
+    AuthenticationGuard,
+    IamThrottlerGuard,
+    SessionsModule,
+    TokenModule,
+    LoginService,
+    AccountService,
+    UserSessionsService,
+  ],
 })
 export class AuthModule {}
+
+/** Login, /me and session routes, under the IAM route prefix; IamModule mounts them unless told not to. */
+@Module({
+  imports: [AuthModule],
+  controllers: [AuthController, MySessionsController, UserSessionsController],
+})
+export class AuthHttpModule {}

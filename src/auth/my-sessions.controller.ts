@@ -12,13 +12,12 @@ import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
 import { Client } from '../common/auth/client-info.js';
 import { Authenticated, CurrentUser } from '../common/auth/decorators.js';
 import { ErrorResponseDto } from '../common/http/error-response.dto.js';
-import { API_PREFIX } from '../common/http/routes.js';
 import { AccountService } from './account.service.js';
 import { SessionIdParam } from './dto/session-id.param.js';
 import { SessionResponseDto } from './dto/session-response.dto.js';
 
 @ApiTags('auth')
-@Controller(`${API_PREFIX}/me/sessions`)
+@Controller('me/sessions')
 export class MySessionsController {
   constructor(private readonly account: AccountService) {}
 

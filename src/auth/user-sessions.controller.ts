@@ -11,14 +11,13 @@ import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
 import { Client } from '../common/auth/client-info.js';
 import { CurrentUser, RequirePermission } from '../common/auth/decorators.js';
 import { ErrorResponseDto } from '../common/http/error-response.dto.js';
-import { API_PREFIX } from '../common/http/routes.js';
 import { UserIdParam } from '../users/dto/user-id.param.js';
 import { RevokeSessionsResponseDto } from './dto/revoke-sessions-response.dto.js';
 import { SessionResponseDto } from './dto/session-response.dto.js';
 import { UserSessionsService } from './user-sessions.service.js';
 
 @ApiTags('users')
-@Controller(`${API_PREFIX}/users`)
+@Controller('users')
 export class UserSessionsController {
   constructor(private readonly userSessions: UserSessionsService) {}
 

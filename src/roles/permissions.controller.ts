@@ -1,12 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../common/auth/decorators.js';
-import { API_PREFIX } from '../common/http/routes.js';
 import { PermissionResponseDto } from './dto/permission-response.dto.js';
 import { PermissionsService } from './permissions.service.js';
 
 @ApiTags('roles')
-@Controller(`${API_PREFIX}/permissions`)
+@Controller('permissions')
 export class PermissionsController {
   constructor(private readonly permissions: PermissionsService) {}
 

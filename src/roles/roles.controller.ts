@@ -12,7 +12,6 @@ import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
 import { Client } from '../common/auth/client-info.js';
 import { CurrentUser, RequirePermission } from '../common/auth/decorators.js';
 import { ErrorResponseDto } from '../common/http/error-response.dto.js';
-import { API_PREFIX } from '../common/http/routes.js';
 import { CreateRoleDto } from './dto/create-role.dto.js';
 import { RoleResponseDto } from './dto/role-response.dto.js';
 import { UpdateRoleDto } from './dto/update-role.dto.js';
@@ -22,7 +21,7 @@ const NAME_PARAM = { name: 'name', description: 'The role name', example: 'proce
 const NOT_FOUND = { status: 404, type: ErrorResponseDto, description: 'ROLE_NOT_FOUND' };
 
 @ApiTags('roles')
-@Controller(`${API_PREFIX}/roles`)
+@Controller('roles')
 export class RolesController {
   constructor(private readonly roles: RolesService) {}
 

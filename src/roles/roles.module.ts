@@ -14,7 +14,6 @@ import { RolesService } from './roles.service.js';
 /** Roles, the permission catalog and the permissions guard; depends on the audit module only. */
 @Module({
   imports: [TypeOrmModule.forFeature([RoleEntity]), AuditModule],
-  controllers: [RolesController, PermissionsController],
   providers: [
     PermissionCatalog,
     RolePermissionsService,
@@ -23,6 +22,10 @@ import { RolesService } from './roles.service.js';
     RolesRepository,
     RolesService,
   ],
-  exports: [PermissionCatalog, RolePermissionsService, PermissionsGuard, PermissionsService],
+  exports: [PermissionCatalog, RolePermissionsService, PermissionsGuard, PermissionsService, RolesService],
 })
 export class RolesModule {}
+
+/** The role and permission routes, under the IAM route prefix; IamModule mounts them unless told not to. */
+@Module({ imports: [RolesModule], controllers: [RolesController, PermissionsController] })
+export class RolesHttpModule {}

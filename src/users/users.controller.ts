@@ -19,7 +19,6 @@ import {
   RequirePermission,
 } from '../common/auth/index.js';
 import { ErrorResponseDto } from '../common/http/error-response.dto.js';
-import { API_PREFIX } from '../common/http/routes.js';
 import { CreateUserResponseDto } from './dto/create-user-response.dto.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { RegenerateTokenResponseDto, ResetPasswordResponseDto } from './dto/credentials-response.dto.js';
@@ -44,7 +43,7 @@ const ESCALATION = `PRIVILEGE_ESCALATION (the user holds a permission you lack),
 
 @ApiTags('users')
 @ApiExtraModels(UserResponseDto)
-@Controller(`${API_PREFIX}/users`)
+@Controller('users')
 @RequirePermission(MANAGE_USERS)
 export class UsersController {
   constructor(

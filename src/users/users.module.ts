@@ -18,7 +18,6 @@ import { UsersService } from './users.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity]), RolesModule, AuditModule, TokenModule, SessionsModule],
-  controllers: [UsersController],
   providers: [
     PasswordHasher,
     PasswordPolicy,
@@ -30,6 +29,17 @@ import { UsersService } from './users.service.js';
     ApiTokenIssuer,
     LastAdministratorRule,
   ],
-  exports: [PasswordHasher, PasswordPolicy, UsersService, UsersRepository],
+  exports: [
+    PasswordHasher,
+    PasswordPolicy,
+    UsersService,
+    UsersRepository,
+    UserCredentialsService,
+    UserHygieneService,
+  ],
 })
 export class UsersModule {}
+
+/** The user routes, under the IAM route prefix; IamModule mounts them unless told not to. */
+@Module({ imports: [UsersModule], controllers: [UsersController] })
+export class UsersHttpModule {}
