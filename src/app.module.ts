@@ -46,10 +46,11 @@ export class AppModule {
           },
         }),
         DatabaseModule,
-        AppCacheModule,
+        AppCacheModule.fromConfig(),
         HealthModule,
         // The same validated environment ConfigModule checked at boot.
         IamModule.forRootAsync({
+          metrics: true,
           useFactory: () => ({
             ...iamOptionsFromEnv(validateEnv(process.env)),
             permissions: options.permissions ?? [],

@@ -1,20 +1,34 @@
 import { type DynamicModule, Global, Module, type ModuleMetadata, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, RouterModule, type Routes } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { IamThrottlerGuard } from './auth/throttling/iam-throttler.guard.js';
-import { IAM_OPTIONS, type IamOptions } from './config/iam-options.js';
+import { defineIamOptions, type IamOptionsInput, normalizeRoutePrefix } from './config/define-iam-options.js';
+import { IAM_OPTIONS } from './config/iam-options.js';
 import { TransactionModule } from './database/transaction.module.js';
+import { IAM_HTTP_MODULES, IamErrorFilter, IamRoutesGuard } from './iam-routes.js';
+import { MetricsHttpModule, MetricsModule } from './metrics/metrics.module.js';
 import { PermissionsGuard } from './roles/permissions.guard.js';
 import { RolesModule } from './roles/roles.module.js';
 import { UsersModule } from './users/users.module.js';
 
-export interface IamModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  inject?: unknown[];
-  useFactory: (...args: never[]) => IamOptions | Promise<IamOptions>;
-  /** Register the guards globally; mirrors IamOptions.globalGuards, which a factory cannot decide in time. */
+/** What decides the module's shape; a factory's answer comes too late for it, so forRootAsync takes it apart. */
+export interface IamModuleShape {
+  /** Mount the HTTP routes (default true); without them a host uses the services only. */
+  mountControllers?: boolean;
+  /** Register the authentication, rate-limit and permission guards for every route (default true). */
   globalGuards?: boolean;
+  /** Where the routes live (default `auth/api`). */
+  routePrefix?: string;
+  /** Count requests, logins, lockouts, denials and cache use, and serve GET /metrics (default false). */
+  metrics?: boolean;
+}
+
+export interface IamModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'>, IamModuleShape {
+  inject?: unknown[];
+  /** The options; what the shape fields above decide is taken from there, not from this answer. */
+  useFactory: (...args: never[]) => IamOptionsInput | Promise<IamOptionsInput>;
 }
 
 @Global()
@@ -28,14 +42,34 @@ class IamOptionsModule {
 const FEATURE_MODULES = [TransactionModule, AuditModule, RolesModule, UsersModule, AuthModule];
 
 // In this order: the rate limit counts an authenticated caller by user id, and before permission checks.
-function globalGuards(enabled: boolean): Provider[] {
-  return enabled
-    ? [
-        { provide: APP_GUARD, useExisting: AuthenticationGuard },
-        { provide: APP_GUARD, useExisting: IamThrottlerGuard },
-        { provide: APP_GUARD, useExisting: PermissionsGuard },
-      ]
-    : [];
+function guards(global: boolean): Provider[] {
+  if (!global) return [IamRoutesGuard, { provide: APP_GUARD, useExisting: IamRoutesGuard }];
+  return [
+    { provide: APP_GUARD, useExisting: AuthenticationGuard },
+    { provide: APP_GUARD, useExisting: IamThrottlerGuard },
+    { provide: APP_GUARD, useExisting: PermissionsGuard },
+  ];
+}
+
+function build(shape: IamModuleShape, options: Provider, imports?: ModuleMetadata['imports']): DynamicModule {
+  const mount = shape.mountControllers ?? true;
+  const metrics = shape.metrics ?? false;
+  const prefix = normalizeRoutePrefix(shape.routePrefix);
+  const routes: Routes = [];
+  if (mount) routes.push(...IAM_HTTP_MODULES.map((module) => ({ path: prefix, module })));
+  if (mount && metrics) routes.push({ path: 'metrics', module: MetricsHttpModule });
+  return {
+    module: IamModule,
+    imports: [
+      IamOptionsModule.register(options, imports),
+      ...(metrics ? [MetricsModule] : []),
+      ...FEATURE_MODULES,
+      ...routes.map((r) => r.module!),
+      ...(routes.length > 0 ? [RouterModule.register(routes)] : []),
+    ],
+    providers: [...guards(shape.globalGuards ?? true), { provide: APP_FILTER, useClass: IamErrorFilter }],
+    exports: FEATURE_MODULES,
+  };
 }
 
 /**
@@ -46,27 +80,27 @@ function globalGuards(enabled: boolean): Provider[] {
  */
 @Module({})
 export class IamModule {
-  static forRoot(options: IamOptions): DynamicModule {
-    return {
-      module: IamModule,
-      imports: [IamOptionsModule.register({ provide: IAM_OPTIONS, useValue: options }), ...FEATURE_MODULES],
-      providers: globalGuards(options.globalGuards),
-      exports: FEATURE_MODULES,
-    };
+  static forRoot(input: IamOptionsInput): DynamicModule {
+    const options = defineIamOptions(input);
+    return build(options, { provide: IAM_OPTIONS, useValue: options });
   }
 
-  static forRootAsync(options: IamModuleAsyncOptions): DynamicModule {
-    return {
-      module: IamModule,
-      imports: [
-        IamOptionsModule.register(
-          { provide: IAM_OPTIONS, inject: (options.inject ?? []) as never[], useFactory: options.useFactory },
-          options.imports,
-        ),
-        ...FEATURE_MODULES,
-      ],
-      providers: globalGuards(options.globalGuards ?? true),
-      exports: FEATURE_MODULES,
-    };
+  static forRootAsync(async: IamModuleAsyncOptions): DynamicModule {
+    const { imports, inject, useFactory, ...shape } = async;
+    return build(
+      shape,
+      {
+        provide: IAM_OPTIONS,
+        inject: (inject ?? []) as never[],
+        useFactory: async (...args: never[]) => ({
+          ...defineIamOptions(await useFactory(...args)),
+          mountControllers: shape.mountControllers ?? true,
+          globalGuards: shape.globalGuards ?? true,
+          routePrefix: normalizeRoutePrefix(shape.routePrefix),
+          metrics: shape.metrics ?? false,
+        }),
+      },
+      imports,
+    );
   }
 }

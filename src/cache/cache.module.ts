@@ -1,5 +1,12 @@
 import { CACHE_MANAGER, CacheModule, type CacheOptions } from '@nestjs/cache-manager';
-import { Global, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import KeyvRedis from '@keyv/redis';
 import { createClient } from '@redis/client';
@@ -37,20 +44,13 @@ export function keyvRedisStore(client: RedisClient): Keyv {
   return new Keyv({ store: new KeyvRedis(client as never), namespace: undefined, useKeyPrefix: false });
 }
 
-@Module({
-  providers: [
-    {
-      provide: REDIS_CLIENT,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<EnvSchema, true>) => {
-        const url = config.get('REDIS_URL', { infer: true });
-        return url ? createRedisClient(url) : null;
-      },
-    },
-  ],
-  exports: [REDIS_CLIENT],
-})
-class RedisClientModule {}
+/** Where the cache lives: Redis at `redisUrl` (keys under `keyPrefix`), or in process when no URL is given. */
+export interface AppCacheSettings {
+  redisUrl?: string;
+  keyPrefix?: string;
+}
+
+const CACHE_SETTINGS = Symbol('CACHE_SETTINGS');
 
 @Injectable()
 class CacheCloser implements OnApplicationShutdown {
@@ -60,43 +60,69 @@ class CacheCloser implements OnApplicationShutdown {
   }
 }
 
-/** Redis when REDIS_URL is set, an in-process store otherwise; AppCache is what the product uses. */
+/** Redis when a URL is set, an in-process store otherwise; AppCache is what the product uses. */
 @Global()
-@Module({
-  imports: [
-    RedisClientModule,
-    CacheModule.registerAsync({
-      imports: [RedisClientModule],
-      inject: [REDIS_CLIENT],
-      useFactory: (client: RedisClient | null): CacheOptions =>
-        client ? { stores: [keyvRedisStore(client)] } : {},
-    }),
-  ],
-  providers: [
-    {
-      provide: AppCache,
-      inject: [CACHE_MANAGER, REDIS_CLIENT, ConfigService],
-      useFactory: async (
-        cache: Cache,
-        client: RedisClient | null,
-        config: ConfigService<EnvSchema, true>,
-      ) => {
-        if (!client) return new MemoryAppCache(cache);
-        const appCache = new RedisAppCache(
-          cache,
-          client,
-          config.get('REDIS_KEY_PREFIX', { infer: true }) ?? '',
-        );
-        // Give a reachable Redis a moment so the first requests hit the cache; an unreachable one does not block boot.
-        await waitUntilReady(client, 2_000);
-        return appCache;
-      },
-    },
-    CacheCloser,
-  ],
-  exports: [AppCache, RedisClientModule],
-})
-export class AppCacheModule {}
+@Module({})
+export class AppCacheModule {
+  /** From the service's environment (REDIS_URL, REDIS_KEY_PREFIX), through @nestjs/config. */
+  static fromConfig(): DynamicModule {
+    return AppCacheModule.build({
+      provide: CACHE_SETTINGS,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<EnvSchema, true>): AppCacheSettings => ({
+        redisUrl: config.get('REDIS_URL', { infer: true }),
+        keyPrefix: config.get('REDIS_KEY_PREFIX', { infer: true }),
+      }),
+    });
+  }
+
+  /** For a host application: the settings as given, no @nestjs/config needed. */
+  static forRoot(settings: AppCacheSettings = {}): DynamicModule {
+    return AppCacheModule.build({ provide: CACHE_SETTINGS, useValue: { ...settings } });
+  }
+
+  private static build(settings: Provider): DynamicModule {
+    const settingsModule: DynamicModule = {
+      module: class CacheSettingsModule {},
+      providers: [
+        settings,
+        {
+          provide: REDIS_CLIENT,
+          inject: [CACHE_SETTINGS],
+          useFactory: (s: AppCacheSettings) => (s.redisUrl ? createRedisClient(s.redisUrl) : null),
+        },
+      ],
+      exports: [CACHE_SETTINGS, REDIS_CLIENT],
+    };
+    return {
+      module: AppCacheModule,
+      imports: [
+        settingsModule,
+        CacheModule.registerAsync({
+          imports: [settingsModule],
+          inject: [REDIS_CLIENT],
+          useFactory: (client: RedisClient | null): CacheOptions =>
+            client ? { stores: [keyvRedisStore(client)] } : {},
+        }),
+      ],
+      providers: [
+        {
+          provide: AppCache,
+          inject: [CACHE_MANAGER, REDIS_CLIENT, CACHE_SETTINGS],
+          useFactory: async (cache: Cache, client: RedisClient | null, s: AppCacheSettings) => {
+            if (!client) return new MemoryAppCache(cache);
+            const appCache = new RedisAppCache(cache, client, s.keyPrefix ?? '');
+            // Give a reachable Redis a moment so the first requests hit the cache; an unreachable one does not block boot.
+            await waitUntilReady(client, 2_000);
+            return appCache;
+          },
+        },
+        CacheCloser,
+      ],
+      exports: [AppCache, settingsModule],
+    };
+  }
+}
 
 async function waitUntilReady(client: RedisClient, timeoutMs: number): Promise<void> {
   if (client.isReady) return;

@@ -55,6 +55,10 @@ export interface IamOptions {
   mountControllers: boolean;
   /** Register the authentication and permission guards globally. */
   globalGuards: boolean;
+  /** Where the HTTP routes are mounted; `auth/api` by default. */
+  routePrefix?: string;
+  /** Count requests, logins, lockouts, denials and cache use, and serve them at GET /metrics. */
+  metrics?: boolean;
 }
 
 export const IAM_OPTIONS = Symbol('IAM_OPTIONS');

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { type FieldError, ValidationFailedError } from './domain-error.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -11,9 +11,22 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return out;
 }
 
+// What a pipe of this kind produced: a second one (the IAM routes' own, after the global one) lets it pass.
+const validated = new WeakSet<object>();
+
+class ContractValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (typeof value === 'object' && value !== null && validated.has(value)) return value;
+    const out: unknown = await super.transform(value, metadata);
+    // Only a new, validated instance is marked: a value passed through unchecked stays unmarked.
+    if (typeof out === 'object' && out !== null && out !== value) validated.add(out);
+    return out;
+  }
+}
+
 /** The global pipe: unknown fields are refused, never stored; every failure lists its field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ContractValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
