@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { ClientInfo } from '../common/auth/auth-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { TransactionRunner } from '../database/transaction.js';
+import { IamMetrics } from '../metrics/iam-metrics.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { cachedUserOf } from './auth-state.service.js';
 import { AuthUsersRepository, type LoginUserRow } from './auth-users.repository.js';
@@ -41,6 +42,7 @@ export class LoginService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
+    @Optional() private readonly metrics?: IamMetrics,
   ) {}
 
   async login(dto: LoginDto, client: ClientInfo): Promise<LoginResponseDto> {
@@ -79,6 +81,7 @@ export class LoginService {
 
     const answer = await this.openSession(row, dto.password, dto.rememberMe === true, client);
     await this.bruteForce.succeeded(reservation);
+    this.metrics?.login('success');
     return answer;
   }
 
@@ -131,6 +134,7 @@ export class LoginService {
   }
 
   private recordFailure(attempt: PasswordAttempt, reason: FailureReason): void {
+    this.metrics?.login(reason);
     this.audit.recordDetached({
       action: 'auth.login_failed',
       actor: null,

@@ -1,4 +1,4 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthContext, RequestWithAuth } from '../common/auth/auth-context.js';
@@ -9,6 +9,7 @@ import {
   REQUIRED_PERMISSIONS_KEY,
 } from '../common/auth/metadata.js';
 import { UnauthenticatedError } from '../common/errors/domain-error.js';
+import { IamMetrics } from '../metrics/iam-metrics.js';
 import { decideAccess } from './access-decision.js';
 
 export { type AccessDecision, decideAccess, permissionDecision } from './access-decision.js';
@@ -19,6 +20,7 @@ export class PermissionsGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: AuditService,
+    @Optional() private readonly metrics?: IamMetrics,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -47,6 +49,7 @@ export class PermissionsGuard implements CanActivate {
     missing: readonly string[],
     code: string,
   ): void {
+    this.metrics?.permissionDenied(code);
     const routePath =
       (request as { routeOptions?: { url?: string } }).routeOptions?.url ??
       String(request.url ?? '').split('?')[0];

@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
 import { AppCache, CacheUnavailableError } from '../../cache/app-cache.js';
 import { CacheKeys } from '../../cache/cache-keys.js';
 import type { ClientInfo } from '../../common/auth/auth-context.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../../config/iam-options.js';
+import { IamMetrics } from '../../metrics/iam-metrics.js';
 import { AuthUsersRepository, type LockoutRule } from '../auth-users.repository.js';
 import {
   FAILURE_WINDOW_SECONDS,
@@ -61,6 +62,7 @@ export class BruteForceService {
     private readonly users: AuthUsersRepository,
     private readonly audit: AuditService,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
+    @Optional() private readonly metrics?: IamMetrics,
   ) {
     this.base = options.lockout.baseSeconds;
     this.max = options.lockout.maxSeconds;
@@ -193,6 +195,7 @@ export class BruteForceService {
     seconds: number,
     lockNumber: number,
   ) {
+    this.metrics?.lockout(scope);
     this.audit.recordDetached({
       action: 'auth.locked',
       actor: null,
