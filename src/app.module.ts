@@ -20,6 +20,10 @@ export interface AppModuleOptions {
   permissions?: PermissionDefinition[];
   /** More modules to mount beside the IAM modules (a host's own controllers). */
   extraModules?: Type[];
+  /** Create the initial administrator at boot when there is none (default true; the CLI does not). */
+  bootstrapAdmin?: boolean;
+  /** Count and serve GET /metrics (default true; an application context without HTTP has no use for it). */
+  metrics?: boolean;
 }
 
 /** The standalone service: configuration, database, cache, logging, health and the IAM modules. */
@@ -50,10 +54,11 @@ export class AppModule {
         HealthModule,
         // The same validated environment ConfigModule checked at boot.
         IamModule.forRootAsync({
-          metrics: true,
+          metrics: options.metrics ?? true,
           useFactory: () => ({
             ...iamOptionsFromEnv(validateEnv(process.env)),
             permissions: options.permissions ?? [],
+            ...(options.bootstrapAdmin === false ? { initialAdmin: undefined } : {}),
           }),
         }),
         ...(options.extraModules ?? []),

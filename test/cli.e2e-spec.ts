@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginRequest, me } from './support/auth.js';
+import { auditRows, tamper } from './support/audit.js';
+import { type Backend, freshCache, freshDatabase } from './support/backends.js';
+import { runCli } from './support/cli.js';
+import { startTestApp, type TestApp } from './support/harness.js';
+
+const STRONG = 'Quartz-Lantern-42';
+const TEMPORARY = /^Temporary password(?: for '[a-z0-9._-]+')?: (\S{12})$/m;
+
+function temporaryPasswordIn(stdout: string): string {
+  const match = TEMPORARY.exec(stdout);
+  expect(match, stdout).not.toBeNull();
+  return match![1];
+}
+
+// One database for the whole file, driven in order as an operator would: the CLI and the
+// service take turns on it (the embedded database admits one process at a time).
+describe('admin CLI (npm run cli)', () => {
+  let database: Backend;
+  let cache: Backend;
+  let env: Record<string, string>;
+  const cli = (...args: string[]) => runCli(args, env);
+  const withApp = async <T>(fn: (t: TestApp) => Promise<T>): Promise<T> => {
+    const t = await startTestApp({ database, cache, env: { JWT_SECRET: env.JWT_SECRET } });
+    try {
+      return await fn(t);
+    } finally {
+      await t.close();
+    }
+  };
+  let rootPassword = '';
+  let opsTemporary = '';
+  let opsToken = '';
+  let rootToken = '';
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    cache = await freshCache();
+    env = { ...database.env, ...cache.env, JWT_SECRET: randomBytes(32).toString('hex') };
+  });
+  afterAll(async () => {
+    await database?.dispose();
+    await cache?.dispose();
+  });
+
+  describe('migrate', () => {
+    it('refuses every other command while migrations are pending: exit 1, and says what to do', async () => {
+      const res = await cli('create-admin', 'root', 'root@example.test');
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('pending migrations');
+      expect(res.stderr).toContain('migrate');
+      expect(res.stdout).toBe('');
+    });
+
+    it('applies the pending migrations (exit 0), then finds none pending', async () => {
+      const first = await cli('migrate');
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/Applied \d+ migration\(s\)/);
+      expect(first.stdout).toContain('InitialSchema1795219200000');
+      const again = await cli('migrate');
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain('no migration was pending');
+    });
+  });
+
+  describe('create-admin', () => {
+    it('creates an administrator with a temporary password, printed once (exit 0)', async () => {
+      const res = await cli('create-admin', 'root', 'root@example.test');
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toContain("Created administrator 'root'");
+      rootPassword = temporaryPasswordIn(res.stdout);
+      expect(res.stderr).toBe('');
+    });
+
+    it('creates one with a chosen password (exit 0), not printing it', async () => {
+      const res = await cli('create-admin', 'ops', 'ops@example.test', '--password', STRONG);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toContain("Created administrator 'ops'");
+      expect(res.stdout).not.toContain(STRONG);
+    });
+
+    it('refuses a weak password: exit 1, WEAK_PASSWORD with each failed rule', async () => {
+      const res = await cli('create-admin', 'weakling', 'weak@example.test', '--password', 'short');
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('WEAK_PASSWORD');
+      expect(res.stderr).toContain('at least 8 characters');
+      expect(res.stdout).toBe('');
+    });
+
+    it('refuses a bad username and e-mail by the API rules: exit 1, VALIDATION_FAILED per field', async () => {
+      const res = await cli('create-admin', 'Not A Name', 'not-an-email');
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('VALIDATION_FAILED');
+      expect(res.stderr).toMatch(/^ {2}username: /m);
+      expect(res.stderr).toMatch(/^ {2}email: /m);
+    });
+
+    it('refuses a taken username: exit 1, USERNAME_TAKEN', async () => {
+      const res = await cli('create-admin', 'root', 'other@example.test');
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('USERNAME_TAKEN');
+    });
+
+    it('refuses missing arguments and unknown commands: exit 1 with the reason', async () => {
+      const missing = await cli('create-admin');
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain("missing required argument 'username'");
+      const unknown = await cli('make-coffee');
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain("unknown command 'make-coffee'");
+    });
+  });
+
+  describe('reset-password', () => {
+    it('refuses an unknown user: exit 1, USER_NOT_FOUND', async () => {
+      const res = await cli('reset-password', 'nobody');
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('USER_NOT_FOUND');
+    });
+
+    it('prints a 12-character temporary password (exit 0)', async () => {
+      const res = await cli('reset-password', 'ops');
+      expect(res.code, res.stderr).toBe(0);
+      opsTemporary = temporaryPasswordIn(res.stdout);
+      expect(res.stdout).toContain('must be changed at the next login');
+    });
+  });
+
+  it('leaves accounts the service logs in with, each temporary password to be changed first; every change audited as cli', async () => {
+    await withApp(async (t) => {
+      const root = await loginRequest(t, 'root', rootPassword);
+      expect(root.status, JSON.stringify(root.body)).toBe(200);
+      expect(root.body.mustChangePassword).toBe(true);
+      expect(root.body.user.role).toBe('administrator');
+      rootToken = root.body.accessToken;
+
+      const old = await loginRequest(t, 'ops', STRONG);
+      expect(old.status).toBe(401);
+      expect(old.body.code).toBe('INVALID_CREDENTIALS');
+      const ops = await loginRequest(t, 'ops', opsTemporary);
+      expect(ops.status, JSON.stringify(ops.body)).toBe(200);
+      expect(ops.body.mustChangePassword).toBe(true);
+      opsToken = ops.body.accessToken;
+
+      const rows = await auditRows(t, `actor_username = 'cli'`);
+      const seen = rows.map((r) => `${r.action} ${r.target_label ?? r.target_type}`);
+      expect(seen).toEqual(
+        expect.arrayContaining([
+          'user.created root',
+          'user.password_reset root',
+          'user.created ops',
+          'user.password_reset ops',
+        ]),
+      );
+      expect(rows.every((r) => Number(r.actor_id) === 0)).toBe(true);
+      expect(JSON.stringify(rows)).not.toContain(rootPassword);
+      expect(JSON.stringify(rows)).not.toContain(opsTemporary);
+      expect(JSON.stringify(rows)).not.toContain(STRONG);
+    });
+  });
+
+  describe('revoke-sessions', () => {
+    it('refuses an unknown user: exit 1, USER_NOT_FOUND', async () => {
+      const res = await cli('revoke-sessions', 'nobody');
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('USER_NOT_FOUND');
+    });
+
+    it("ends the user's sessions (exit 0); their token fails at once, another user's still works", async () => {
+      const res = await cli('revoke-sessions', 'ops');
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toContain("Revoked 1 session(s) of 'ops'");
+      await withApp(async (t) => {
+        const revoked = await me(t, opsToken);
+        expect(revoked.status).toBe(401);
+        expect(revoked.body.code).toBe('TOKEN_REVOKED');
+        expect((await me(t, rootToken)).status).toBe(200);
+        const [entry] = await auditRows(t, `action = 'user.sessions_revoked'`);
+        expect(entry.actor_username).toBe('cli');
+        expect(entry.target_label).toBe('ops');
+        expect(entry.details).toEqual({ revoked: 1 });
+      });
+    });
+  });
+
+  describe('verify-audit', () => {
+    it('reports a chain that holds (exit 0), and puts the check on record', async () => {
+      const res = await cli('verify-audit');
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toMatch(/Audit chain holds: \d+ entries checked/);
+    });
+
+    it('reports a tampered chain with the broken entry: exit 2', async () => {
+      await withApp(async (t) => {
+        const [verified] = await auditRows(t, `action = 'audit.verified'`);
+        expect(verified.actor_username).toBe('cli');
+        expect(verified.outcome).toBe('success');
+        const [migrated] = await auditRows(t, `action = 'schema.migrated'`);
+        expect(migrated.actor_username).toBe('cli');
+        const [victim] = await auditRows(t, `action = 'user.created'`);
+        await tamper(t, `UPDATE audit_events SET target_label = 'someone-else' WHERE id = $1`, [victim.id]);
+      });
+      const res = await cli('verify-audit');
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain('does not hold');
+      expect(res.stderr).toMatch(/entry \d+ is broken/);
+    });
+  });
+});
