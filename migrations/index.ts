@@ -1,10 +1,14 @@
 import { InitialSchema1795219200000 } from './1795219200000-InitialSchema.js';
 import { SeedSystemRoles1795219200001 } from './1795219200001-SeedSystemRoles.js';
+import { UserListIndexes1795219400000 } from './1795219400000-UserListIndexes.js';
+import { UserCounts1795219400001 } from './1795219400001-UserCounts.js';
 import { AuditAppendOnlyAndCheckpoints1795219600000 } from './1795219600000-AuditAppendOnlyAndCheckpoints.js';
 
 /** In order. Listed explicitly so the same list serves the app, the CLI and a host application. */
 export const IAM_MIGRATIONS = [
   InitialSchema1795219200000,
   SeedSystemRoles1795219200001,
+  UserListIndexes1795219400000,
+  UserCounts1795219400001,
   AuditAppendOnlyAndCheckpoints1795219600000,
 ];

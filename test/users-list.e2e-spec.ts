@@ -217,6 +217,59 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
     });
   });
 
+  it('keeps `total` exact without a search, through every kind of change', async () => {
+    const h = bearer(admin);
+    const created = await t
+      .http()
+      .post(USERS)
+      .set(h)
+      .send({
+        username: 'cnt.one',
+        email: 'cnt.one@example.test',
+        password: 'MySecure2025Pass!',
+        role: 'viewer',
+      });
+    expectStatus(created, 201);
+    const id = created.body.user.id;
+    expectStatus(await t.http().patch(`${USERS}/${id}`).set(h).send({ role: 'process_operator' }), 200);
+    expectStatus(await t.http().post(`${USERS}/${id}/toggle-status`).set(h), 200);
+    expectStatus(
+      await t.http().patch(`${USERS}/${id}`).set(h).send({ isApiUser: true, apiTokenTtlDays: 30 }),
+      200,
+    );
+    await seed(t, { username: 'cnt.two', apiTokenInDays: 30, isActive: false });
+    await seed(t, { username: 'cnt.three' });
+    await seed(t, { username: 'cnt.four', role: 'process_operator' });
+    // one statement moving users between groups in both directions, and one moving none
+    await t.dataSource.query(
+      `UPDATE users SET role_name = CASE role_name WHEN 'viewer' THEN 'process_operator' ELSE 'viewer' END
+        WHERE username IN ('cnt.three', 'cnt.four')`,
+    );
+    await t.dataSource.query(`UPDATE users SET last_login_at = now() WHERE username LIKE 'cnt.%'`);
+    const filters = [
+      {},
+      { role: 'viewer' },
+      { role: 'process_analyst' },
+      { role: 'process_operator', isActive: 'false', isApiUser: 'true' },
+      { isActive: 'false' },
+      { isApiUser: 'true' },
+      { isActive: 'true', isApiUser: 'false' },
+    ];
+    const exact = async (f: Record<string, string>) => {
+      const [{ n }] = await t.dataSource.query(
+        `SELECT count(*)::int AS n FROM users
+          WHERE ($1::text IS NULL OR role_name = $1) AND ($2::boolean IS NULL OR is_active = $2)
+            AND ($3::boolean IS NULL OR is_api_user = $3)`,
+        [f.role ?? null, f.isActive ?? null, f.isApiUser ?? null],
+      );
+      return n;
+    };
+    for (const f of filters) expect((await list(f)).body.total, JSON.stringify(f)).toBe(await exact(f));
+    expectStatus(await t.http().delete(`${USERS}/${id}`).set(h), 204);
+    await t.dataSource.query(`DELETE FROM users WHERE username LIKE 'cnt.%'`);
+    for (const f of filters) expect((await list(f)).body.total, JSON.stringify(f)).toBe(await exact(f));
+  });
+
   describe('hostile or invalid parameters: 400 VALIDATION_FAILED', () => {
     const bad: [string, string][] = [
       ['sort=password_hash', 'sort'],

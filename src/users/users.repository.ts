@@ -259,16 +259,46 @@ export class UsersRepository {
     const filterParams = [...params];
     const limit = param(filter.pageSize);
     const offset = param((filter.page - 1) * filter.pageSize);
+    const order = ORDER_BY[filter.sort][filter.order];
     const m = this.m();
-    const [rows, counted] = await Promise.all([
+    const page = () =>
+      // The page is chosen on users alone (an index walk for deep offsets), then joined with roles.
       m.query(
-        `SELECT ${USER_COLUMNS} ${FROM_USERS} ${whereSql}
-          ORDER BY ${ORDER_BY[filter.sort][filter.order]} LIMIT ${limit} OFFSET ${offset}`,
+        `SELECT ${USER_COLUMNS}
+           FROM (SELECT u.id FROM users u ${whereSql} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) page
+           JOIN users u ON u.id = page.id JOIN roles r ON r.name = u.role_name
+          ORDER BY ${order}`,
         params,
-      ) as Promise<Row[]>,
-      m.query(`SELECT count(*)::int AS n FROM users u ${whereSql}`, filterParams) as Promise<Row[]>,
-    ]);
-    return { rows: rows.map(toRecord), total: Number(counted[0].n) };
+      ) as Promise<Row[]>;
+    if (filter.search) {
+      const [rows, total] = await Promise.all([page(), this.countMatching(whereSql, filterParams, m)]);
+      return { rows: rows.map(toRecord), total };
+    }
+    // Without a search the total costs next to nothing: known first, it spares the page query
+    // when the page is past the end (or nothing matches, where walking the sort index finds nothing).
+    const total = await this.countGroups(filter, m);
+    if ((filter.page - 1) * filter.pageSize >= total) return { rows: [], total };
+    return { rows: (await page()).map(toRecord), total };
+  }
+
+  private async countMatching(whereSql: string, params: unknown[], m: EntityManager): Promise<number> {
+    const rows = (await m.query(`SELECT count(*)::int AS n FROM users u ${whereSql}`, params)) as Row[];
+    return Number(rows[0].n);
+  }
+
+  /** Without a search, the total is a sum over the maintained group counts (see the UserCounts migration). */
+  private async countGroups(
+    filter: Pick<UserFilter, 'role' | 'isActive' | 'isApiUser'>,
+    m: EntityManager,
+  ): Promise<number> {
+    const rows = (await m.query(
+      `SELECT coalesce(sum(n), 0)::bigint AS n FROM user_counts
+        WHERE ($1::varchar IS NULL OR role_name = $1)
+          AND ($2::boolean IS NULL OR is_active = $2)
+          AND ($3::boolean IS NULL OR is_api_user = $3)`,
+      [filter.role ?? null, filter.isActive ?? null, filter.isApiUser ?? null],
+    )) as Row[];
+    return Number(rows[0].n);
   }
 
   /** Accounts with at least one reason for review (see user-hygiene.ts), oldest first. */
