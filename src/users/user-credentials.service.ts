@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionsService } from '../auth/sessions/sessions.service.js';
-import { AppCache } from '../cache/app-cache.js';
-import { CacheKeys } from '../cache/cache-keys.js';
 import { UserNotFoundError } from '../common/errors/domain-error.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn } from '../roles/escalation.js';
@@ -26,7 +24,6 @@ export class UserCredentialsService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly sessions: SessionsService,
-    private readonly cache: AppCache,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly tokens: ApiTokenIssuer,
@@ -51,7 +48,7 @@ export class UserCredentialsService {
         userAuditEntry('user.password_reset', actor, user, { mustChangePassword: true, sessionsRevoked }),
         tx.manager,
       );
-      tx.afterCommit(() => this.cache.del(CacheKeys.user(id)));
+      tx.afterCommit(() => this.sessions.evictUser(id));
     });
     return { temporaryPassword };
   }
@@ -75,7 +72,7 @@ export class UserCredentialsService {
         }),
         tx.manager,
       );
-      tx.afterCommit(() => this.cache.del(CacheKeys.user(id)));
+      tx.afterCommit(() => this.sessions.evictUser(id));
       return next;
     });
     return { apiToken: this.tokens.sign(id, planned), expiresAt: planned.expiresAt?.toISOString() ?? null };

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionsService } from '../auth/sessions/sessions.service.js';
-import { AppCache } from '../cache/app-cache.js';
-import { CacheKeys } from '../cache/cache-keys.js';
 import {
   RoleNotFoundError,
   UserNotFoundError,
@@ -54,7 +52,6 @@ export class UsersService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly sessions: SessionsService,
-    private readonly cache: AppCache,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly tokens: ApiTokenIssuer,
@@ -336,6 +333,6 @@ export class UsersService {
   }
 
   private evictAfterCommit(tx: Tx, id: number): void {
-    tx.afterCommit(() => this.cache.del(CacheKeys.user(id)));
+    tx.afterCommit(() => this.sessions.evictUser(id));
   }
 }
