@@ -1,0 +1,202 @@
+// The user list at scale, on a real PostgreSQL: creates a database of its own, runs the migrations,
+// seeds 1,000,000 users with INSERT ... SELECT generate_series, then times GET /auth/api/users'
+// query path (UsersRepository.list from the build: the page query and the count, in parallel on a
+// pool, exactly as the service runs them) for substring search, the role filter, each sort both
+// ways, page 1 and page 10,000; and the count alone, to show what `total` costs. Prints p50/p95/max
+// and the plan of each page query. The database is dropped at the end.
+// Usage: npm run build && node bench/users-list.mjs [users]
+//   BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_DIST (default dist),
+//   BENCH_RUNS (default 100 per scenario).
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+
+const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dist = resolve(process.env.BENCH_DIST ?? 'dist');
+const USERS = Number(process.argv[2] ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 100);
+const TARGET_P95_MS = 50;
+
+const load = (p) => import(pathToFileURL(resolve(dist, p)).href);
+const { DataSource } = await import('typeorm');
+const { buildDataSourceOptions } = await load('src/database/data-source-options.js');
+const { UsersRepository } = await load('src/users/users.repository.js');
+const { UserEntity } = await load('src/users/user.entity.js');
+
+const dbName = `ciam_bench_users_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+const dbUrl = new URL(adminUrl);
+dbUrl.pathname = `/${dbName}`;
+const log = (...a) => console.log(...a);
+const secs = (ms) => (ms / 1000).toFixed(1);
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+async function withAdmin(fn) {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+// Usernames and e-mails carry hex from md5(i), so a 4-character substring matches a few hundred
+// users, as a search for part of a name does; roles, status, API users and logins vary
+// independently, like a real directory: 1 in 7 inactive, 2% API users, 30% never logged in.
+const SEED = `
+  INSERT INTO users (username, email, password_hash, role_name, is_active, is_api_user, api_token_ttl_days,
+                     api_token_id, api_token_expires_at, created_at, last_login_at, failed_login_count)
+  SELECT 'u' || g || '.' || substr(md5(g::text), 1, 8),
+         substr(md5(g::text), 9, 10) || g || '@' || (ARRAY['example.com', 'corp.test', 'mail.org'])[g % 3 + 1],
+         CASE WHEN g % 50 = 0 THEN NULL ELSE '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA' END,
+         (ARRAY['viewer', 'viewer', 'process_analyst', 'process_operator', 'viewer',
+                'process_analyst', 'viewer', 'process_operator', 'viewer', 'administrator'])[g % 10 + 1],
+         g % 7 <> 3,
+         g % 50 = 0,
+         CASE WHEN g % 50 = 0 THEN 90 END,
+         CASE WHEN g % 50 = 0 THEN md5('t' || g)::uuid END,
+         CASE WHEN g % 50 = 0 THEN now() + ((g % 120) - 20) * interval '1 day' END,
+         now() - (g % 1000) * interval '1 day' - (g % 86400) * interval '1 second',
+         CASE WHEN g % 10 < 3 THEN NULL ELSE now() - (g % 400) * interval '1 day' - (g % 3600) * interval '1 second' END,
+         CASE WHEN g % 97 = 0 THEN 6 ELSE 0 END
+    FROM generate_series($1::int, $2::int) g`;
+
+async function seed(ds) {
+  // Bulk load without the secondary indexes, then build them from their own definitions.
+  const indexes = await ds.query(
+    `SELECT indexname, indexdef FROM pg_indexes
+      WHERE tablename = 'users' AND indexname NOT IN ('users_pkey')`,
+  );
+  for (const { indexname } of indexes) await ds.query(`DROP INDEX ${indexname}`);
+  const started = performance.now();
+  const chunk = 250_000;
+  for (let from = 1; from <= USERS; from += chunk) {
+    await ds.query(SEED, [from, Math.min(USERS, from + chunk - 1)]);
+  }
+  const inserted = performance.now() - started;
+  for (const { indexdef } of indexes) await ds.query(indexdef);
+  await ds.query('VACUUM ANALYZE users');
+  log(
+    `seeded ${USERS.toLocaleString('en')} users in ${secs(inserted)} s, ` +
+      `indexes (${indexes.length}) and analyze in ${secs(performance.now() - started - inserted)} s`,
+  );
+}
+
+async function measure(fn) {
+  for (let i = 0; i < 5; i++) await fn(i); // warm the caches and the pool
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    samples.push(performance.now() - t0);
+  }
+  return { p50: pct(samples, 50), p95: pct(samples, 95), max: Math.max(...samples) };
+}
+
+const hex = (i) =>
+  Math.abs(Math.imul(i + 1, 2654435761) >>> 0)
+    .toString(16)
+    .padStart(8, '0');
+
+await withAdmin((c) => c.query(`CREATE DATABASE ${dbName}`));
+const ds = new DataSource(
+  buildDataSourceOptions({ url: dbUrl.toString(), poolSize: 10, ssl: false, migrationsRun: true }),
+);
+try {
+  await ds.initialize();
+  const [{ server_version: version }] = await ds.query('SHOW server_version');
+  log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}; PostgreSQL ${version}; ` +
+      `${RUNS} runs per scenario`,
+  );
+  await seed(ds);
+  const repo = new UsersRepository(ds.getRepository(UserEntity));
+  const base = { sort: 'username', order: 'asc', page: 1, pageSize: 20 };
+
+  const scenarios = [
+    ['page 1 (username asc, no filter)', () => base],
+    ['search: 4 hex chars (~300 hits)', (i) => ({ ...base, search: hex(i).slice(0, 4) })],
+    ['search: 6 hex chars (~1 hit)', (i) => ({ ...base, search: hex(i).slice(0, 6) })],
+    ['search: e-mail domain (1/3 of all)', () => ({ ...base, search: 'corp.test' })],
+    ['search: 2 chars (no trigram)', (i) => ({ ...base, search: hex(i).slice(0, 2) })],
+    ['role filter (process_operator, 20%)', () => ({ ...base, role: 'process_operator' })],
+    ['role filter (administrator, 10%)', () => ({ ...base, role: 'administrator', sort: 'createdAt' })],
+    ['isActive=false + isApiUser=true', () => ({ ...base, isActive: false, isApiUser: true })],
+    ['filter matching nobody', () => ({ ...base, role: 'administrator', isApiUser: true, isActive: false })],
+    ['sort username asc', () => ({ ...base, sort: 'username', order: 'asc' })],
+    ['sort username desc', () => ({ ...base, sort: 'username', order: 'desc' })],
+    ['sort createdAt asc', () => ({ ...base, sort: 'createdAt', order: 'asc' })],
+    ['sort createdAt desc', () => ({ ...base, sort: 'createdAt', order: 'desc' })],
+    ['sort lastLoginAt asc (nulls last)', () => ({ ...base, sort: 'lastLoginAt', order: 'asc' })],
+    ['sort lastLoginAt desc (nulls last)', () => ({ ...base, sort: 'lastLoginAt', order: 'desc' })],
+    ['page 10,000 (username asc)', () => ({ ...base, page: 10_000 })],
+    ['page 10,000 (createdAt desc)', () => ({ ...base, sort: 'createdAt', order: 'desc', page: 10_000 })],
+  ];
+
+  log(
+    `\n${'scenario'.padEnd(38)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}  total`,
+  );
+  const misses = [];
+  for (const [label, filter] of scenarios) {
+    const r = await measure((i) => repo.list(filter(i)));
+    const { total } = await repo.list(filter(0));
+    const flag = r.p95 < TARGET_P95_MS ? '' : `  > ${TARGET_P95_MS} ms`;
+    if (flag) misses.push(label);
+    log(
+      `${label.padEnd(38)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ` +
+        `${r.max.toFixed(1).padStart(8)}  ${String(total).padStart(7)}${flag}`,
+    );
+  }
+
+  // What `total` costs on its own: the count of each filter, without the page.
+  log('\nthe count alone (what `total` costs):');
+  const counts = [
+    ['user_counts sum (used without search)', 'SELECT coalesce(sum(n), 0)::bigint FROM user_counts', []],
+    ['count(*), no filter', 'SELECT count(*)::int FROM users u', []],
+    [
+      'count, role = process_operator',
+      'SELECT count(*)::int FROM users u WHERE u.role_name = $1',
+      ['process_operator'],
+    ],
+    [
+      'count(*), search 4 hex chars (used)',
+      `SELECT count(*)::int FROM users u WHERE (u.username LIKE lower($1) ESCAPE '\\' OR lower(u.email) LIKE lower($1) ESCAPE '\\')`,
+      ['%a3f9%'],
+    ],
+  ];
+  for (const [label, sql, params] of counts) {
+    const r = await measure(() => ds.query(sql, params));
+    log(
+      `${label.padEnd(38)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)}`,
+    );
+  }
+
+  log('\nplans of the page queries (EXPLAIN ANALYZE, one run):');
+  const plans = [
+    ['search 4 hex chars', { ...base, search: 'a3f9' }],
+    ['role filter', { ...base, role: 'process_operator' }],
+    ['sort lastLoginAt desc', { ...base, sort: 'lastLoginAt', order: 'desc' }],
+    ['page 10,000', { ...base, page: 10_000 }],
+  ];
+  for (const [label, filter] of plans) {
+    let captured;
+    const spy = { query: (sql, params) => ((captured ??= { sql, params }), ds.query(sql, params)) };
+    await new UsersRepository({ manager: spy }).list(filter).catch(() => undefined);
+    const rows = await ds.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${captured.sql}`, captured.params);
+    log(`-- ${label}`);
+    for (const row of rows.slice(0, 12)) log(`   ${row['QUERY PLAN']}`);
+  }
+  log(
+    misses.length === 0
+      ? `\nevery scenario: p95 < ${TARGET_P95_MS} ms`
+      : `\np95 over ${TARGET_P95_MS} ms: ${misses.join('; ')}`,
+  );
+} finally {
+  if (ds.isInitialized) await ds.destroy();
+  await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+}
