@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
 import { AppCache, CacheUnavailableError } from '../../cache/app-cache.js';
@@ -15,6 +17,10 @@ import {
   scopesOf,
   secondsLeft,
 } from './lockout-policy.js';
+
+/** How long an attempt waits for the checks in flight on its scope before it is refused. */
+const IN_FLIGHT_WAIT_MS = 3_000;
+const IN_FLIGHT_POLL_MS = 25;
 
 export class AccountLockedError extends DomainError {
   constructor(retryAfterSeconds: number) {
@@ -68,8 +74,24 @@ export class BruteForceService {
     this.max = options.lockout.maxSeconds;
   }
 
-  /** Refuses a locked attempt (429 ACCOUNT_LOCKED), or takes a failure slot for it. */
+  /**
+   * Refuses a locked attempt (429 ACCOUNT_LOCKED), or takes a failure slot
+   * for it. Slots are taken before the password is checked, so at most the
+   * threshold of checks run at once per scope: an attempt beyond them waits
+   * for those in flight (right passwords give their slots back; wrong ones
+   * end in a lock) and is refused only if the wait runs out.
+   */
   async reserve(attempt: PasswordAttempt): Promise<Reservation> {
+    const giveUpAt = Date.now() + IN_FLIGHT_WAIT_MS;
+    for (;;) {
+      const outcome = await this.tryReserve(attempt);
+      if (!('busyFor' in outcome)) return outcome;
+      if (Date.now() >= giveUpAt) throw new AccountLockedError(outcome.busyFor);
+      await sleep(IN_FLIGHT_POLL_MS + randomInt(IN_FLIGHT_POLL_MS));
+    }
+  }
+
+  private async tryReserve(attempt: PasswordAttempt): Promise<Reservation | { busyFor: number }> {
     const scopes = scopesOf(attempt.username, attempt.client.ip ?? 'unknown');
     const [pairLock, userLock] = await this.cache.mget<LockRecord>([
       CacheKeys.lock(scopes.pair),
@@ -113,14 +135,10 @@ export class BruteForceService {
         });
       }
       const over = slots.filter((s) => s.count > s.threshold);
-      if (over.length > 0) {
-        // No guess was made: give the slots back, and wait for the lock the last allowed failure sets.
-        await this.giveBack(slots);
-        throw new AccountLockedError(
-          Math.max(...over.map((s) => lockSeconds(s.locks + 1, this.base, this.max))),
-        );
-      }
-      return { mode: 'cache', slots };
+      if (over.length === 0) return { mode: 'cache', slots };
+      // No guess was made: give the slots back.
+      await this.giveBack(slots);
+      return { busyFor: Math.max(...over.map((s) => lockSeconds(s.locks + 1, this.base, this.max))) };
     } catch (err) {
       if (!(err instanceof CacheUnavailableError)) throw err;
       return this.reserveInDatabase(attempt);
