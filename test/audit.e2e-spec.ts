@@ -399,46 +399,57 @@ describe('audit log: recording and the hash chain', () => {
   });
 });
 
-describe('audit log: retention setting and shutdown', () => {
-  it('prunes by AUDIT_RETENTION_DAYS', async () => {
-    const t = await startTestApp({ env: { AUDIT_RETENTION_DAYS: '7' } });
-    try {
-      await clearAudit(t);
-      await seedPastEntries(t, [new Date(Date.now() - 8 * 24 * 3600 * 1000)]);
-      await recordAll(t, [{ action: 'auth.login', outcome: 'success' }]);
-      const result = await t.app.get(AuditRetentionService).pruneExpired();
-      expect(result.pruned).toBe(1);
-      const { token } = await adminToken(t);
-      const res = await t.http().get(VERIFY).set(bearer(token)).expect(200);
-      expect(res.body).toEqual({ ok: true, checked: 2, firstBrokenId: null });
-    } finally {
-      await t.close();
-    }
-  });
+// These boot apps of their own inside the test: give them the time a boot takes on a busy machine.
+const BOOTS_INSIDE = 180_000;
 
-  it('writes every detached entry before a clean shutdown completes', async () => {
-    const database = await freshDatabase();
-    try {
-      const first = await startTestApp({ database });
-      for (let i = 0; i < 700; i++) {
-        audit(first).recordDetached({
-          action: 'auth.permission_denied',
-          target: { type: 'route', id: `GET /x/${i}` },
-          outcome: 'denied',
-        });
-      }
-      await first.close(); // no flush before: the shutdown itself must write them
-      const second = await startTestApp({ database });
+describe('audit log: retention setting and shutdown', () => {
+  it(
+    'prunes by AUDIT_RETENTION_DAYS',
+    async () => {
+      const t = await startTestApp({ env: { AUDIT_RETENTION_DAYS: '7' } });
       try {
-        const rows = await auditRows(second, `action = 'auth.permission_denied'`);
-        expect(rows.map((r) => r.target_id)).toEqual(Array.from({ length: 700 }, (_, i) => `GET /x/${i}`));
-        const { token } = await adminToken(second);
-        expect((await second.http().get(VERIFY).set(bearer(token)).expect(200)).body.ok).toBe(true);
+        await clearAudit(t);
+        await seedPastEntries(t, [new Date(Date.now() - 8 * 24 * 3600 * 1000)]);
+        await recordAll(t, [{ action: 'auth.login', outcome: 'success' }]);
+        const result = await t.app.get(AuditRetentionService).pruneExpired();
+        expect(result.pruned).toBe(1);
+        const { token } = await adminToken(t);
+        const res = await t.http().get(VERIFY).set(bearer(token)).expect(200);
+        expect(res.body).toEqual({ ok: true, checked: 2, firstBrokenId: null });
       } finally {
-        await second.close();
+        await t.close();
       }
-    } finally {
-      await database.dispose();
-    }
-  });
+    },
+    BOOTS_INSIDE,
+  );
+
+  it(
+    'writes every detached entry before a clean shutdown completes',
+    async () => {
+      const database = await freshDatabase();
+      try {
+        const first = await startTestApp({ database });
+        for (let i = 0; i < 700; i++) {
+          audit(first).recordDetached({
+            action: 'auth.permission_denied',
+            target: { type: 'route', id: `GET /x/${i}` },
+            outcome: 'denied',
+          });
+        }
+        await first.close(); // no flush before: the shutdown itself must write them
+        const second = await startTestApp({ database });
+        try {
+          const rows = await auditRows(second, `action = 'auth.permission_denied'`);
+          expect(rows.map((r) => r.target_id)).toEqual(Array.from({ length: 700 }, (_, i) => `GET /x/${i}`));
+          const { token } = await adminToken(second);
+          expect((await second.http().get(VERIFY).set(bearer(token)).expect(200)).body.ok).toBe(true);
+        } finally {
+          await second.close();
+        }
+      } finally {
+        await database.dispose();
+      }
+    },
+    BOOTS_INSIDE,
+  );
 });

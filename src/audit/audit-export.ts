@@ -3,6 +3,9 @@ import { csvHeader, csvLine, type ExportFormat, ndjsonLine } from './audit-forma
 import { type AuditFilters, pageQuery, toEntryView } from './audit-query.js';
 
 export const EXPORT_BATCH = 2_000;
+// Chunks stay well below V8's large-object size (~128 KB): large strings are
+// only reclaimed by a full collection, and would pile up between them.
+const ROWS_PER_CHUNK = 200;
 
 /**
  * The export as text chunks, newest entry first, read in keyset pages: each
@@ -23,9 +26,11 @@ export async function* exportChunks(
     const { sql, params } = pageQuery(filters, before, batch);
     const rows = await run(sql, params);
     if (rows.length === 0) return;
-    let chunk = '';
-    for (const row of rows) chunk += line(toEntryView(row));
-    yield chunk;
+    for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
+      let chunk = '';
+      for (const row of rows.slice(i, i + ROWS_PER_CHUNK)) chunk += line(toEntryView(row));
+      yield chunk;
+    }
     if (rows.length < batch) return;
     before = String(rows[rows.length - 1].id);
   }
