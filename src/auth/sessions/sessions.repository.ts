@@ -12,12 +12,12 @@ export class SessionsRepository {
     return manager ? manager.getRepository(SessionEntity) : this.repo;
   }
 
+  /** A plain INSERT: save() would first look the new id up. */
   async insert(
     session: Omit<SessionEntity, 'createdAt' | 'lastSeenAt' | 'revokedAt'>,
     manager?: EntityManager,
-  ): Promise<SessionEntity> {
-    const row = this.r(manager).create({ ...session, revokedAt: null, lastSeenAt: new Date() });
-    return this.r(manager).save(row);
+  ): Promise<void> {
+    await this.r(manager).insert({ ...session, revokedAt: null, lastSeenAt: new Date() });
   }
 
   findById(id: string, manager?: EntityManager): Promise<SessionEntity | null> {
