@@ -46,12 +46,19 @@ describe('BruteForceService', () => {
   });
   afterEach(() => cache.close());
 
+  const lockedError = (attempt: PasswordAttempt) =>
+    service.reserve(attempt).then(
+      () => {
+        throw new Error('not locked');
+      },
+      (e: unknown) => e as AccountLockedError,
+    );
   const fail = async (attempt: PasswordAttempt) => service.failed(await service.reserve(attempt), attempt);
 
   it('locks the pair at the threshold and records it once', async () => {
     for (let i = 0; i < 3; i++) await fail(at('1.1.1.1'));
     await expect(service.reserve(at('1.1.1.1'))).rejects.toBeInstanceOf(AccountLockedError);
-    const err = await service.reserve(at('1.1.1.1')).catch((e: AccountLockedError) => e);
+    const err = await lockedError(at('1.1.1.1'));
     expect(err.options.retryAfterSeconds).toBeGreaterThan(28);
     expect(audit.map((e) => [e.action, e.details])).toEqual([
       ['auth.locked', { scope: 'address', lockSeconds: 30, lockNumber: 1 }],
@@ -87,7 +94,7 @@ describe('BruteForceService', () => {
     const first = await service.reserve(at('1.1.1.1'));
     expect(first).toEqual({ mode: 'database', userId: 7, count: 1 });
     await service.reserve(at('1.1.1.1'));
-    const err = await service.reserve(at('1.1.1.1')).catch((e: AccountLockedError) => e);
+    const err = await lockedError(at('1.1.1.1'));
     expect(err).toBeInstanceOf(AccountLockedError);
     expect(err.options.retryAfterSeconds).toBe(17);
     // An unknown name has no row to count on.
