@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
-function packageInfo(): { name: string; version: string; description: string } {
+function packageInfo(): { name: string; version: string; description: string; license: string } {
   const url = new URL('../../package.json', import.meta.url);
   try {
     return JSON.parse(readFileSync(url, 'utf8'));
@@ -18,6 +18,8 @@ export function setupSwagger(app: INestApplication): void {
     .setTitle(pkg.name)
     .setDescription(pkg.description)
     .setVersion(pkg.version)
+    .setLicense(pkg.license, `https://spdx.org/licenses/${pkg.license}.html`)
+    .addServer('/', 'This service')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   const document = SwaggerModule.createDocument(app, config, {

@@ -1,6 +1,12 @@
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheckService,
   type HealthCheckResult,
@@ -11,8 +17,10 @@ import {
 import { AppCache } from '../cache/app-cache.js';
 import { Public } from '../common/auth/decorators.js';
 import { ErrorResponseDto } from '../common/http/error-response.dto.js';
+import { DependencyStateDto, LivenessDto, ReadinessDto } from './health-response.dto.js';
 
 @ApiTags('health')
+@ApiExtraModels(DependencyStateDto)
 @Controller('health')
 export class HealthController {
   constructor(
@@ -26,7 +34,7 @@ export class HealthController {
   @Get('live')
   @Public()
   @ApiOperation({ operationId: 'healthLive', summary: 'Liveness: the process is up' })
-  @ApiOkResponse({ description: 'The process answers' })
+  @ApiOkResponse({ description: 'The process answers', type: LivenessDto })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -34,7 +42,7 @@ export class HealthController {
   @Get('ready')
   @Public()
   @ApiOperation({ operationId: 'healthReady', summary: 'Readiness: the database and the cache answer' })
-  @ApiOkResponse({ description: 'Both answer; `details` has one entry per dependency' })
+  @ApiOkResponse({ description: 'Both answer; `details` has one entry per dependency', type: ReadinessDto })
   @ApiServiceUnavailableResponse({
     description: 'DEPENDENCY_UNAVAILABLE; `checks` says which one is down',
     type: ErrorResponseDto,

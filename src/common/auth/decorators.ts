@@ -4,16 +4,28 @@ import {
   ApiForbiddenResponse,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  DECORATORS,
 } from '@nestjs/swagger';
 import { UnauthenticatedError } from '../errors/domain-error.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import type { AuthContext, RequestWithAuth } from './auth-context.js';
 import { ALLOW_PASSWORD_CHANGE_PENDING_KEY, IS_PUBLIC_KEY, REQUIRED_PERMISSIONS_KEY } from './metadata.js';
 
+// `security: []` in the OpenAPI document: this operation needs no credentials, said explicitly, so
+// that an operation documenting no security at all stands out as an undocumented one.
+const NoSecurity =
+  () =>
+  (_target: object, _key?: string | symbol, descriptor?: PropertyDescriptor): void => {
+    if (!descriptor) return;
+    const previous = Reflect.getMetadata(DECORATORS.API_OPERATION, descriptor.value) as object | undefined;
+    Reflect.defineMetadata(DECORATORS.API_OPERATION, { ...previous, security: [] }, descriptor.value);
+  };
+
 /** Opens a route to anonymous callers. Everything else requires authentication. */
 export const Public = () =>
   applyDecorators(
     SetMetadata(IS_PUBLIC_KEY, true),
+    NoSecurity(),
     ApiTooManyRequestsResponse({ description: 'RATE_LIMITED', type: ErrorResponseDto }),
   );
 
