@@ -6,7 +6,7 @@
 // and the plan of each page query. The database is dropped at the end.
 // Usage: npm run build && node bench/users-list.mjs [users]
 //   BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_DIST (default dist),
-//   BENCH_RUNS (default 100 per scenario).
+//   BENCH_RUNS (default 100 per scenario), BENCH_ONLY (a regular expression: run the matching scenarios only).
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
@@ -17,6 +17,7 @@ const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432
 const dist = resolve(process.env.BENCH_DIST ?? 'dist');
 const USERS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
+const ONLY = new RegExp(process.env.BENCH_ONLY ?? '', 'i');
 const TARGET_P95_MS = 50;
 
 const load = (p) => import(pathToFileURL(resolve(dist, p)).href);
@@ -142,7 +143,7 @@ try {
     `\n${'scenario'.padEnd(38)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}  total`,
   );
   const misses = [];
-  for (const [label, filter] of scenarios) {
+  for (const [label, filter] of scenarios.filter(([label]) => ONLY.test(label))) {
     const r = await measure((i) => repo.list(filter(i)));
     const { total } = await repo.list(filter(0));
     const flag = r.p95 < TARGET_P95_MS ? '' : `  > ${TARGET_P95_MS} ms`;
@@ -185,11 +186,16 @@ try {
   ];
   for (const [label, filter] of plans) {
     let captured;
-    const spy = { query: (sql, params) => ((captured ??= { sql, params }), ds.query(sql, params)) };
+    const spy = {
+      query: (sql, params) => {
+        if (sql.includes('ORDER BY')) captured = { sql, params };
+        return ds.query(sql, params);
+      },
+    };
     await new UsersRepository({ manager: spy }).list(filter).catch(() => undefined);
     const rows = await ds.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${captured.sql}`, captured.params);
     log(`-- ${label}`);
-    for (const row of rows.slice(0, 12)) log(`   ${row['QUERY PLAN']}`);
+    for (const row of rows.slice(0, 16)) log(`   ${row['QUERY PLAN']}`);
   }
   log(
     misses.length === 0
