@@ -29,6 +29,15 @@ export interface LoginUserRow extends AuthUserRow {
   passwordHash: string | null;
 }
 
+export interface NewSession {
+  id: string;
+  userId: number;
+  expiresAt: Date;
+  rememberMe: boolean;
+  ip: string | null;
+  userAgent: string | null;
+}
+
 export interface LockoutRule {
   threshold: number;
   baseSeconds: number;
@@ -126,13 +135,28 @@ export class AuthUsersRepository {
     );
   }
 
-  /** A successful login: clears the failure count, stamps the time, stores a stronger hash if one was made. */
-  async markLogin(id: number, manager: EntityManager, rehashed?: string): Promise<Date> {
+  /**
+   * A successful login in one statement: the new session, the failure count
+   * cleared, the time stamped, and a stronger hash stored if one was made.
+   */
+  async recordLogin(session: NewSession, manager: EntityManager, rehashed?: string): Promise<Date> {
     const result = await manager.query(
-      `UPDATE users SET last_login_at = now(), failed_login_count = 0,
-              password_hash = coalesce($2, password_hash)
+      `WITH opened AS (
+         INSERT INTO sessions (id, user_id, expires_at, remember_me, ip, user_agent, last_seen_at)
+         VALUES ($2, $1, $3, $4, $5, $6, now())
+       )
+       UPDATE users SET last_login_at = now(), failed_login_count = 0,
+              password_hash = coalesce($7, password_hash)
         WHERE id = $1 RETURNING last_login_at AS "at"`,
-      [id, rehashed ?? null],
+      [
+        session.userId,
+        session.id,
+        session.expiresAt,
+        session.rememberMe,
+        session.ip,
+        session.userAgent,
+        rehashed ?? null,
+      ],
     );
     return returned<{ at: Date }>(result)[0]?.at ?? new Date();
   }

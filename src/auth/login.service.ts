@@ -16,7 +16,6 @@ import {
 } from './brute-force/brute-force.service.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { LoginResponseDto } from './dto/login-response.dto.js';
-import { SessionsRepository } from './sessions/sessions.repository.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { TokenService } from './token/token.service.js';
 import { userViewOf } from './user-view.js';
@@ -36,7 +35,6 @@ export class LoginService {
     private readonly users: AuthUsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly bruteForce: BruteForceService,
-    private readonly sessions: SessionsRepository,
     private readonly sessionsService: SessionsService,
     private readonly tokens: TokenService,
     private readonly tx: TransactionRunner,
@@ -98,18 +96,15 @@ export class LoginService {
     const sessionId = randomUUID();
     const expiresAt = new Date(Date.now() + ttl * 1000);
     const lastLoginAt = await this.tx.run(async (tx) => {
-      await this.sessions.insert(
-        {
-          id: sessionId,
-          userId: row.id,
-          expiresAt,
-          rememberMe,
-          ip: client.ip?.slice(0, MAX_IP) ?? null,
-          userAgent: client.userAgent,
-        },
-        tx.manager,
-      );
-      const at = await this.users.markLogin(row.id, tx.manager, rehashed);
+      const session = {
+        id: sessionId,
+        userId: row.id,
+        expiresAt,
+        rememberMe,
+        ip: client.ip?.slice(0, MAX_IP) ?? null,
+        userAgent: client.userAgent,
+      };
+      const at = await this.users.recordLogin(session, tx.manager, rehashed);
       await this.audit.record(
         {
           action: 'auth.login',
