@@ -241,3 +241,22 @@ describe('no privilege escalation', () => {
     });
   });
 });
+
+describe('initial administrator with a weak ADMIN_PASSWORD', () => {
+  it('is created, but must change the password at first login; the log says why, without the password', async () => {
+    const t = await startTestApp({ env: { ADMIN_PASSWORD: 'Password1' } });
+    try {
+      const [admin] = await t.dataSource.query(
+        `SELECT must_change_password FROM users WHERE username = 'admin'`,
+      );
+      expect(admin.must_change_password).toBe(true);
+      const warning = t.logs.find((l) => l.includes('does not meet the password policy'));
+      expect(warning).toMatch(/is too common/);
+      expect(t.logs.join('\n')).not.toContain('Password1');
+      const { token } = await adminToken(t);
+      expectError(await t.http().get(USERS).set(bearer(token)), 403, 'PASSWORD_CHANGE_REQUIRED');
+    } finally {
+      await t.close();
+    }
+  });
+});

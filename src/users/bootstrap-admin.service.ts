@@ -4,6 +4,7 @@ import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { generatePassword } from './password-generator.js';
 import { PasswordHasher } from './password-hasher.js';
+import { PasswordPolicy } from './password-policy.js';
 import { UserEntity } from './user.entity.js';
 
 const ADMIN_ROLE = 'administrator';
@@ -22,6 +23,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
     private readonly tx: TransactionRunner,
     private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
     private readonly audit: AuditService,
   ) {}
 
@@ -29,6 +31,8 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     const admin = this.options.initialAdmin;
     if (!admin) return;
     const generated = admin.password ? undefined : generatePassword(20);
+    // A configured password the policy refuses still lets the operator in, once: it must be changed.
+    const weakness = admin.password ? this.policy.check(admin.password, admin.username) : [];
     const passwordHash = await this.hasher.hash(admin.password ?? generated!);
     const created = await this.tx.run(async ({ manager }) => {
       // Several instances may boot at once: one creates, the others see it.
@@ -67,7 +71,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
           roleName: ADMIN_ROLE,
           isActive: true,
           isApiUser: false,
-          mustChangePassword: !admin.password,
+          mustChangePassword: !admin.password || weakness.length > 0,
         }),
       );
       await this.audit.record(
@@ -97,6 +101,11 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
         '',
       ].join('\n');
       process.stdout.write(banner + '\n');
+    } else if (weakness.length > 0) {
+      this.logger.warn(
+        `Initial administrator '${created.username}' created, but ADMIN_PASSWORD does not meet the password ` +
+          `policy (it ${weakness.join('; ')}): it must be changed at first login`,
+      );
     } else {
       this.logger.log(
         `Initial administrator '${created.username}' created from ADMIN_USERNAME / ADMIN_PASSWORD`,
