@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PermissionsService, UsersService } from '../src/index.js';
+import { embeddingSuite, HOST_ADMIN, type HostApp, hostLogin, startHostApp } from './support/host.js';
+
+embeddingSuite('fastify');
+
+describe('a fastify host using the services only (mountControllers: false)', () => {
+  let host: HostApp;
+
+  beforeAll(async () => {
+    host = await startHostApp({ adapter: 'fastify', iam: { mountControllers: false } });
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('mounts none of the IAM routes: 404', async () => {
+    for (const [method, path] of [
+      ['post', '/auth/api/login'],
+      ['get', '/auth/api/users'],
+      ['get', '/auth/api/roles'],
+      ['get', '/auth/api/audit/verify'],
+    ] as const) {
+      const res = await host.http()[method](path);
+      expect(res.status, path).toBe(404);
+      expect(res.body.code, path).toBe('NOT_FOUND');
+    }
+  });
+
+  it("still guards the host's routes (401 UNAUTHENTICATED) and serves the services", async () => {
+    const res = await host.http().get('/reports');
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+    const users = await host.app.get(UsersService).list({ search: HOST_ADMIN.username });
+    expect(users.items.map((u) => u.username)).toEqual([HOST_ADMIN.username]);
+    const permissions = host.app.get(PermissionsService);
+    expect(await permissions.userHasPermission(users.items[0].id, 'reports_data')).toBe(true);
+    expect(await permissions.userHasPermission(424242, 'reports_data')).toBe(false);
+  });
+});
+
+describe('a fastify host configured by a factory, with its own route prefix', () => {
+  let host: HostApp;
+
+  beforeAll(async () => {
+    host = await startHostApp({ adapter: 'fastify', viaFactory: true, iam: { routePrefix: '/iam/v1/' } });
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('mounts the IAM routes under the prefix, and nowhere else', async () => {
+    const old = await host.http().post('/auth/api/login').send(HOST_ADMIN);
+    expect(old.status).toBe(404);
+    expect(old.body.code).toBe('NOT_FOUND');
+    const res = await host
+      .http()
+      .post('/iam/v1/login')
+      .send({ username: HOST_ADMIN.username, password: HOST_ADMIN.password });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const me = await host
+      .http()
+      .get('/iam/v1/me')
+      .set({ Authorization: `Bearer ${res.body.accessToken}` });
+    expect(me.status).toBe(200);
+    expect(me.body.user.username).toBe(HOST_ADMIN.username);
+  });
+
+  it('lets a token from the prefixed login through the host controller (200), and refuses none (401)', async () => {
+    const token = await hostLogin(host, HOST_ADMIN.username, HOST_ADMIN.password, '/iam/v1');
+    const ok = await host
+      .http()
+      .get('/reports')
+      .set({ Authorization: `Bearer ${token}` });
+    expect(ok.status).toBe(200);
+    const none = await host.http().get('/reports');
+    expect(none.status).toBe(401);
+    expect(none.body.code).toBe('UNAUTHENTICATED');
+  });
+});
