@@ -219,16 +219,12 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
 
   it('keeps `total` exact without a search, through every kind of change', async () => {
     const h = bearer(admin);
-    const created = await t
-      .http()
-      .post(USERS)
-      .set(h)
-      .send({
-        username: 'cnt.one',
-        email: 'cnt.one@example.test',
-        password: 'MySecure2025Pass!',
-        role: 'viewer',
-      });
+    const created = await t.http().post(USERS).set(h).send({
+      username: 'cnt.one',
+      email: 'cnt.one@example.test',
+      password: 'MySecure2025Pass!',
+      role: 'viewer',
+    });
     expectStatus(created, 201);
     const id = created.body.user.id;
     expectStatus(await t.http().patch(`${USERS}/${id}`).set(h).send({ role: 'process_operator' }), 200);
@@ -246,7 +242,7 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
         WHERE username IN ('cnt.three', 'cnt.four')`,
     );
     await t.dataSource.query(`UPDATE users SET last_login_at = now() WHERE username LIKE 'cnt.%'`);
-    const filters = [
+    const filters: Record<string, string>[] = [
       {},
       { role: 'viewer' },
       { role: 'process_analyst' },
