@@ -5,15 +5,14 @@ import type { IamMetrics } from './iam-metrics.js';
 export const UNMATCHED_ROUTE = 'unmatched';
 
 // The few fields read from each adapter's request and reply; no adapter types in the product code.
+type FastifyResponseHook = (
+  request: { method: string; is404: boolean },
+  reply: { statusCode: number; elapsedTime: number },
+  done: () => void,
+) => void;
 interface FastifyLike {
-  addHook(
-    name: 'onResponse',
-    hook: (
-      request: { method: string; routeOptions?: { url?: string } },
-      reply: { statusCode: number; elapsedTime: number },
-      done: () => void,
-    ) => void,
-  ): unknown;
+  addHook(name: 'onRoute', hook: (route: { url: string; onResponse?: unknown }) => void): unknown;
+  addHook(name: 'onResponse', hook: FastifyResponseHook): unknown;
 }
 interface ExpressRequest {
   method: string;
@@ -36,13 +35,23 @@ interface ExpressLike {
 export function attachHttpMetrics(adapter: HttpServer | undefined, metrics: IamMetrics): boolean {
   const type = adapter?.getType();
   if (type === 'fastify') {
-    (adapter!.getInstance() as FastifyLike).addHook('onResponse', (request, reply, done) => {
-      metrics.observeHttp(
-        request.method,
-        request.routeOptions?.url ?? UNMATCHED_ROUTE,
-        reply.statusCode,
-        reply.elapsedTime / 1000,
-      );
+    const fastify = adapter!.getInstance() as FastifyLike;
+    // One hook per route, holding its pattern: a request costs no lookup and no allocation.
+    fastify.addHook('onRoute', (route) => {
+      const url = route.url;
+      const hook: FastifyResponseHook = (request, reply, done) => {
+        metrics.observeHttp(request.method, url, reply.statusCode, reply.elapsedTime / 1000);
+        done();
+      };
+      const existing = route.onResponse;
+      route.onResponse =
+        existing === undefined ? [hook] : [...(Array.isArray(existing) ? existing : [existing]), hook];
+    });
+    // Requests that matched no route only pass the application-wide hooks.
+    fastify.addHook('onResponse', (request, reply, done) => {
+      if (request.is404) {
+        metrics.observeHttp(request.method, UNMATCHED_ROUTE, reply.statusCode, reply.elapsedTime / 1000);
+      }
       done();
     });
     return true;

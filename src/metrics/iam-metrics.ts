@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { HttpStats } from './http-stats.js';
 
 export type LoginOutcome = 'success' | 'unknown_user' | 'wrong_password' | 'locked' | 'inactive' | 'api_user';
 
@@ -13,9 +14,6 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
 /**
  * The counters of one application, in a registry of its own (never the
  * global one, so that several apps in one process, or a host's own metrics,
@@ -25,20 +23,7 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 export class IamMetrics {
   readonly registry = new Registry();
 
-  private readonly httpRequests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [this.registry],
-  });
-
-  private readonly httpDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time from receiving a request to answering it, by method, route pattern and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: DURATION_BUCKETS,
-    registers: [this.registry],
-  });
+  private readonly http = new HttpStats();
 
   private readonly logins = new Counter({
     name: 'iam_logins_total',
@@ -61,13 +46,8 @@ export class IamMetrics {
     registers: [this.registry],
   });
 
-  // One child per label set, created on first use: a request then costs a map lookup and two observes.
-  private readonly httpChildren = new Map<
-    string,
-    { count: Counter.Internal; duration: Histogram.Internal<'method' | 'route' | 'status'> }
-  >();
-
   constructor() {
+    this.http.register(this.registry);
     for (const outcome of ['success', 'unknown_user', 'wrong_password', 'locked', 'inactive', 'api_user']) {
       this.logins.inc({ outcome }, 0);
     }
@@ -75,21 +55,9 @@ export class IamMetrics {
     for (const code of ['PERMISSION_DENIED', 'API_ACCESS_REQUIRED']) this.denials.inc({ code }, 0);
   }
 
-  observeHttp(rawMethod: string, route: string, status: number, seconds: number): void {
-    // Bounded label values: any other method (a client may send anything) counts as OTHER.
-    const method = HTTP_METHODS.has(rawMethod) ? rawMethod : 'OTHER';
-    const key = `${method} ${status} ${route}`;
-    let child = this.httpChildren.get(key);
-    if (!child) {
-      const labels = { method, route, status: String(status) };
-      child = {
-        count: this.httpRequests.labels(labels),
-        duration: this.httpDuration.labels(labels),
-      };
-      this.httpChildren.set(key, child);
-    }
-    child.count.inc();
-    child.duration.observe(seconds);
+  /** Called once per answered request: no allocation once the request's series exists. */
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    this.http.observe(method, route, status, seconds);
   }
 
   login(outcome: LoginOutcome): void {
