@@ -25,6 +25,8 @@ export const CSV_COLUMNS = [
 // A spreadsheet reads a cell starting with one of these as a formula (or, for the quote, hides it).
 const FORMULA_START = /^[=+\-@\t\r']/;
 const NEEDS_QUOTES = /[",\r\n]/;
+// Either of the above: most cells need neither, and are answered after one test.
+const SPECIAL = /^[=+\-@\t\r']|[",\r\n]/;
 
 /**
  * One CSV cell (RFC 4180). Text that a spreadsheet would run as a formula is
@@ -33,6 +35,7 @@ const NEEDS_QUOTES = /[",\r\n]/;
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (!SPECIAL.test(text)) return text;
   if (FORMULA_START.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -51,7 +54,9 @@ export function csvLine(entry: AuditEntryView): string {
  * some line readers split on them.
  */
 export function ndjsonLine(entry: AuditEntryView): string {
-  return `${JSON.stringify(entry)
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029')}\n`;
+  const json = JSON.stringify(entry);
+  if (!LINE_SEPARATORS.test(json)) return `${json}\n`;
+  return `${json.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}\n`;
 }
+
+const LINE_SEPARATORS = /[\u2028\u2029]/;
