@@ -91,7 +91,12 @@ describe('security: access control (ASVS V8, OWASP API1/API3/API5)', () => {
     it('answers every other route with 401 UNAUTHENTICATED without a token, or with a malformed one', async () => {
       for (const op of protectedOps()) {
         const path = nothingPath(op);
-        for (const headers of [{}, { Authorization: 'Bearer not-a-token' }, { Authorization: 'Bearer ' }]) {
+        const variants: Record<string, string>[] = [
+          {},
+          { Authorization: 'Bearer not-a-token' },
+          { Authorization: 'Bearer ' },
+        ];
+        for (const headers of variants) {
           const res = await call(t, op, path, { headers, ...(op.hasBody ? { body: {} } : {}) });
           expectError(res, 401, 'UNAUTHENTICATED');
         }
