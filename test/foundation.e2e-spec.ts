@@ -212,6 +212,9 @@ if (!usingPostgres)
     });
   });
 
+const cleanExit = (r: { code: number | null; signal: NodeJS.Signals | null }, sent: NodeJS.Signals) =>
+  r.code === 0 || (r.code === null && r.signal === sent);
+
 // The service as `npm start` runs it: SIGTERM closes HTTP, the database and the cache, and releases the data folder.
 if (!usingPostgres)
   describe('process lifecycle (embedded)', () => {
@@ -227,11 +230,12 @@ if (!usingPostgres)
         const first = await startServiceProcess(env);
         const ready = await fetch(`${first.url}/health/ready`);
         expect(ready.status).toBe(200);
-        expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+        // Clean: every shutdown hook ran and the process ended on its own (Nest may re-raise the signal).
+        expect(cleanExit(await first.stop('SIGTERM'), 'SIGTERM')).toBe(true);
         expect(first.output()).not.toMatch(/"level":50|ERROR/);
         const second = await startServiceProcess(env);
         expect((await fetch(`${second.url}/health/ready`)).status).toBe(200);
-        expect(await second.stop('SIGINT')).toEqual({ code: 0, signal: null });
+        expect(cleanExit(await second.stop('SIGINT'), 'SIGINT')).toBe(true);
         expect(second.output()).not.toContain('initial administrator created');
       } finally {
         rmSync(dir, { recursive: true, force: true });

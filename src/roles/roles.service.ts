@@ -1,14 +1,22 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuditEntryInput } from '../audit/audit.types.js';
 import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
-import { RoleInUseError, RoleNotFoundError, ValidationFailedError } from '../common/errors/domain-error.js';
+import {
+  DomainError,
+  RoleInUseError,
+  RoleNotFoundError,
+  ValidationFailedError,
+} from '../common/errors/domain-error.js';
 import { TransactionRunner } from '../database/transaction.js';
 import type { CreateRoleDto } from './dto/create-role.dto.js';
 import { ROLE_NAME } from './dto/role-fields.js';
 import type { RoleResponseDto } from './dto/role-response.dto.js';
 import type { UpdateRoleDto } from './dto/update-role.dto.js';
+import { countAdministratorsIn, countAdministratorsOutside, lockAdministrators } from './administrators.js';
 import { assertCanGrant } from './escalation.js';
+import { FULL_ACCESS } from './permissions.js';
 import { PermissionCatalog } from './permission-catalog.js';
 import { RoleExistsError, SystemRoleError } from './role.errors.js';
 import { ROLE_FIELDS, type RoleSnapshot, sameSet, snapshotOf, toRoleResponse } from './role-mapping.js';
@@ -80,6 +88,7 @@ export class RolesService {
       if (before.isSystem && changes.permissions) throw new SystemRoleError(name, 'permissions');
       if (dto.permissions) assertCanGrant(caller.permissions, dto.permissions);
       assertCanGrant(caller.permissions, before.permissions, 'edit a role holding');
+      if (changes.permissions) await assertAdministratorsKept(tx.manager, before, changes.permissions);
       const keys = ROLE_FIELDS.filter((k) => changes[k] !== undefined);
       const userCount = await this.roles.countUsers(name, tx.manager);
       if (keys.length === 0) return toRoleResponse(before, userCount, this.catalog);
@@ -170,4 +179,23 @@ function changesOf(role: RoleEntity, dto: UpdateRoleDto): RoleChanges {
 
 function pick(snapshot: RoleSnapshot, keys: readonly (keyof RoleSnapshot)[]): Partial<RoleSnapshot> {
   return Object.fromEntries(keys.map((k) => [k, snapshot[k]]));
+}
+
+/**
+ * A role that loses full_access must not take the last administrators with
+ * it: 409 LAST_ADMINISTRATOR, the same rule the users module applies.
+ */
+async function assertAdministratorsKept(
+  manager: EntityManager,
+  before: RoleEntity,
+  permissions: string[],
+): Promise<void> {
+  if (!before.permissions.includes(FULL_ACCESS) || permissions.includes(FULL_ACCESS)) return;
+  await lockAdministrators(manager);
+  if ((await countAdministratorsIn(manager, before.name)) === 0) return;
+  if ((await countAdministratorsOutside(manager, before.name)) > 0) return;
+  throw new DomainError(
+    'LAST_ADMINISTRATOR',
+    `Cannot remove full_access from role '${before.name}': it holds the last active administrators; give another active user a role with full_access first`,
+  );
 }

@@ -9,9 +9,9 @@ import { HYGIENE } from './user-hygiene.js';
 import type { UserChanges, UserRecord } from './user-record.js';
 import { UserEntity } from './user.entity.js';
 import { EmailTakenError, UsernameTakenError } from './users.errors.js';
+import { lockAdministrators } from '../roles/administrators.js';
 
 /** Serializes every change that could remove an administrator, across connections and instances. */
-const ADMINISTRATORS_LOCK_KEY = 7_270_401;
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -227,7 +227,7 @@ export class UsersRepository {
 
   /** Taken before counting administrators; held until the transaction ends. */
   async lockAdministrators(manager: EntityManager): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock($1)', [ADMINISTRATORS_LOCK_KEY]);
+    await lockAdministrators(manager);
   }
 
   /** Active, interactive users whose role holds full_access, other than `exceptId`. */

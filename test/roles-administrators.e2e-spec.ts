@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserEntity } from '../src/users/user.entity.js';
+import { createRoleRow } from './support/auth.js';
+import { ADMIN_USERNAME, bearer, startTestApp, type TestApp, userWithToken } from './support/harness.js';
+
+// The last-administrator rule holds on every path: a role losing full_access is one of them.
+describe('roles: the last administrators stay', () => {
+  let t: TestApp;
+  let token: string;
+  let roleName: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    roleName = (await createRoleRow(t, ['full_access'], 'super_ops')).name;
+    ({ token } = await userWithToken(t, { role: roleName }));
+    // The seeded administrator steps aside: the custom role now holds the only administrators.
+    await t.dataSource.getRepository(UserEntity).update({ username: ADMIN_USERNAME }, { isActive: false });
+  });
+  afterAll(() => t?.close());
+
+  it('refuses to take full_access from the role of the last active administrators (409 LAST_ADMINISTRATOR)', async () => {
+    const res = await t
+      .http()
+      .patch(`/auth/api/roles/${roleName}`)
+      .set(bearer(token))
+      .send({ permissions: ['manage_users'] });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('LAST_ADMINISTRATOR');
+    const role = await t.http().get(`/auth/api/roles/${roleName}`).set(bearer(token)).expect(200);
+    expect(role.body.permissions).toEqual(['full_access']);
+  });
+
+  it('allows it once another active administrator exists', async () => {
+    await t.dataSource.getRepository(UserEntity).update({ username: ADMIN_USERNAME }, { isActive: true });
+    const res = await t
+      .http()
+      .patch(`/auth/api/roles/${roleName}`)
+      .set(bearer(token))
+      .send({ permissions: ['manage_users'] });
+    expect(res.status).toBe(200);
+    expect(res.body.permissions).toEqual(['manage_users']);
+  });
+
+  it('lets a role without active interactive users lose full_access', async () => {
+    const empty = await createRoleRow(t, ['full_access'], 'empty_root');
+    const { token: adminTok } = await userWithToken(t, { role: 'administrator' });
+    const res = await t
+      .http()
+      .patch(`/auth/api/roles/${empty.name}`)
+      .set(bearer(adminTok))
+      .send({ permissions: ['health_monitor_data'] });
+    expect(res.status).toBe(200);
+  });
+});
