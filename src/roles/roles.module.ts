@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
+import { AccessDenials } from './access-denials.js';
+import { EscalationAuditInterceptor } from './escalation-audit.interceptor.js';
 import { PermissionCatalog } from './permission-catalog.js';
 import { PermissionsController } from './permissions.controller.js';
 import { PermissionsGuard } from './permissions.guard.js';
@@ -15,6 +18,8 @@ import { RolesService } from './roles.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([RoleEntity]), AuditModule],
   providers: [
+    AccessDenials,
+    { provide: APP_INTERCEPTOR, useClass: EscalationAuditInterceptor },
     PermissionCatalog,
     RolePermissionsService,
     PermissionsGuard,
@@ -22,7 +27,14 @@ import { RolesService } from './roles.service.js';
     RolesRepository,
     RolesService,
   ],
-  exports: [PermissionCatalog, RolePermissionsService, PermissionsGuard, PermissionsService, RolesService],
+  exports: [
+    AccessDenials,
+    PermissionCatalog,
+    RolePermissionsService,
+    PermissionsGuard,
+    PermissionsService,
+    RolesService,
+  ],
 })
 export class RolesModule {}
 

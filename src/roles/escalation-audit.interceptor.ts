@@ -1,0 +1,28 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { catchError, type Observable, throwError } from 'rxjs';
+import type { RequestWithAuth } from '../common/auth/auth-context.js';
+import { PrivilegeEscalationError } from '../common/errors/domain-error.js';
+import { AccessDenials } from './access-denials.js';
+
+/**
+ * A refused privilege escalation is a failed authorization attempt, like a
+ * guard's denial, and goes on record the same way: the rule that refuses it
+ * (escalation.ts) is pure and knows nothing of the request.
+ */
+@Injectable()
+export class EscalationAuditInterceptor implements NestInterceptor {
+  constructor(private readonly denials: AccessDenials) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    return next.handle().pipe(
+      catchError((err: unknown) => {
+        const request = context.switchToHttp().getRequest<RequestWithAuth>();
+        if (err instanceof PrivilegeEscalationError && request.user) {
+          this.denials.record(request, request.user, err.missing, err.code);
+        }
+        return throwError(() => err);
+      }),
+    );
+  }
+}
