@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { SessionEntity } from '../src/auth/session.entity.js';
+import { RolePermissionsService } from '../src/roles/role-permissions.service.js';
+import { RoleEntity } from '../src/roles/role.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
-import { decodeJwt, login, loginRequest, me } from './support/auth.js';
+import { createRoleRow, decodeJwt, login, loginRequest, me } from './support/auth.js';
 import {
   ADMIN_PASSWORD,
   ADMIN_USERNAME,
@@ -259,6 +261,18 @@ describe('GET /auth/api/me', () => {
     const res = await me(t, token).expect(200);
     expect(res.body.user.role).toBe('process_operator');
     expect(res.body.permissions).toContain('diff_tool_data');
+  });
+
+  it("sees a change of the role's permissions on the very next request", async () => {
+    const role = await createRoleRow(t, ['portfolio_data']);
+    const user = await createUserRow(t, { role: role.name });
+    const token = await login(t, user.username, PASSWORD);
+    expect((await me(t, token).expect(200)).body.permissions).toEqual(['portfolio_data']);
+    expect((await me(t, token).expect(200)).body.permissions).toEqual(['portfolio_data']);
+    await t.dataSource.getRepository(RoleEntity).update(role.name, { permissions: ['diff_tool_data'] });
+    // The roles module evicts the role after such a change.
+    await t.app.get(RolePermissionsService).evict(role.name);
+    expect((await me(t, token).expect(200)).body.permissions).toEqual(['diff_tool_data']);
   });
 });
 

@@ -36,6 +36,7 @@ export interface ResolvedState {
 }
 
 const LAST_SEEN_EVERY_MS = 60_000;
+const ROLE_HINTS_MAX = 100_000;
 
 const revoked = (message: string) => new DomainError('TOKEN_REVOKED', message);
 
@@ -65,6 +66,9 @@ export function cachedUserOf(row: AuthUserRow): CachedUser {
 export class AuthStateService {
   // Per request, not shared: lets /me answer from what authentication already read.
   private readonly resolved = new WeakMap<AuthContext, ResolvedState>();
+  // user id → the role name seen last: which role key to read along with the user. Only a guess, never
+  // an answer (a wrong or missing one costs a second read), so it is safe to keep per process.
+  private readonly roleHints = new Map<number, string>();
 
   constructor(
     private readonly users: AuthUsersRepository,
@@ -78,21 +82,26 @@ export class AuthStateService {
     const userId = Number(claims.sub);
     if (!Number.isSafeInteger(userId) || userId <= 0)
       throw new DomainError('UNAUTHENTICATED', 'Invalid token');
+    // The role the user had last time here rides along in the first read, saving a round trip.
+    const hint = this.roleHints.get(userId);
+    const roleKey = hint === undefined ? [] : [CacheKeys.role(hint)];
     if (claims.typ === 'session') {
-      const [cachedSession, cachedUser, seen] = await this.cache.mget<unknown>([
+      const [cachedSession, cachedUser, seen, cachedRole] = await this.cache.mget<unknown>([
         CacheKeys.session(claims.sid),
         CacheKeys.user(userId),
         CacheKeys.sessionSeen(claims.sid),
+        ...roleKey,
       ]);
       const session = (cachedSession as CachedSession | undefined) ?? (await this.loadSession(claims.sid));
       const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(userId));
       this.checkSession(session, user, userId);
       this.touch(claims.sid, session!, seen !== undefined);
-      return this.context({ user: user!, session }, 'session', { sessionId: claims.sid });
+      return this.context({ user: user!, session }, 'session', { sessionId: claims.sid }, hint, cachedRole);
     }
-    const user = (await this.cache.get<CachedUser>(CacheKeys.user(userId))) ?? (await this.loadUser(userId));
+    const [cachedUser, cachedRole] = await this.cache.mget<unknown>([CacheKeys.user(userId), ...roleKey]);
+    const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(userId));
     this.checkApiToken(user, claims.jti);
-    return this.context({ user: user!, session: null }, 'api', { tokenId: claims.jti });
+    return this.context({ user: user!, session: null }, 'api', { tokenId: claims.jti }, hint, cachedRole);
   }
 
   /** The state authentication read for this caller; re-read when the context did not come from resolve(). */
@@ -128,9 +137,16 @@ export class AuthStateService {
     state: ResolvedState,
     kind: 'session' | 'api',
     ids: { sessionId?: string; tokenId?: string },
+    hint: string | undefined,
+    cachedRole: unknown,
   ): Promise<AuthContext> {
     const { user } = state;
-    const permissions = await this.rolePermissions.permissionsOf(user.roleName);
+    // A hint is only a guess at which key to read: the permissions are the cached entry of the role the user has now.
+    const permissions =
+      hint === user.roleName && Array.isArray(cachedRole)
+        ? (cachedRole as string[])
+        : await this.rolePermissions.permissionsOf(user.roleName);
+    if (hint !== user.roleName) this.rememberRole(user.id, user.roleName);
     const context: AuthContext = {
       userId: user.id,
       username: user.username,
@@ -142,6 +158,11 @@ export class AuthStateService {
     };
     this.resolved.set(context, state);
     return context;
+  }
+
+  private rememberRole(userId: number, roleName: string): void {
+    if (this.roleHints.size >= ROLE_HINTS_MAX) this.roleHints.clear();
+    this.roleHints.set(userId, roleName);
   }
 
   private async loadSession(sessionId: string): Promise<CachedSession | null> {
