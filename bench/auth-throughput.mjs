@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node
 import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 
 const seconds = Number(process.argv[2] ?? 20);
@@ -142,6 +143,17 @@ async function measure(phases, pid) {
   return slices.map(summarize);
 }
 
+/** CPU milliseconds of one argon2id verification with the default parameters, in this process: the ceiling. */
+async function argon2VerifyCpuMs(times = 30) {
+  const params = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+  const stored = await hash(ADMIN_PASSWORD, params);
+  await verify(stored, ADMIN_PASSWORD);
+  const before = process.cpuUsage();
+  for (let i = 0; i < times; i++) await verify(stored, ADMIN_PASSWORD);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / times;
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'champa-iam-bench-'));
 const { child, url } = await startService(dataDir);
 try {
@@ -201,6 +213,7 @@ try {
     child.pid,
   );
 
+  const argon2Ms = await argon2VerifyCpuMs();
   const cores = availableParallelism();
   const backend = `${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'} + ${process.env.REDIS_URL ? 'Redis' : 'in-process cache'}`;
   const perCpu = (m) => (m.perCpu === undefined ? 'n/a' : `${m.perCpu.toFixed(0)}`);
@@ -220,6 +233,9 @@ try {
   console.log(row('POST /auth/api/login (argon2id)', logins));
   console.log(
     `ratio me / live: ${ratioWall.toFixed(2)} wall-clock, ${ratioCpu?.toFixed(2) ?? 'n/a'} per CPU-second  (target >= 0.6: ${verdict(ratioCpu ?? ratioWall, 0.6)})`,
+  );
+  console.log(
+    `argon2id verify alone (m=19456, t=2, p=1): ${argon2Ms.toFixed(1)} ms CPU, a ceiling of ${(1000 / argon2Ms).toFixed(0)} logins per CPU-second`,
   );
   console.log(
     `logins per core: ${loginsPerCoreWall.toFixed(1)}/s wall-clock over ${cores} cores, ${logins.perCpu?.toFixed(1) ?? 'n/a'} per CPU-second  (target >= 45/s per core: ${verdict(logins.perCpu ?? loginsPerCoreWall, 45)})`,
