@@ -1,4 +1,3 @@
-import { CommandRunner } from 'nest-commander';
 import { describeFailure } from './cli-failure.js';
 
 /**
@@ -6,7 +5,7 @@ import { describeFailure } from './cli-failure.js';
  * failure on stderr with a non-zero exit code, and the application context
  * still closed properly (pending audit entries written, the database released).
  */
-export abstract class CliCommand extends CommandRunner {
+export abstract class CliCommand {
   protected abstract execute(params: string[], options: Record<string, unknown>): Promise<void>;
 
   async run(params: string[], options: Record<string, unknown> = {}): Promise<void> {

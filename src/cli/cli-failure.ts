@@ -1,5 +1,8 @@
 import { DomainError } from '../common/errors/domain-error.js';
 
+/** Exit code of an audit chain that does not hold: apart from 1, so a monitor can tell tampering from a failed run. */
+export const BROKEN_CHAIN_EXIT_CODE = 2;
+
 /** A refusal the CLI reports in one line on stderr, with its exit code. */
 export class CliFailure extends Error {
   constructor(

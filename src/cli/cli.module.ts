@@ -10,16 +10,18 @@ import { ResetPasswordCommand } from './commands/reset-password.command.js';
 import { RevokeSessionsCommand } from './commands/revoke-sessions.command.js';
 import { VerifyAuditCommand } from './commands/verify-audit.command.js';
 
+export const CLI_COMMANDS = {
+  'create-admin': CreateAdminCommand,
+  'reset-password': ResetPasswordCommand,
+  'revoke-sessions': RevokeSessionsCommand,
+  'verify-audit': VerifyAuditCommand,
+  migrate: MigrateCommand,
+};
+export type CliCommandName = keyof typeof CLI_COMMANDS;
+
 @Module({
   imports: [UsersModule, AuthModule, AuditModule],
-  providers: [
-    CliSupport,
-    CreateAdminCommand,
-    ResetPasswordCommand,
-    RevokeSessionsCommand,
-    VerifyAuditCommand,
-    MigrateCommand,
-  ],
+  providers: [CliSupport, ...Object.values(CLI_COMMANDS)],
 })
 class CliCommandsModule {}
 

@@ -1,24 +1,72 @@
 #!/usr/bin/env node
 // `npm run cli -- <command>`: operator tasks on the service's database, with no HTTP involved.
 import 'reflect-metadata';
-import { CommandFactory } from 'nest-commander';
-import { cliModule } from './cli.module.js';
+import { Command } from 'commander';
+import { BROKEN_CHAIN_EXIT_CODE } from './cli-failure.js';
+import type { CliCommandName } from './cli.module.js';
 
 // Migrations run only through `migrate`; the other commands refuse an old schema.
 process.env.MIGRATIONS_RUN = 'false';
 
-async function main(): Promise<void> {
-  await CommandFactory.run(cliModule(), {
-    cliName: 'champa-iam',
+/**
+ * Boots the service's modules without HTTP, runs one command, closes. Loaded only once the command
+ * line is known to be good: a typo or --help answers at once.
+ */
+async function run(name: CliCommandName, params: string[], options: Record<string, unknown> = {}) {
+  const [{ NestFactory }, { cliModule, CLI_COMMANDS }] = await Promise.all([
+    import('@nestjs/core'),
+    import('./cli.module.js'),
+  ]);
+  const app = await NestFactory.createApplicationContext(cliModule(), {
     logger: ['error', 'warn'],
-    serviceErrorHandler: (err) => {
-      process.stderr.write(`error: ${err.message}\n`);
-      process.exitCode = 1;
-    },
+    abortOnError: false,
   });
+  try {
+    await app.get(CLI_COMMANDS[name]).run(params, options);
+  } finally {
+    await app.close();
+  }
 }
 
-main().catch((err: Error) => {
+const program = new Command('champa-iam')
+  .description('champa-iam administration: the tasks an operator needs when the API is out of reach')
+  .showHelpAfterError();
+
+program
+  .command('create-admin')
+  .description(
+    'Create an administrator. Without --password, prints a temporary password that must be changed at first login.',
+  )
+  .argument('<username>')
+  .argument('<email>')
+  .option('-p, --password <password>', 'the password (the password policy applies)')
+  .action((username: string, email: string, options: { password?: string }) =>
+    run('create-admin', [username, email], options),
+  );
+
+program
+  .command('reset-password')
+  .description('Give a user a temporary password (printed once) and end every session of theirs')
+  .argument('<username>')
+  .action((username: string) => run('reset-password', [username]));
+
+program
+  .command('revoke-sessions')
+  .description('End every live session of a user; their tokens fail from the next request')
+  .argument('<username>')
+  .action((username: string) => run('revoke-sessions', [username]));
+
+program
+  .command('verify-audit')
+  .description(`Check the audit log's hash chain; exits with ${BROKEN_CHAIN_EXIT_CODE} when it does not hold`)
+  .action(() => run('verify-audit', []));
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations, each in a transaction of its own')
+  .action(() => run('migrate', []));
+
+program.parseAsync(process.argv).catch((err: Error) => {
   // A bad environment or an unreachable database: one line, no stack.
   process.stderr.write(`champa-iam cli failed: ${err.message}\n`);
   process.exitCode = 1;

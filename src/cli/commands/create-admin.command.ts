@@ -1,4 +1,4 @@
-import { Command, Option } from 'nest-commander';
+import { Injectable } from '@nestjs/common';
 import { createValidationPipe } from '../../common/errors/validation.js';
 import { CreateUserDto } from '../../users/dto/create-user.dto.js';
 import { generatePassword } from '../../users/password-generator.js';
@@ -11,12 +11,7 @@ import { CliSupport } from '../cli-support.js';
 
 const ADMIN_ROLE = 'administrator';
 
-@Command({
-  name: 'create-admin',
-  arguments: '<username> <email>',
-  description:
-    'Create an administrator. Without --password, prints a temporary password that must be changed at first login.',
-})
+@Injectable()
 export class CreateAdminCommand extends CliCommand {
   constructor(
     private readonly support: CliSupport,
@@ -25,11 +20,6 @@ export class CreateAdminCommand extends CliCommand {
     private readonly policy: PasswordPolicy,
   ) {
     super();
-  }
-
-  @Option({ flags: '-p, --password <password>', description: 'The password (the password policy applies)' })
-  parsePassword(value: string): string {
-    return value;
   }
 
   protected async execute([username, email]: string[], options: { password?: string }): Promise<void> {

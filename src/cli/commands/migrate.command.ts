@@ -1,13 +1,10 @@
-import { Command } from 'nest-commander';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service.js';
 import { CLI_AUDIT_ACTOR } from '../cli-actor.js';
 import { CliCommand } from '../cli-command.js';
 
-@Command({
-  name: 'migrate',
-  description: 'Apply pending database migrations, each in a transaction of its own',
-})
+@Injectable()
 export class MigrateCommand extends CliCommand {
   constructor(
     private readonly dataSource: DataSource,

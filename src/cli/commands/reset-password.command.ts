@@ -1,14 +1,10 @@
-import { Command } from 'nest-commander';
+import { Injectable } from '@nestjs/common';
 import { UserCredentialsService } from '../../users/user-credentials.service.js';
 import { CLI_ACTOR } from '../cli-actor.js';
 import { CliCommand } from '../cli-command.js';
 import { CliSupport } from '../cli-support.js';
 
-@Command({
-  name: 'reset-password',
-  arguments: '<username>',
-  description: 'Give a user a temporary password (printed once) and end every session of theirs',
-})
+@Injectable()
 export class ResetPasswordCommand extends CliCommand {
   constructor(
     private readonly support: CliSupport,

@@ -1,14 +1,10 @@
-import { Command } from 'nest-commander';
+import { Injectable } from '@nestjs/common';
 import { UserSessionsService } from '../../auth/user-sessions.service.js';
 import { CLI_ACTOR } from '../cli-actor.js';
 import { CliCommand } from '../cli-command.js';
 import { CliSupport } from '../cli-support.js';
 
-@Command({
-  name: 'revoke-sessions',
-  arguments: '<username>',
-  description: 'End every live session of a user; their tokens fail from the next request',
-})
+@Injectable()
 export class RevokeSessionsCommand extends CliCommand {
   constructor(
     private readonly support: CliSupport,

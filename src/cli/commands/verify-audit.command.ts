@@ -1,18 +1,12 @@
-import { Command } from 'nest-commander';
+import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '../../audit/audit-log.service.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { CLI_AUDIT_ACTOR } from '../cli-actor.js';
 import { CliCommand } from '../cli-command.js';
-import { CliFailure } from '../cli-failure.js';
+import { BROKEN_CHAIN_EXIT_CODE, CliFailure } from '../cli-failure.js';
 import { CliSupport } from '../cli-support.js';
 
-/** Exit code of a chain that does not hold: apart from 1, so a monitor can tell tampering from a failed run. */
-export const BROKEN_CHAIN_EXIT_CODE = 2;
-
-@Command({
-  name: 'verify-audit',
-  description: `Check the audit log's hash chain; exits with ${BROKEN_CHAIN_EXIT_CODE} when it does not hold`,
-})
+@Injectable()
 export class VerifyAuditCommand extends CliCommand {
   constructor(
     private readonly support: CliSupport,
