@@ -55,7 +55,8 @@ function whole(name: string, value: number, min: number): number {
 /** `/auth/api/` and `auth/api` alike; an empty prefix mounts the routes at the root. */
 export function normalizeRoutePrefix(prefix: string | undefined): string {
   const trimmed = (prefix ?? API_PREFIX).trim().replace(/^\/+|\/+$/g, '');
-  if (trimmed !== '' && !/^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(trimmed)) {
+  const plain = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(trimmed);
+  if (trimmed !== '' && (!plain || trimmed.split('/').some((s) => s === '.' || s === '..'))) {
     throw new Error(`IamModule: routePrefix '${prefix}' is not a plain path`);
   }
   return trimmed;
