@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { openApiDocument } from './openapi-document.mjs';
 
@@ -37,7 +38,7 @@ export function typecheckClient() {
   return res.status ?? 1;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   await writeClient(await openApiDocument());
   process.stdout.write(`Wrote ${GENERATED_DIR}/openapi.json and ${GENERATED_DIR}/schema.d.ts\n`);
   const status = typecheckClient();
