@@ -13,6 +13,7 @@ import {
   AccountLockedError,
   BruteForceService,
   type PasswordAttempt,
+  type Reservation,
 } from './brute-force/brute-force.service.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { LoginResponseDto } from './dto/login-response.dto.js';
@@ -52,6 +53,22 @@ export class LoginService {
       if (err instanceof AccountLockedError) this.recordFailure(attempt, 'locked');
       throw err;
     });
+    try {
+      return await this.check(dto, client, row, attempt, reservation);
+    } catch (err) {
+      // A failure of our own (the database, say) was no guess: the slot goes back.
+      if (!reservation.settled) await this.bruteForce.released(reservation).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async check(
+    dto: LoginDto,
+    client: ClientInfo,
+    row: LoginUserRow | null,
+    attempt: PasswordAttempt,
+    reservation: Reservation,
+  ): Promise<LoginResponseDto> {
     // Users without a password (API users) and unknown names spend the time of a real check.
     const passwordOk = row?.passwordHash
       ? await this.hasher.verify(row.passwordHash, dto.password)

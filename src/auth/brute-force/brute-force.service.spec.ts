@@ -82,6 +82,16 @@ describe('BruteForceService', () => {
     expect(audit).toEqual([]);
   });
 
+  it('applies an outcome once: a release after a failure gives nothing back', async () => {
+    for (let i = 0; i < 2; i++) {
+      const reservation = await service.reserve(at('1.1.1.1'));
+      await service.failed(reservation, at('1.1.1.1'));
+      await service.released(reservation);
+    }
+    await fail(at('1.1.1.1'));
+    await expect(service.reserve(at('1.1.1.1'))).rejects.toBeInstanceOf(AccountLockedError);
+  });
+
   it('locks the user from every address once the per-user threshold is reached', async () => {
     for (let i = 0; i < 2; i++) await fail(at('1.1.1.1'));
     for (let i = 0; i < 3; i++) await fail(at('2.2.2.2'));

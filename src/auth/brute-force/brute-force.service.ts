@@ -48,8 +48,12 @@ interface Slot {
 }
 
 /** A failure slot taken before the password is checked, so parallel guesses can never overshoot. */
-export type Reservation =
-  { mode: 'cache'; slots: Slot[] } | { mode: 'database'; userId: number; count: number } | { mode: 'none' };
+export type Reservation = (
+  { mode: 'cache'; slots: Slot[] } | { mode: 'database'; userId: number; count: number } | { mode: 'none' }
+) & {
+  /** Set once the attempt's outcome was applied (failed, succeeded or released). */
+  settled?: boolean;
+};
 
 /**
  * Brute-force protection: failures counted per (username, address) and per
@@ -147,6 +151,7 @@ export class BruteForceService {
 
   /** The password was wrong: the slot stays taken; the failure that reaches a threshold sets the lock. */
   async failed(reservation: Reservation, attempt: PasswordAttempt): Promise<void> {
+    reservation.settled = true;
     if (reservation.mode === 'database') {
       const rule = this.databaseRule();
       if (reservation.count >= rule.threshold) {
@@ -165,6 +170,7 @@ export class BruteForceService {
 
   /** The password was right and the login succeeded: the pair starts afresh, the user's slot is given back. */
   async succeeded(reservation: Reservation): Promise<void> {
+    reservation.settled = true;
     if (reservation.mode !== 'cache') return;
     const [pair, ...rest] = reservation.slots;
     const fresh: LockRecord = { epoch: pair.epoch + 1, locks: 0, until: 0 };
@@ -176,6 +182,8 @@ export class BruteForceService {
 
   /** The password was right but the attempt was refused for another reason: no guess to count. */
   async released(reservation: Reservation): Promise<void> {
+    if (reservation.settled) return;
+    reservation.settled = true;
     if (reservation.mode === 'cache') await this.giveBack(reservation.slots);
     else if (reservation.mode === 'database') await this.users.releaseFailure(reservation.userId);
   }
