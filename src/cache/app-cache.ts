@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { isCachedState } from './cache-keys.js';
 
 /** Raised by the operations that cannot fall back silently (counters) when the cache is down. */
 export class CacheUnavailableError extends Error {
@@ -19,10 +20,11 @@ export abstract class AppCache {
 
   abstract readonly kind: 'redis' | 'memory';
 
-  /** Reads answered from the cache, and reads that fell through to the database (GET /metrics). */
+  /** Reads of cached state answered from the cache, and those that fell through to the database (GET /metrics). */
   readonly reads = { hits: 0, misses: 0 };
 
-  protected tally<T>(value: T | undefined): T | undefined {
+  protected tally<T>(key: string, value: T | undefined): T | undefined {
+    if (!isCachedState(key)) return value;
     if (value === undefined) this.reads.misses++;
     else this.reads.hits++;
     return value;

@@ -23,3 +23,12 @@ export const CacheKeys = {
   /** Rate-limit counters. */
   throttle: (key: string) => `rl:${key}`,
 } as const;
+
+/**
+ * Whether a key holds cached state (a session's, a user's, a role's), whose
+ * reads make the cache hit ratio; markers and lock records are presence
+ * checks, absent most of the time by design.
+ */
+export function isCachedState(key: string): boolean {
+  return key.startsWith('auth:') && !key.startsWith('auth:seen:');
+}

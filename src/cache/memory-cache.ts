@@ -19,11 +19,11 @@ export class MemoryAppCache extends AppCache {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    return this.tally((await this.cache.get<T>(key)) ?? undefined);
+    return this.tally(key, (await this.cache.get<T>(key)) ?? undefined);
   }
 
   async mget<T>(keys: string[]): Promise<(T | undefined)[]> {
-    return (await this.cache.mget<T>(keys)).map((v) => this.tally(v ?? undefined));
+    return (await this.cache.mget<T>(keys)).map((v, i) => this.tally(keys[i], v ?? undefined));
   }
 
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {

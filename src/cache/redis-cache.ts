@@ -35,16 +35,16 @@ export class RedisAppCache extends AppCache {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    if (!this.client.isReady) return this.tally(undefined);
-    return this.tally((await this.cache.get<T>(this.prefix + key).catch(() => undefined)) ?? undefined);
+    if (!this.client.isReady) return this.tally(key, undefined);
+    return this.tally(key, (await this.cache.get<T>(this.prefix + key).catch(() => undefined)) ?? undefined);
   }
 
   async mget<T>(keys: string[]): Promise<(T | undefined)[]> {
-    if (!this.client.isReady) return keys.map(() => this.tally(undefined));
+    if (!this.client.isReady) return keys.map((k) => this.tally<T>(k, undefined));
     const values = await this.cache
       .mget<T>(keys.map((k) => this.prefix + k))
       .catch(() => keys.map(() => undefined));
-    return values.map((v) => this.tally(v ?? undefined));
+    return values.map((v, i) => this.tally(keys[i], v ?? undefined));
   }
 
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {

@@ -13,7 +13,7 @@ export class MetricsCollectors {
     let seenMisses = 0;
     new Counter({
       name: 'iam_cache_hits_total',
-      help: 'Cache reads answered from the cache',
+      help: 'Reads of cached auth state (sessions, users, role permissions) answered from the cache',
       registers,
       collect() {
         this.inc(cache.reads.hits - seenHits);
@@ -22,7 +22,7 @@ export class MetricsCollectors {
     });
     new Counter({
       name: 'iam_cache_misses_total',
-      help: 'Cache reads that fell through to the database (absent, expired, or the cache unreachable)',
+      help: 'Reads of cached auth state that fell through to the database (absent, expired, or the cache unreachable)',
       registers,
       collect() {
         this.inc(cache.reads.misses - seenMisses);
@@ -31,7 +31,7 @@ export class MetricsCollectors {
     });
     new Gauge({
       name: 'iam_cache_hit_ratio',
-      help: 'Share of cache reads answered from the cache since the process started',
+      help: 'Share of cached auth state reads answered from the cache since the process started',
       registers,
       collect() {
         const { hits, misses } = cache.reads;
