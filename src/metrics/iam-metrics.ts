@@ -41,7 +41,7 @@ export class IamMetrics {
 
   private readonly denials = new Counter({
     name: 'iam_permission_denials_total',
-    help: 'Requests refused by the permissions guard, by error code',
+    help: 'Requests refused for a missing permission or API access, or as a privilege escalation, by error code',
     labelNames: ['code'] as const,
     registers: [this.registry],
   });
@@ -52,7 +52,8 @@ export class IamMetrics {
       this.logins.inc({ outcome }, 0);
     }
     for (const scope of ['address', 'user']) this.lockouts.inc({ scope }, 0);
-    for (const code of ['PERMISSION_DENIED', 'API_ACCESS_REQUIRED']) this.denials.inc({ code }, 0);
+    for (const code of ['PERMISSION_DENIED', 'API_ACCESS_REQUIRED', 'PRIVILEGE_ESCALATION'])
+      this.denials.inc({ code }, 0);
   }
 
   /** Called once per answered request: no allocation once the request's series exists. */
