@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { validateEnv } from './config/env.schema.js';
+import { mapError } from './common/errors/error-body.js';
 import { requestIdFor } from './common/logging.js';
 import { setupSwagger } from './swagger.js';
 
@@ -25,6 +27,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       return id;
     },
     routerOptions: { maxParamLength: 200 },
+    // The router refuses a malformed URL or an over-long path parameter before any hook and
+    // before Nest's exception layer: answer those in the contract's error body too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const { body } = mapError(error);
+      void reply.header('X-Request-Id', request.id).code(body.statusCode).send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,

@@ -43,6 +43,14 @@ describe('mapError', () => {
       code: 'VALIDATION_FAILED',
     });
     expect(
+      mapError(Object.assign(new Error('long'), { statusCode: 414, code: 'FST_ERR_MAX_PARAM_LENGTH' })).body,
+    ).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'VALIDATION_FAILED',
+      message: 'A path parameter is too long',
+    });
+    expect(
       mapError(Object.assign(new Error('big'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' })).body
         .code,
     ).toBe('PAYLOAD_TOO_LARGE');

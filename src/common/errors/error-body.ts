@@ -75,6 +75,8 @@ function frameworkError(err: unknown): { status: number; message: string } | und
     return { status: 413, message: 'Request body is too large' };
   if (code === 'FST_ERR_BAD_URL' || code === 'FST_ERR_ASYNC_CONSTRAINT')
     return { status: 400, message: 'Malformed request URL' };
+  // A path parameter longer than any id or name the API hands out: the caller's mistake, said without the URL.
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return { status: 400, message: 'A path parameter is too long' };
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.statusCode === 415)
     return { status: 415, message: 'Unsupported Content-Type; send application/json' };
   if (
