@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { type FieldError, ValidationFailedError } from './domain-error.js';
+import { inputShapeErrors } from './input-shape.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -17,6 +18,10 @@ const validated = new WeakSet<object>();
 class ContractValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (typeof value === 'object' && value !== null && validated.has(value)) return value;
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const shape = inputShapeErrors(value);
+      if (shape.length > 0) throw new ValidationFailedError(shape);
+    }
     const out: unknown = await super.transform(value, metadata);
     // Only a new, validated instance is marked: a value passed through unchecked stays unmarked.
     if (typeof out === 'object' && out !== null && out !== value) validated.add(out);
