@@ -60,6 +60,11 @@ describe('mapError', () => {
     for (const err of [
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
       queryError('57P01'),
+      Object.assign(new Error('database "iam" is not currently accepting connections'), {
+        code: '55000',
+        severity: 'FATAL',
+      }),
+      Object.assign(new Error('database "iam" does not exist'), { code: '3D000', severity: 'FATAL' }),
       new Error('Connection terminated unexpectedly'),
       new CacheUnavailableError(),
     ]) {

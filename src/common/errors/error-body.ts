@@ -52,9 +52,19 @@ const UNAVAILABLE_MESSAGES = [
 
 export function isDependencyFailure(err: unknown): boolean {
   if (err instanceof CacheUnavailableError) return true;
-  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown; name?: string };
+  const e = err as {
+    code?: unknown;
+    severity?: unknown;
+    driverError?: { code?: unknown; severity?: unknown };
+    message?: unknown;
+    name?: string;
+  };
   const code = String(e?.driverError?.code ?? e?.code ?? '');
   if (PG_UNAVAILABLE.has(code) || NET_UNAVAILABLE.has(code)) return true;
+  // PostgreSQL ends the session on a FATAL error (a database that refuses connections, 55000; one
+  // dropped, 3D000; a failed login): whatever its code, the database cannot serve this request.
+  const severity = e?.driverError?.severity ?? e?.severity;
+  if (severity === 'FATAL' || severity === 'PANIC') return true;
   if (e?.name === 'ConnectionIsNotSetError' || e?.name === 'CannotExecuteNotConnectedError') return true;
   const message = typeof e?.message === 'string' ? e.message : '';
   return UNAVAILABLE_MESSAGES.some((re) => re.test(message));
