@@ -23,6 +23,14 @@ return redis.call('DECR', KEYS[1])`;
 export class RedisAppCache extends AppCache {
   readonly kind = 'redis' as const;
   private down = false;
+  /**
+   * Evictions that did not reach Redis (it was unreachable, or the command
+   * failed). Redis may still hold those entries when it answers again (a
+   * partition, not a restart): until they are deleted, nothing is read from
+   * it, so a revocation made meanwhile can never be undone by a stale entry.
+   */
+  private readonly unevicted = new Set<string>();
+  private replaying?: Promise<boolean>;
 
   constructor(
     private readonly cache: Cache,
@@ -35,12 +43,12 @@ export class RedisAppCache extends AppCache {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    if (!this.client.isReady) return this.tally(key, undefined);
+    if (!(await this.readable())) return this.tally(key, undefined);
     return this.tally(key, (await this.cache.get<T>(this.prefix + key).catch(() => undefined)) ?? undefined);
   }
 
   async mget<T>(keys: string[]): Promise<(T | undefined)[]> {
-    if (!this.client.isReady) return keys.map((k) => this.tally<T>(k, undefined));
+    if (!(await this.readable())) return keys.map((k) => this.tally<T>(k, undefined));
     const values = await this.cache
       .mget<T>(keys.map((k) => this.prefix + k))
       .catch(() => keys.map(() => undefined));
@@ -54,8 +62,10 @@ export class RedisAppCache extends AppCache {
 
   async del(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    if (!this.client.isReady) return;
-    await this.client.del(keys.map((k) => this.prefix + k)).catch(() => undefined);
+    const full = keys.map((k) => this.prefix + k);
+    const remember = () => full.forEach((k) => this.unevicted.add(k));
+    if (!this.client.isReady) return remember();
+    await this.client.del(full).catch(remember);
   }
 
   async incr(key: string, ttlSeconds: number): Promise<number> {
@@ -115,7 +125,28 @@ export class RedisAppCache extends AppCache {
     );
   }
 
+  /** Whether reads may be answered from Redis: it is reachable and every eviction has reached it. */
+  private async readable(): Promise<boolean> {
+    if (!this.client.isReady) return false;
+    if (this.unevicted.size === 0) return true;
+    this.replaying ??= this.replayEvictions().finally(() => (this.replaying = undefined));
+    return this.replaying;
+  }
+
+  private async replayEvictions(): Promise<boolean> {
+    const keys = [...this.unevicted];
+    try {
+      await this.client.del(keys);
+    } catch {
+      return false;
+    }
+    for (const k of keys) this.unevicted.delete(k);
+    return this.unevicted.size === 0;
+  }
+
   private markUp(): void {
+    // Back: put the missed evictions through now, for the other instances that read these keys too.
+    if (this.unevicted.size > 0) void this.readable();
     if (!this.down) return;
     this.down = false;
     this.logger.log('Redis reachable again; cache in use');
