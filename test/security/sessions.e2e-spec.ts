@@ -10,6 +10,7 @@ import {
   startTestApp,
   type TestApp,
 } from '../support/harness.js';
+import { createRoleRow } from '../support/roles.js';
 import { SecretWatch, signJwt } from '../support/security.js';
 import { expectError, expectStatus, USERS } from '../support/users.js';
 
@@ -143,6 +144,42 @@ describe('security: sessions (ASVS V7)', () => {
     expectStatus(await t.http().delete(`/auth/api/me/sessions/${bSid}`).set(bearer(a)), 204);
     expectError(await me(t, b), 401, 'TOKEN_REVOKED');
     expectStatus(await me(t, a), 200);
+  });
+
+  it('V7.4.2 an API token ends with a deactivation or a conversion, and neither a reactivation nor a conversion back revives it', async () => {
+    const role = await createRoleRow(t, ['api_access']);
+    const created = await t
+      .http()
+      .post(USERS)
+      .set(bearer(admin))
+      .send({
+        username: `api${Date.now().toString(36)}`,
+        email: `api${Date.now().toString(36)}@example.test`,
+        role: role.name,
+        isApiUser: true,
+        apiTokenTtlDays: 30,
+      });
+    expectStatus(created, 201);
+    secrets.fromAnswer(created);
+    const { id } = created.body.user as { id: number };
+    const token = created.body.apiToken as string;
+    expectStatus(await me(t, token), 200);
+    const toggle = () => t.http().post(`${USERS}/${id}/toggle-status`).set(bearer(admin));
+    expectStatus(await toggle(), 200);
+    expectError(await me(t, token), 401, 'TOKEN_REVOKED');
+    expectStatus(await toggle(), 200);
+    expectError(await me(t, token), 401, 'TOKEN_REVOKED');
+    expectStatus(await t.http().patch(`${USERS}/${id}`).set(bearer(admin)).send({ isApiUser: false }), 200);
+    expectError(await me(t, token), 401, 'TOKEN_REVOKED');
+    const back = await t
+      .http()
+      .patch(`${USERS}/${id}`)
+      .set(bearer(admin))
+      .send({ isApiUser: true, apiTokenTtlDays: 30 });
+    expectStatus(back, 200);
+    secrets.fromAnswer(back);
+    expectError(await me(t, token), 401, 'TOKEN_REVOKED');
+    expectStatus(await me(t, back.body.apiToken), 200);
   });
 
   describe('V7.3.2 session lifetime', () => {
