@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditDraft } from './audit-sanitize.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -30,19 +31,8 @@ export function canonicalJson(value: unknown): string {
   return `${out}}`;
 }
 
-export interface HashableEntry {
-  at: Date;
-  actorId: number | null;
-  actorUsername: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetLabel: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  outcome: string;
-  details: Record<string, unknown>;
-}
+/** The stored content of an entry, as the hash covers it. */
+export type HashableEntry = AuditDraft & { at: Date };
 
 const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
 

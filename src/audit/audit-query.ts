@@ -1,4 +1,5 @@
 import type { SqlRunner } from './audit-chain.js';
+import type { AuditDraft } from './audit-sanitize.js';
 
 /** The filters of GET /audit and its export; every one is served by an index on (column…, id). */
 export interface AuditFilters {
@@ -13,22 +14,12 @@ export interface AuditFilters {
   to?: Date;
 }
 
-/** An entry as the API answers it. */
-export interface AuditEntryView {
+/** An entry as the API answers it: the stored content with its id and time. */
+export type AuditEntryView = AuditDraft & {
   /** A JSON number: ids stay far below 2^53 (9e15 entries). */
   id: number;
   at: string;
-  actorId: number | null;
-  actorUsername: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  targetLabel: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  outcome: string;
-  details: Record<string, unknown>;
-}
+};
 
 export const ENTRY_COLUMNS =
   'id, at, actor_id, actor_username, action, target_type, target_id, target_label, ip, user_agent, outcome, details';

@@ -1,27 +1,26 @@
-import { apiTokenStatus } from '../users/api-token-status.js';
 import type { UserResponseDto } from '../users/dto/user-response.dto.js';
+import { toUserResponse } from '../users/users.mapper.js';
 import type { CachedUser } from './auth-state.service.js';
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-/** The user as every answer shows it (the users module's shape), from the cached auth state. */
+/** The user as every answer shows it, from the cached auth state, through the users module's one mapper. */
 export function userViewOf(user: CachedUser, now = Date.now()): UserResponseDto {
-  const apiTokenExpiresAt = user.apiTokenExpiresAt === null ? null : new Date(user.apiTokenExpiresAt);
-  return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    role: user.roleName,
-    roleDisplayName: user.roleDisplayName,
-    isActive: user.isActive,
-    isApiUser: user.isApiUser,
-    apiTokenExpiresAt: iso(user.apiTokenExpiresAt),
-    apiTokenStatus: apiTokenStatus(
-      { isApiUser: user.isApiUser, hasApiToken: user.apiTokenId !== null, apiTokenExpiresAt },
-      now,
-    ),
-    mustChangePassword: user.mustChangePassword,
-    createdAt: new Date(user.createdAt).toISOString(),
-    lastLoginAt: iso(user.lastLoginAt),
-  };
+  return toUserResponse(
+    {
+      id: user.id,
+      username: user.username,
+      email: user.email,
+      roleName: user.roleName,
+      roleDisplayName: user.roleDisplayName,
+      isActive: user.isActive,
+      isApiUser: user.isApiUser,
+      hasApiToken: user.apiTokenId !== null,
+      apiTokenExpiresAt: date(user.apiTokenExpiresAt),
+      mustChangePassword: user.mustChangePassword,
+      lastLoginAt: date(user.lastLoginAt),
+      createdAt: new Date(user.createdAt),
+    },
+    now,
+  );
 }

@@ -2,8 +2,25 @@ import { apiTokenStatus } from './api-token-status.js';
 import type { UserResponseDto } from './dto/user-response.dto.js';
 import type { UserRecord } from './user-record.js';
 
+/** What the user view is made of: a UserRecord, or the auth state's cached copy of one. */
+export type UserViewSource = Pick<
+  UserRecord,
+  | 'id'
+  | 'username'
+  | 'email'
+  | 'roleName'
+  | 'roleDisplayName'
+  | 'isActive'
+  | 'isApiUser'
+  | 'hasApiToken'
+  | 'apiTokenExpiresAt'
+  | 'mustChangePassword'
+  | 'lastLoginAt'
+  | 'createdAt'
+>;
+
 /** The one way a user leaves the service: the view of the HTTP contract, field by field. */
-export function toUserResponse(user: UserRecord, now = Date.now()): UserResponseDto {
+export function toUserResponse(user: UserViewSource, now = Date.now()): UserResponseDto {
   return {
     id: user.id,
     username: user.username,
