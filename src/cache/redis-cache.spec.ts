@@ -1,25 +1,43 @@
 import { createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { describe, expect, it, vi } from 'vitest';
-import { RedisAppCache } from './redis-cache.js';
+import { CacheUnavailableError } from './app-cache.js';
+import { RedisAppCache, type RedisAppCacheTiming } from './redis-cache.js';
 
-/** A Redis client stand-in over the same store the cache reads: reachable or not, failing or not. */
-function fakeRedis() {
-  const store = new Keyv();
-  const state = { isReady: true, failing: false };
+const never = () => new Promise<never>(() => undefined);
+
+/**
+ * A Redis stand-in: the store the cache reads and the client's commands, either
+ * reachable or not (isReady), failing or not, silent or not (connected, no answer).
+ */
+function fakeRedis(timing?: RedisAppCacheTiming) {
+  const data = new Map<string, unknown>();
+  const state = { isReady: true, failing: false, silent: false };
+  const answer = <T>(fn: () => T): Promise<T> => {
+    if (state.silent) return never();
+    if (state.failing) return Promise.reject(new Error('connection lost'));
+    return Promise.resolve(fn());
+  };
+  const store = new Keyv({
+    store: {
+      get: (k: string) => answer(() => data.get(k)),
+      set: (k: string, v: unknown) => answer(() => void data.set(k, v)),
+      delete: (k: string) => answer(() => data.delete(k)),
+      clear: () => answer(() => data.clear()),
+    },
+  });
   const handlers = new Map<string, () => void>();
   const client = {
     get isReady() {
       return state.isReady;
     },
     on: (event: string, fn: () => void) => handlers.set(event, fn),
-    del: vi.fn(async (keys: string[]) => {
-      if (state.failing) throw new Error('connection lost');
-      for (const k of keys) await store.delete(k);
-      return keys.length;
-    }),
+    del: vi.fn((keys: string[]) => answer(() => keys.filter((k) => data.delete(`keyv:${k}`)).length)),
+    eval: vi.fn(() => answer(() => 1)),
+    pTTL: vi.fn(() => answer(() => 1000)),
+    ping: vi.fn(() => answer(() => 'PONG')),
   };
-  const cache = new RedisAppCache(createCache({ stores: [store] }), client as never, 'p:');
+  const cache = new RedisAppCache(createCache({ stores: [store] }), client as never, 'p:', timing);
   return { cache, client, state, emit: (event: string) => handlers.get(event)?.() };
 }
 
@@ -46,7 +64,6 @@ describe('RedisAppCache evictions that miss Redis', () => {
     state.failing = true;
     await cache.del('user');
     expect(await cache.mget(['user', 'other'])).toEqual([undefined, undefined]);
-    expect(await cache.get('user')).toBeUndefined();
     state.failing = false;
     expect(await cache.get('user')).toBeUndefined();
     await cache.set('user', { role: 'viewer' }, 60);
@@ -61,5 +78,47 @@ describe('RedisAppCache evictions that miss Redis', () => {
     state.isReady = true;
     emit('ready');
     await vi.waitFor(() => expect(client.del).toHaveBeenCalledWith(['p:a', 'p:b']));
+  });
+});
+
+describe('RedisAppCache with a silent Redis (connected, never answering)', () => {
+  const timing = { commandDeadlineMs: 30, stallBackoffMs: 200 };
+
+  it('reads a miss, counts fail with CacheUnavailableError, and writes are dropped, each within the deadline', async () => {
+    const { cache, state } = fakeRedis(timing);
+    await cache.set('k', 1, 60);
+    state.silent = true;
+    expect(await cache.get('k')).toBeUndefined();
+    expect(await cache.mget(['k'])).toEqual([undefined]);
+    await expect(cache.incr('n', 10)).rejects.toBeInstanceOf(CacheUnavailableError);
+    await expect(cache.ttl('n')).rejects.toBeInstanceOf(CacheUnavailableError);
+    await expect(cache.set('k', 2, 60)).resolves.toBeUndefined();
+    await expect(cache.ping()).rejects.toBeInstanceOf(CacheUnavailableError);
+  });
+
+  it('skips Redis for the backoff once a command missed its deadline, then uses it again', async () => {
+    const { cache, client, state } = fakeRedis(timing);
+    state.silent = true;
+    await expect(cache.incr('n', 10)).rejects.toBeInstanceOf(CacheUnavailableError);
+    state.silent = false;
+    const calls = client.eval.mock.calls.length;
+    await expect(cache.incr('n', 10)).rejects.toBeInstanceOf(CacheUnavailableError);
+    expect(client.eval.mock.calls.length).toBe(calls);
+    await vi.waitFor(async () => expect(await cache.incr('n', 10)).toBe(1), { timeout: 2_000 });
+  });
+
+  it('remembers an eviction that ran past its deadline and puts it through before reading again', async () => {
+    const { cache, client, state } = fakeRedis(timing);
+    await cache.set('session', { revoked: false }, 60);
+    state.silent = true;
+    await cache.del('session');
+    state.silent = false;
+    // Skipped during the backoff: a miss, without a command.
+    expect(await cache.get('session')).toBeUndefined();
+    expect(client.del).toHaveBeenCalledTimes(1);
+    await new Promise((resolve) => setTimeout(resolve, timing.stallBackoffMs + 20));
+    expect(await cache.get('session')).toBeUndefined();
+    expect(client.del).toHaveBeenCalledTimes(2);
+    expect(client.del).toHaveBeenLastCalledWith(['p:session']);
   });
 });

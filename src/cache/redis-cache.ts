@@ -15,10 +15,20 @@ const DECR_IF_EXISTS = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 return redis.call('DECR', KEYS[1])`;
 
+export interface RedisAppCacheTiming {
+  /** How long one command may take before it counts as failed (default 1000 ms). */
+  commandDeadlineMs?: number;
+  /** After a command missed its deadline, how long every operation skips Redis (default 2000 ms). */
+  stallBackoffMs?: number;
+}
+
 /**
  * Redis through cache-manager + Keyv for values, and the raw client for
  * counters. The client does not queue commands while disconnected, so an
- * outage answers at once (as a miss) instead of hanging requests.
+ * outage answers at once (as a miss) instead of hanging requests; a Redis
+ * that is connected but silent (a black-holed network, a stuck server) is
+ * given a deadline per command, then skipped for a while, so requests are
+ * answered from PostgreSQL instead of waiting for it.
  */
 export class RedisAppCache extends AppCache {
   readonly kind = 'redis' as const;
@@ -31,50 +41,62 @@ export class RedisAppCache extends AppCache {
    */
   private readonly unevicted = new Set<string>();
   private replaying?: Promise<boolean>;
+  private readonly deadlineMs: number;
+  private readonly backoffMs: number;
+  private stalledUntil = 0;
+  private stalled = false;
 
   constructor(
     private readonly cache: Cache,
     private readonly client: RedisClient,
     private readonly prefix: string,
+    timing: RedisAppCacheTiming = {},
   ) {
     super();
+    this.deadlineMs = timing.commandDeadlineMs ?? 1_000;
+    this.backoffMs = timing.stallBackoffMs ?? 2_000;
     client.on('error', (err: Error) => this.markDown(err));
     client.on('ready', () => this.markUp());
   }
 
   async get<T>(key: string): Promise<T | undefined> {
     if (!(await this.readable())) return this.tally(key, undefined);
-    return this.tally(key, (await this.cache.get<T>(this.prefix + key).catch(() => undefined)) ?? undefined);
+    const value = await this.withDeadline(this.cache.get<T>(this.prefix + key)).catch(() => undefined);
+    return this.tally(key, value ?? undefined);
   }
 
   async mget<T>(keys: string[]): Promise<(T | undefined)[]> {
     if (!(await this.readable())) return keys.map((k) => this.tally<T>(k, undefined));
-    const values = await this.cache
-      .mget<T>(keys.map((k) => this.prefix + k))
-      .catch(() => keys.map(() => undefined));
+    const values = await this.withDeadline(this.cache.mget<T>(keys.map((k) => this.prefix + k))).catch(() =>
+      keys.map(() => undefined),
+    );
     return values.map((v, i) => this.tally(keys[i], v ?? undefined));
   }
 
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
-    if (!this.client.isReady) return;
-    await this.cache.set(this.prefix + key, value, ttlSeconds * 1000).catch(() => undefined);
+    if (!this.usable()) return;
+    await this.withDeadline(this.cache.set(this.prefix + key, value, ttlSeconds * 1000)).catch(
+      () => undefined,
+    );
   }
 
   async del(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;
     const full = keys.map((k) => this.prefix + k);
     const remember = () => full.forEach((k) => this.unevicted.add(k));
-    if (!this.client.isReady) return remember();
-    await this.client.del(full).catch(remember);
+    if (!this.usable()) return remember();
+    await this.withDeadline(this.client.del(full)).catch(remember);
   }
 
   async incr(key: string, ttlSeconds: number): Promise<number> {
-    if (!this.client.isReady) throw new CacheUnavailableError();
+    if (!this.usable()) throw new CacheUnavailableError();
     try {
-      const n = await this.client.eval(INCR_WITH_EXPIRY, {
-        keys: [this.prefix + key],
-        arguments: [String(Math.max(1, Math.ceil(ttlSeconds)))],
-      });
+      const n = await this.withDeadline(
+        this.client.eval(INCR_WITH_EXPIRY, {
+          keys: [this.prefix + key],
+          arguments: [String(Math.max(1, Math.ceil(ttlSeconds)))],
+        }),
+      );
       return Number(n);
     } catch (err) {
       throw new CacheUnavailableError(err);
@@ -82,18 +104,18 @@ export class RedisAppCache extends AppCache {
   }
 
   async decr(key: string): Promise<number> {
-    if (!this.client.isReady) throw new CacheUnavailableError();
+    if (!this.usable()) throw new CacheUnavailableError();
     try {
-      return Number(await this.client.eval(DECR_IF_EXISTS, { keys: [this.prefix + key] }));
+      return Number(await this.withDeadline(this.client.eval(DECR_IF_EXISTS, { keys: [this.prefix + key] })));
     } catch (err) {
       throw new CacheUnavailableError(err);
     }
   }
 
   async ttl(key: string): Promise<number> {
-    if (!this.client.isReady) throw new CacheUnavailableError();
+    if (!this.usable()) throw new CacheUnavailableError();
     try {
-      const ms = await this.client.pTTL(this.prefix + key);
+      const ms = await this.withDeadline(this.client.pTTL(this.prefix + key));
       return ms > 0 ? Math.ceil(ms / 1000) : 0;
     } catch (err) {
       throw new CacheUnavailableError(err);
@@ -102,16 +124,20 @@ export class RedisAppCache extends AppCache {
 
   async ping(): Promise<void> {
     if (!this.client.isReady) throw new CacheUnavailableError();
-    await Promise.race([
-      this.client.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new CacheUnavailableError()), 1_000).unref()),
-    ]);
+    // Not skipped while stalled: readiness is how an operator sees the stall end.
+    await this.withDeadline(this.client.ping());
   }
 
   async close(): Promise<void> {
     try {
-      if (this.client.isReady) await this.client.close();
-      else if (this.client.isOpen) this.client.destroy();
+      if (this.client.isReady) {
+        // A graceful close waits for the answers in flight, which a silent Redis never sends.
+        const closed = this.client.close().then(() => true);
+        const late = new Promise<false>((resolve) =>
+          setTimeout(() => resolve(false), this.deadlineMs).unref(),
+        );
+        if (!(await Promise.race([closed, late]))) this.client.destroy();
+      } else if (this.client.isOpen) this.client.destroy();
     } catch {
       this.client.destroy();
     }
@@ -127,7 +153,7 @@ export class RedisAppCache extends AppCache {
 
   /** Whether reads may be answered from Redis: it is reachable and every eviction has reached it. */
   private async readable(): Promise<boolean> {
-    if (!this.client.isReady) return false;
+    if (!this.usable()) return false;
     if (this.unevicted.size === 0) return true;
     this.replaying ??= this.replayEvictions().finally(() => (this.replaying = undefined));
     return this.replaying;
@@ -136,12 +162,57 @@ export class RedisAppCache extends AppCache {
   private async replayEvictions(): Promise<boolean> {
     const keys = [...this.unevicted];
     try {
-      await this.client.del(keys);
+      await this.withDeadline(this.client.del(keys));
     } catch {
       return false;
     }
     for (const k of keys) this.unevicted.delete(k);
     return this.unevicted.size === 0;
+  }
+
+  /** Connected, and not skipped after a command that missed its deadline. */
+  private usable(): boolean {
+    return this.client.isReady && Date.now() >= this.stalledUntil;
+  }
+
+  /** The command's answer, or CacheUnavailableError once the deadline passes (then Redis is skipped a while). */
+  private async withDeadline<T>(command: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    let answered = false;
+    const deadline = new Promise<never>((_, reject) => {
+      // Timers run before I/O in the event loop: after a long pause of the loop, an answer already
+      // received would lose to the timer. setImmediate lets that I/O be read first.
+      timer = setTimeout(
+        () =>
+          setImmediate(() => {
+            if (answered) return;
+            this.markStalled();
+            reject(new CacheUnavailableError(new Error('Redis did not answer in time')));
+          }),
+        this.deadlineMs,
+      );
+      timer.unref();
+    });
+    const answer = command.finally(() => (answered = true));
+    try {
+      const value = await Promise.race([answer, deadline]);
+      if (this.stalled) {
+        this.stalled = false;
+        this.logger.log('Redis answers again; cache in use');
+      }
+      return value;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private markStalled(): void {
+    this.stalledUntil = Date.now() + this.backoffMs;
+    if (this.stalled) return;
+    this.stalled = true;
+    this.logger.warn(
+      `Redis did not answer within ${this.deadlineMs} ms; serving requests from PostgreSQL until it does`,
+    );
   }
 
   private markUp(): void {
