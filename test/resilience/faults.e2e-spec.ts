@@ -285,6 +285,39 @@ if (realBackends)
       });
     });
 
+    describe('Redis silent: connections open, no answer (a black hole), then answering again', () => {
+      // Without a deadline on each command every request would wait here until the test times out.
+      it('answers from PostgreSQL meanwhile, revocations and lockout included, and reports the cache down', async () => {
+        await cacheUp();
+        const user = await createUserRow(t);
+        const session = await login(t, user.username, PASSWORD);
+        const other = await login(t, user.username, PASSWORD);
+        expectStatus(await me(t, session), 200);
+        expectStatus(await me(t, other), 200);
+
+        relay.stall();
+        try {
+          expectStatus(await me(t, session), 200);
+          expectStatus(await t.http().get(USERS).set(bearer(admin)), 200);
+          expectStatus(await t.http().post('/auth/api/logout').set(bearer(other)), 204);
+          expectError(await me(t, other), 401, 'TOKEN_REVOKED');
+          const victim = await createUserRow(t);
+          for (let i = 0; i < 3; i++) {
+            expectError(await loginRequest(t, victim.username, WRONG), 401, 'INVALID_CREDENTIALS');
+          }
+          expectError(await loginRequest(t, victim.username, PASSWORD), 429, 'ACCOUNT_LOCKED');
+          const res = await t.http().get('/health/ready');
+          expectError(res, 503, 'DEPENDENCY_UNAVAILABLE');
+          expect(res.body.checks.cache.status).toBe('down');
+        } finally {
+          relay.resume();
+        }
+        await cacheUp();
+        expectError(await me(t, other), 401, 'TOKEN_REVOKED');
+        expectStatus(await me(t, session), 200);
+      });
+    });
+
     describe('Redis cut off while it keeps its data (a network partition), then healed', () => {
       it('does not bring back a session revoked, or a permission removed, during the partition', async () => {
         await cacheUp();
