@@ -16,6 +16,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['web/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['bench/**', 'test/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },

@@ -1,0 +1,57 @@
+import type { Middleware } from 'openapi-fetch';
+import { createIamClient, type IamComponents } from '../../../client/iam-client';
+import { ApiError } from './errors';
+import { clearToken, readToken } from './token-store';
+
+export type Schemas = IamComponents['schemas'];
+export type User = Schemas['UserResponseDto'];
+export type Role = Schemas['RoleResponseDto'];
+export type Session = Schemas['SessionResponseDto'];
+export type ErrorBody = Schemas['ErrorResponseDto'];
+
+const auth: Middleware = {
+  onRequest({ request }) {
+    const token = readToken();
+    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    return request;
+  },
+  async onResponse({ response }) {
+    if (response.status === 401) {
+      const body = (await response
+        .clone()
+        .json()
+        .catch(() => null)) as ErrorBody | null;
+      // A revoked or expired session is over: forget it, so the app falls back to the sign-in screen.
+      if (body && (body.code === 'TOKEN_REVOKED' || body.code === 'TOKEN_EXPIRED')) clearToken();
+    }
+    return response;
+  },
+};
+
+/** The typed client of the public API: same origin, bearer token from the token store. */
+export const api = createIamClient({ baseUrl: window.location.origin });
+api.use(auth);
+
+/**
+ * Unwraps an openapi-fetch answer: the data, or an ApiError carrying the contract's error body and
+ * the Retry-After header.
+ */
+export async function unwrap<T>(
+  promise: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  const { data, error, response } = await promise;
+  if (!response.ok) throw ApiError.from(response, error);
+  return data as T;
+}
+
+/** Raw GET for streamed answers (audit export) that the typed client would parse. */
+export async function download(path: string): Promise<Blob> {
+  const token = readToken();
+  const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) {
+    const body = await response.json().catch(() => undefined);
+    if (response.status === 401) clearToken();
+    throw ApiError.from(response, body);
+  }
+  return response.blob();
+}

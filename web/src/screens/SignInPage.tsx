@@ -1,0 +1,100 @@
+import {
+  Alert,
+  Button,
+  Center,
+  Checkbox,
+  Paper,
+  PasswordInput,
+  Stack,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useEffect, useState } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { api, unwrap } from '../lib/api';
+import { useAuth } from '../lib/auth';
+import { ApiError, errorText } from '../lib/errors';
+
+/** Seconds left until `until`, ticking once a second; null when there is nothing to wait for. */
+function useCountdown(until: number | null): number | null {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (until === null) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [until]);
+  if (until === null) return null;
+  const left = Math.ceil((until - now) / 1000);
+  return left > 0 ? left : null;
+}
+
+export function SignInPage() {
+  const { token, signIn } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const from = (location.state as { from?: string } | null)?.from ?? '/';
+  const [error, setError] = useState<ApiError | Error | null>(null);
+  const [retryUntil, setRetryUntil] = useState<number | null>(null);
+  const [busy, setBusy] = useState(false);
+  const wait = useCountdown(retryUntil);
+  const form = useForm({
+    initialValues: { username: '', password: '', rememberMe: false },
+    validate: {
+      username: (v) => (v.trim() ? null : 'Enter your username'),
+      password: (v) => (v ? null : 'Enter your password'),
+    },
+  });
+
+  if (token && !busy) return <Navigate to={from} replace />;
+
+  const submit = form.onSubmit(async (values) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await unwrap(api.POST('/auth/api/login', { body: values }));
+      signIn(answer.accessToken, values.rememberMe);
+      navigate(answer.mustChangePassword ? '/change-password' : from, { replace: true });
+    } catch (e) {
+      setError(e as Error);
+      if (e instanceof ApiError && e.retryAfter) setRetryUntil(Date.now() + e.retryAfter * 1000);
+    } finally {
+      setBusy(false);
+    }
+  });
+
+  return (
+    <Center mih="100vh" p="md">
+      <Paper withBorder shadow="sm" p="xl" w={380} component="main">
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            <Title order={1} size="h3">
+              Sign in to champa-iam
+            </Title>
+            {error && (
+              <Alert color="red" role="alert" title="Sign-in failed">
+                {errorText(error)}
+                {wait !== null && ` Try again in ${wait} s.`}
+              </Alert>
+            )}
+            <TextInput
+              label="Username"
+              autoComplete="username"
+              autoFocus
+              {...form.getInputProps('username')}
+            />
+            <PasswordInput
+              label="Password"
+              autoComplete="current-password"
+              {...form.getInputProps('password')}
+            />
+            <Checkbox label="Remember me" {...form.getInputProps('rememberMe', { type: 'checkbox' })} />
+            <Button type="submit" loading={busy} disabled={wait !== null}>
+              Sign in
+            </Button>
+          </Stack>
+        </form>
+      </Paper>
+    </Center>
+  );
+}
