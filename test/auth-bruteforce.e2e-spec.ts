@@ -231,6 +231,34 @@ describe('brute-force lockout without the cache', () => {
     expect(row.failedLoginCount).toBe(0);
   });
 
+  it('removes the rows of a scope once its count, its lock and the memory of that lock are over', async () => {
+    const user = await createUserRow(t);
+    for (let i = 0; i < 3; i++) {
+      expect((await loginRequest(t, user.username, WRONG)).status).toBe(401);
+    }
+    await expectLocked(await loginRequest(t, user.username, PASSWORD));
+    const rowsOf = async (username: string) =>
+      (
+        (await t.dataSource.query(`SELECT scope FROM login_lockouts WHERE scope LIKE $1`, [
+          `%:${username}%`,
+        ])) as unknown[]
+      ).length;
+    expect(await rowsOf(user.username)).toBe(2);
+
+    const clock = t.app.get(Clock);
+    const nextDay = clock.now() + 25 * 3600_000;
+    vi.spyOn(clock, 'now').mockImplementation(() => nextDay);
+    try {
+      // A failure, anyone's, is what removes what has expired.
+      expect((await loginRequest(t, 'someone_else', WRONG)).status).toBe(401);
+      expect(await rowsOf(user.username)).toBe(0);
+      expect(await rowsOf('someone_else')).toBe(2);
+      await login(t, user.username, PASSWORD);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
   it('counts 50 parallel wrong passwords atomically in the database', async () => {
     const user = await createUserRow(t);
     const results = await Promise.all(

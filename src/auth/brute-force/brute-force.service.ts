@@ -104,8 +104,9 @@ export class BruteForceService {
 
   private async tryReserve(attempt: PasswordAttempt): Promise<Reservation | { busyFor: number }> {
     const scopes = scopesOf(attempt.username, attempt.client.ip ?? 'unknown');
-    const now = this.clock.now();
     const hints = await this.cache.mget<LockHint>([CacheKeys.lock(scopes.pair), CacheKeys.lock(scopes.user)]);
+    // The time is read after what it is compared with, so a lock set meanwhile never looks longer than it is.
+    const now = this.clock.now();
     const hinted = Math.max(...hints.map((h) => secondsLeft(h, now)));
     if (hinted > 0) throw new AccountLockedError(hinted);
 
@@ -120,15 +121,13 @@ export class BruteForceService {
       if (outcome.user) slots.push({ ...outcome.user, kind: 'user', threshold: thresholdPerUser });
       return { slots };
     }
-    return this.whyRefused(scopes, now);
+    return this.whyRefused(scopes);
   }
 
   /** A refused reservation: a lock (429 at once, and remembered in the cache) or a count full of checks in flight. */
-  private async whyRefused(
-    scopes: { pair: string; user: string },
-    now: number,
-  ): Promise<{ busyFor: number }> {
+  private async whyRefused(scopes: { pair: string; user: string }): Promise<{ busyFor: number }> {
     const states = await this.lockouts.states([scopes.pair, scopes.user]);
+    const now = this.clock.now();
     const locked = states.filter((s) => s.lockedUntil && s.lockedUntil.getTime() > now);
     if (locked.length > 0) {
       await Promise.all(locked.map((s) => this.hint(s.scope, s.lockedUntil!.getTime(), now)));
