@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
+import { Clock } from '../src/common/clock.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { login, loginRequest } from './support/auth.js';
 import { bearer, createUserRow, startTestApp, type TestApp } from './support/harness.js';
@@ -203,7 +204,7 @@ describe('brute-force lockout without the cache', () => {
     await t?.close();
   });
 
-  it('counts in users.failed_login_count and still locks, then unlocks after the wait', async () => {
+  it('counts in the database and still locks, then unlocks after the wait', async () => {
     const user = await createUserRow(t);
     for (let i = 0; i < 3; i++) {
       const res = await loginRequest(t, user.username, WRONG);
@@ -217,14 +218,45 @@ describe('brute-force lockout without the cache', () => {
       .findBy({ action: 'auth.locked', targetId: String(user.id) });
     expect(locks).toHaveLength(1);
     expect(locks[0].details).toMatchObject({ scope: 'user', lockSeconds: 30 });
-    // Without the cache the row is the clock: move the last failure back past the wait.
-    await t.dataSource.query(
-      `UPDATE users SET last_failed_login_at = now() - interval '31 seconds' WHERE id = $1`,
-      [user.id],
-    );
-    await login(t, user.username, PASSWORD);
+    // Past the wait by the service's clock.
+    const clock = t.app.get(Clock);
+    const later = clock.now() + 31_000;
+    vi.spyOn(clock, 'now').mockImplementation(() => later);
+    try {
+      await login(t, user.username, PASSWORD);
+    } finally {
+      vi.restoreAllMocks();
+    }
     const row = await t.dataSource.getRepository(UserEntity).findOneByOrFail({ id: user.id });
     expect(row.failedLoginCount).toBe(0);
+  });
+
+  it('removes the rows of a scope once its count, its lock and the memory of that lock are over', async () => {
+    const user = await createUserRow(t);
+    for (let i = 0; i < 3; i++) {
+      expect((await loginRequest(t, user.username, WRONG)).status).toBe(401);
+    }
+    await expectLocked(await loginRequest(t, user.username, PASSWORD));
+    const rowsOf = async (username: string) =>
+      (
+        (await t.dataSource.query(`SELECT scope FROM login_lockouts WHERE scope LIKE $1`, [
+          `%:${username}%`,
+        ])) as unknown[]
+      ).length;
+    expect(await rowsOf(user.username)).toBe(2);
+
+    const clock = t.app.get(Clock);
+    const nextDay = clock.now() + 25 * 3600_000;
+    vi.spyOn(clock, 'now').mockImplementation(() => nextDay);
+    try {
+      // A failure, anyone's, is what removes what has expired.
+      expect((await loginRequest(t, 'someone_else', WRONG)).status).toBe(401);
+      expect(await rowsOf(user.username)).toBe(0);
+      expect(await rowsOf('someone_else')).toBe(2);
+      await login(t, user.username, PASSWORD);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('counts 50 parallel wrong passwords atomically in the database', async () => {

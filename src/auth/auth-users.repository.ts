@@ -38,20 +38,11 @@ export interface NewSession {
   userAgent: string | null;
 }
 
-export interface LockoutRule {
-  threshold: number;
-  baseSeconds: number;
-  maxSeconds: number;
-}
-
 const VIEW_COLUMNS = `
   u.id, u.username, u.email, u.role_name AS "roleName", coalesce(r.display_name, u.role_name) AS "roleDisplayName",
   u.is_active AS "isActive", u.is_api_user AS "isApiUser", u.api_token_id AS "apiTokenId",
   u.api_token_expires_at AS "apiTokenExpiresAt", u.must_change_password AS "mustChangePassword",
   u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt"`;
-
-// Past the threshold each failure doubles the wait; the exponent is capped so power() never overflows.
-const LOCK_WAIT_SQL = `LEAST($3::float8 * power(2, LEAST(GREATEST(u.failed_login_count - $2, 0), 30)), $4::float8)`;
 
 /** The only place that builds the auth module's queries on users. */
 @Injectable()
@@ -89,49 +80,15 @@ export class AuthUsersRepository {
   }
 
   /**
-   * Mirrors a failed login to the row. Keyed by username so that an unknown
-   * name costs the same statement as a known one.
+   * Mirrors a failed login to the row, for the hygiene report (the lockout
+   * counts elsewhere). Keyed by username so that an unknown name costs the
+   * same statement as a known one.
    */
   async recordFailure(username: string): Promise<void> {
     await this.q().query(
       `UPDATE users SET failed_login_count = failed_login_count + 1, last_failed_login_at = now()
         WHERE username = $1`,
       [username],
-    );
-  }
-
-  /**
-   * The lockout counter of last resort, when the cache cannot count: takes
-   * one failure slot atomically (row lock) unless the user is locked now,
-   * and returns the new count, or null while locked.
-   */
-  async reserveFailure(id: number, rule: LockoutRule): Promise<number | null> {
-    const result = await this.q().query(
-      `UPDATE users u SET failed_login_count = u.failed_login_count + 1, last_failed_login_at = now()
-        WHERE u.id = $1
-          AND (u.failed_login_count < $2 OR u.last_failed_login_at IS NULL
-               OR u.last_failed_login_at + make_interval(secs => ${LOCK_WAIT_SQL}) <= now())
-        RETURNING u.failed_login_count AS "count"`,
-      [id, rule.threshold, rule.baseSeconds, rule.maxSeconds],
-    );
-    return returned<{ count: number }>(result)[0]?.count ?? null;
-  }
-
-  /** Seconds left of a database-counted lock (0 when none). */
-  async lockSecondsLeft(id: number, rule: LockoutRule): Promise<number> {
-    const rows = (await this.q().query(
-      `SELECT GREATEST(0, EXTRACT(EPOCH FROM (u.last_failed_login_at + make_interval(secs => ${LOCK_WAIT_SQL}) - now())))::float8 AS "left"
-         FROM users u WHERE u.id = $1 AND u.failed_login_count >= $2`,
-      [id, rule.threshold, rule.baseSeconds, rule.maxSeconds],
-    )) as { left: number }[];
-    return Math.ceil(rows[0]?.left ?? 0);
-  }
-
-  /** Gives back a database-counted slot taken by an attempt that turned out not to be a guess. */
-  async releaseFailure(id: number): Promise<void> {
-    await this.q().query(
-      `UPDATE users SET failed_login_count = GREATEST(failed_login_count - 1, 0) WHERE id = $1`,
-      [id],
     );
   }
 

@@ -49,7 +49,12 @@ export class AuthController {
     type: ErrorResponseDto,
     description: 'INTERACTIVE_LOGIN_NOT_ALLOWED (API user), ACCOUNT_DISABLED (after a correct password)',
   })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'ACCOUNT_LOCKED (with Retry-After)' })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description:
+      'ACCOUNT_LOCKED (with Retry-After): too many failures for this username from this address, or from all; ' +
+      'the lock is kept in the database, so no cache flush or restart lifts it',
+  })
   login(@Body() dto: LoginDto, @Client() client: ClientInfo): Promise<LoginResponseDto> {
     return this.loginService.login(dto, client);
   }
@@ -89,7 +94,12 @@ export class AuthController {
     description: 'INVALID_CREDENTIALS (wrong current password)',
   })
   @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'SESSION_REQUIRED (an API token)' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'ACCOUNT_LOCKED (with Retry-After)' })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description:
+      'ACCOUNT_LOCKED (with Retry-After): too many failures for this username from this address, or from all; ' +
+      'the lock is kept in the database, so no cache flush or restart lifts it',
+  })
   async changePassword(
     @CurrentUser() caller: AuthContext,
     @Body() dto: ChangePasswordDto,

@@ -3,6 +3,7 @@ import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuditModule } from '../audit/audit.module.js';
 import { AppCache } from '../cache/app-cache.js';
+import { Clock } from '../common/clock.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -12,6 +13,7 @@ import { AuthStateService } from './auth-state.service.js';
 import { AuthUsersRepository } from './auth-users.repository.js';
 import { AuthenticationGuard } from './authentication.guard.js';
 import { BruteForceService } from './brute-force/brute-force.service.js';
+import { LockoutRepository } from './brute-force/lockout.repository.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { LoginService } from './login.service.js';
 import { MySessionsController } from './my-sessions.controller.js';
@@ -41,6 +43,8 @@ import { UserSessionsService } from './user-sessions.service.js';
     JwtStrategy,
     AuthenticationGuard,
     IamThrottlerGuard,
+    Clock,
+    LockoutRepository,
     BruteForceService,
     LoginService,
     AccountService,

@@ -13,12 +13,9 @@ export const CacheKeys = {
   /** Set while a session's last_seen is fresh, so it is written at most once a minute. */
   sessionSeen: (sessionId: string) => `auth:seen:${sessionId}`,
   /**
-   * Failed logins in one brute-force scope (`pair:<username>:<address>` or
-   * `user:<username>`) since its last lock: `epoch` is that scope's lock count,
-   * so each lock starts a fresh counter without a non-atomic reset.
+   * A copy of the end of a brute-force scope's lock (`pair:<username>:<address>`
+   * or `user:<username>`); the lock and its counts live in PostgreSQL.
    */
-  loginFailures: (scope: string, epoch: number) => `bf:count:${scope}:${epoch}`,
-  /** A scope's lock record: how many locks it has had and until when the last one holds. */
   lock: (scope: string) => `bf:lock:${scope}`,
   /** Rate-limit counters. */
   throttle: (key: string) => `rl:${key}`,

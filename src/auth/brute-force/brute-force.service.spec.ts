@@ -3,25 +3,106 @@ import { Keyv } from 'keyv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditService } from '../../audit/audit.service.js';
 import type { AuditEntryInput } from '../../audit/audit.types.js';
-import { CacheUnavailableError } from '../../cache/app-cache.js';
 import { MemoryAppCache } from '../../cache/memory-cache.js';
+import type { Clock } from '../../common/clock.js';
 import type { IamOptions } from '../../config/iam-options.js';
 import type { AuthUsersRepository } from '../auth-users.repository.js';
 import { AccountLockedError, BruteForceService, type PasswordAttempt } from './brute-force.service.js';
+import { countsForUser } from './lockout-policy.js';
+import type {
+  LockoutRepository,
+  ReserveTimes,
+  ScopeAsk,
+  ScopeState,
+  TakenSlot,
+} from './lockout.repository.js';
 
 const options = {
   lockout: { thresholdPerAddress: 3, thresholdPerUser: 5, baseSeconds: 30, maxSeconds: 900 },
 } as IamOptions;
 
+interface Row extends ScopeState {
+  epoch: number;
+  expiresAt: Date;
+}
+
+/** The table's contract, in memory: each method is one step, as each statement is atomic. */
+function fakeLockouts() {
+  const rows = new Map<string, Row>();
+  const canTake = (r: Row | undefined, ask: ScopeAsk, now: Date) =>
+    !r || ((!r.lockedUntil || r.lockedUntil <= now) && (r.windowEndsAt <= now || r.failures < ask.threshold));
+  const take = (ask: ScopeAsk, t: ReserveTimes): TakenSlot => {
+    const r = rows.get(ask.scope);
+    if (!r) {
+      const fresh = { scope: ask.scope, epoch: 0, failures: 1, locks: 0, lockedUntil: null };
+      rows.set(ask.scope, { ...fresh, windowEndsAt: t.windowEndsAt, expiresAt: t.windowEndsAt });
+      return { scope: ask.scope, epoch: 0, count: 1, locks: 0 };
+    }
+    if (r.expiresAt <= t.now) r.locks = 0;
+    if (r.windowEndsAt <= t.now)
+      Object.assign(r, { epoch: r.epoch + 1, failures: 0, windowEndsAt: t.windowEndsAt });
+    r.failures += 1;
+    if (r.expiresAt < t.windowEndsAt) r.expiresAt = t.windowEndsAt;
+    return { scope: r.scope, epoch: r.epoch, count: r.failures, locks: r.locks };
+  };
+  const repo = {
+    rows,
+    async reserve(pair: ScopeAsk, user: ScopeAsk, t: ReserveTimes) {
+      const p = rows.get(pair.scope);
+      if (!canTake(p, pair, t.now)) return { taken: false };
+      const pairLocks = p && p.expiresAt > t.now ? p.locks : 0;
+      const u = rows.get(user.scope);
+      if (countsForUser(pairLocks)) {
+        if (!canTake(u, user, t.now)) return { taken: false };
+        return { taken: true, pair: take(pair, t), user: take(user, t) };
+      }
+      if (u?.lockedUntil && u.lockedUntil > t.now) return { taken: false };
+      return { taken: true, pair: take(pair, t), user: null };
+    },
+    async states(scopes: string[]) {
+      return scopes.flatMap((s) => (rows.has(s) ? [{ ...rows.get(s)! }] : []));
+    },
+    async lock(slot: TakenSlot, lockNumber: number, at: { now: Date; lockedUntil: Date; expiresAt: Date }) {
+      const r = rows.get(slot.scope);
+      if (!r || r.epoch !== slot.epoch) return false;
+      Object.assign(r, {
+        epoch: r.epoch + 1,
+        failures: 0,
+        windowEndsAt: at.now,
+        locks: lockNumber,
+        lockedUntil: at.lockedUntil,
+      });
+      if (r.expiresAt < at.expiresAt) r.expiresAt = at.expiresAt;
+      return true;
+    },
+    async giveBack(slot: TakenSlot) {
+      const r = rows.get(slot.scope);
+      if (r && r.epoch === slot.epoch && r.failures > 0) r.failures -= 1;
+    },
+    async reset(scope: string, now: Date) {
+      const r = rows.get(scope);
+      if (r)
+        Object.assign(r, {
+          epoch: r.epoch + 1,
+          failures: 0,
+          locks: 0,
+          lockedUntil: null,
+          windowEndsAt: now,
+          expiresAt: now,
+        });
+    },
+    async deleteExpired(before: Date) {
+      let n = 0;
+      for (const [k, r] of rows) if (r.expiresAt < before && rows.delete(k)) n++;
+      return n;
+    },
+  };
+  return repo;
+}
+
 function fakeUsers() {
   const calls: string[] = [];
-  let dbCount = 0;
-  const repo = {
-    recordFailure: async () => void calls.push('recordFailure'),
-    reserveFailure: async () => (dbCount < 2 ? ++dbCount : null),
-    lockSecondsLeft: async () => 17,
-    releaseFailure: async () => void (dbCount = Math.max(0, dbCount - 1)),
-  };
+  const repo = { recordFailure: async () => void calls.push('recordFailure') };
   return { repo: repo as unknown as AuthUsersRepository, calls };
 }
 
@@ -36,13 +117,25 @@ describe('BruteForceService', () => {
   let audit: AuditEntryInput[];
   let service: BruteForceService;
   let users: ReturnType<typeof fakeUsers>;
+  let lockouts: ReturnType<typeof fakeLockouts>;
+  let now: number;
 
   beforeEach(() => {
     cache = new MemoryAppCache(createCache({ stores: [new Keyv()] }));
     audit = [];
     users = fakeUsers();
+    lockouts = fakeLockouts();
+    now = Date.UTC(2026, 0, 1);
+    const clock = { now: () => now } as Clock;
     const auditService = { recordDetached: (e: AuditEntryInput) => audit.push(e) } as unknown as AuditService;
-    service = new BruteForceService(cache, users.repo, auditService, options);
+    service = new BruteForceService(
+      cache,
+      lockouts as unknown as LockoutRepository,
+      users.repo,
+      auditService,
+      clock,
+      options,
+    );
   });
   afterEach(() => cache.close());
 
@@ -59,26 +152,52 @@ describe('BruteForceService', () => {
     for (let i = 0; i < 3; i++) await fail(at('1.1.1.1'));
     await expect(service.reserve(at('1.1.1.1'))).rejects.toBeInstanceOf(AccountLockedError);
     const err = await lockedError(at('1.1.1.1'));
-    expect(err.options.retryAfterSeconds).toBeGreaterThan(28);
+    expect(err.options.retryAfterSeconds).toBe(30);
     expect(audit.map((e) => [e.action, e.details])).toEqual([
       ['auth.locked', { scope: 'address', lockSeconds: 30, lockNumber: 1 }],
     ]);
     expect(users.calls.filter((c) => c === 'recordFailure')).toHaveLength(3);
     // Another address is not locked.
-    await expect(service.reserve(at('2.2.2.2'))).resolves.toMatchObject({ mode: 'cache' });
+    await expect(service.reserve(at('2.2.2.2'))).resolves.toMatchObject({
+      slots: [{ count: 1 }, { count: 4 }],
+    });
+  });
+
+  it('keeps the lock in the database: a cache that lost its copy still refuses, and no count starts afresh', async () => {
+    for (let i = 0; i < 3; i++) await fail(at('1.1.1.1'));
+    await cache.del('bf:lock:pair:alice:1.1.1.1', 'bf:lock:user:alice');
+    now += 10_000;
+    expect((await lockedError(at('1.1.1.1'))).options.retryAfterSeconds).toBe(20);
+    // The refusal put the copy back: the next one needs no query.
+    expect(await cache.get('bf:lock:pair:alice:1.1.1.1')).toEqual({ until: now + 20_000 });
+  });
+
+  it('trusts a copy in the cache without asking the database', async () => {
+    await cache.set('bf:lock:user:alice', { until: now + 5_000 }, 5);
+    const err = await lockedError(at('3.3.3.3'));
+    expect(err.options.retryAfterSeconds).toBe(5);
+    expect(lockouts.rows.size).toBe(0);
+  });
+
+  it('unlocks when the wait is over by the clock, and the next lock waits twice as long', async () => {
+    for (let i = 0; i < 3; i++) await fail(at('1.1.1.1'));
+    now += 30_000;
+    for (let i = 0; i < 3; i++) await fail(at('1.1.1.1'));
+    expect((await lockedError(at('1.1.1.1'))).options.retryAfterSeconds).toBe(60);
+    expect(audit.map((e) => (e.details as { lockSeconds: number }).lockSeconds)).toEqual([30, 60]);
   });
 
   it('starts a fresh count after a success', async () => {
     for (let i = 0; i < 2; i++) await fail(at('1.1.1.1'));
     await service.succeeded(await service.reserve(at('1.1.1.1')));
     for (let i = 0; i < 2; i++) await fail(at('1.1.1.1'));
-    await expect(service.reserve(at('1.1.1.1'))).resolves.toMatchObject({ mode: 'cache' });
+    await expect(service.reserve(at('1.1.1.1'))).resolves.toMatchObject({ slots: [{ count: 3 }, {}] });
   });
 
   it('gives back the slots of a right password that was refused', async () => {
     for (let i = 0; i < 2; i++) await fail(at('1.1.1.1'));
     for (let i = 0; i < 5; i++) await service.released(await service.reserve(at('1.1.1.1')));
-    await expect(service.reserve(at('1.1.1.1'))).resolves.toMatchObject({ mode: 'cache' });
+    await expect(service.reserve(at('1.1.1.1'))).resolves.toMatchObject({ slots: [{ count: 3 }, {}] });
     expect(audit).toEqual([]);
   });
 
@@ -99,15 +218,24 @@ describe('BruteForceService', () => {
     expect(audit.map((e) => (e.details as { scope: string }).scope).sort()).toEqual(['address', 'user']);
   });
 
-  it('falls back to the database count when the cache cannot count', async () => {
-    cache.incr = () => Promise.reject(new CacheUnavailableError());
-    const first = await service.reserve(at('1.1.1.1'));
-    expect(first).toEqual({ mode: 'database', userId: 7, count: 1 });
-    await service.reserve(at('1.1.1.1'));
+  it('refuses a check beyond the threshold while the others are in flight, once the wait runs out', async () => {
+    const inFlight = [];
+    for (let i = 0; i < 3; i++) inFlight.push(await service.reserve(at('1.1.1.1')));
     const err = await lockedError(at('1.1.1.1'));
-    expect(err).toBeInstanceOf(AccountLockedError);
-    expect(err.options.retryAfterSeconds).toBe(17);
-    // An unknown name has no row to count on.
-    expect(await service.reserve({ ...at('1.1.1.1', 'nobody'), userId: null })).toEqual({ mode: 'none' });
+    expect(err.options.retryAfterSeconds).toBe(30);
+    expect(lockouts.rows.get('pair:alice:1.1.1.1')?.failures).toBe(3);
+  });
+
+  it('removes rows nobody needs any more, at most once a minute', async () => {
+    await fail(at('1.1.1.1', 'ghost'));
+    expect(lockouts.rows.size).toBe(2);
+    now += 2 * 3600_000;
+    await fail(at('1.1.1.1', 'other'));
+    expect([...lockouts.rows.keys()].sort()).toEqual(['pair:other:1.1.1.1', 'user:other']);
+    now += 2 * 3600_000;
+    await fail(at('1.1.1.1', 'third'));
+    now += 30_000;
+    await fail(at('1.1.1.1', 'fourth'));
+    expect(lockouts.rows.size).toBe(4);
   });
 });

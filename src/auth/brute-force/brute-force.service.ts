@@ -1,26 +1,32 @@
 import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
-import { AppCache, CacheUnavailableError } from '../../cache/app-cache.js';
+import { AppCache } from '../../cache/app-cache.js';
 import { CacheKeys } from '../../cache/cache-keys.js';
 import type { ClientInfo } from '../../common/auth/auth-context.js';
+import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../../config/iam-options.js';
 import { IamMetrics } from '../../metrics/iam-metrics.js';
-import { AuthUsersRepository, type LockoutRule } from '../auth-users.repository.js';
+import { AuthUsersRepository } from '../auth-users.repository.js';
 import {
   FAILURE_WINDOW_SECONDS,
   LOCK_MEMORY_SECONDS,
-  type LockRecord,
+  type LockHint,
   lockSeconds,
   scopesOf,
   secondsLeft,
 } from './lockout-policy.js';
+import { LockoutRepository, type TakenSlot } from './lockout.repository.js';
 
 /** How long an attempt waits for the checks in flight on its scope before it is refused. */
 const IN_FLIGHT_WAIT_MS = 3_000;
 const IN_FLIGHT_POLL_MS = 25;
+const CLEANUP_EVERY_MS = 60_000;
+const CLEANUP_GRACE_MS = 10 * 60_000;
+const CLEANUP_BATCH = 1_000;
 
 export class AccountLockedError extends DomainError {
   constructor(retryAfterSeconds: number) {
@@ -38,39 +44,39 @@ export interface PasswordAttempt {
   client: ClientInfo;
 }
 
-interface Slot {
-  scope: string;
+interface Slot extends TakenSlot {
   kind: 'address' | 'user';
-  epoch: number;
-  locks: number;
-  count: number;
   threshold: number;
 }
 
-/** A failure slot taken before the password is checked, so parallel guesses can never overshoot. */
-export type Reservation = (
-  { mode: 'cache'; slots: Slot[] } | { mode: 'database'; userId: number; count: number } | { mode: 'none' }
-) & {
+/** Failure slots taken before the password is checked, so parallel guesses can never overshoot. */
+export interface Reservation {
+  slots: Slot[];
   /** Set once the attempt's outcome was applied (failed, succeeded or released). */
   settled?: boolean;
-};
+}
 
 /**
  * Brute-force protection: failures counted per (username, address) and per
- * username with atomic counters in the cache, mirrored to
- * users.failed_login_count, which also counts on its own when the cache is
- * down. A scope that reaches its threshold is locked for a wait that doubles
- * with each lock, up to a cap.
+ * username in PostgreSQL (login_lockouts), with atomic statements. A scope
+ * that reaches its threshold is locked for a wait that doubles with each
+ * lock, up to a cap. The cache holds only a copy of each lock's end, so a
+ * locked scope is refused without a query; flushing or losing the cache
+ * costs a query, never a lock or a count.
  */
 @Injectable()
 export class BruteForceService {
+  private readonly logger = new Logger('BruteForce');
   private readonly base: number;
   private readonly max: number;
+  private nextCleanupAt = 0;
 
   constructor(
     private readonly cache: AppCache,
+    private readonly lockouts: LockoutRepository,
     private readonly users: AuthUsersRepository,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
     @Optional() private readonly metrics?: IamMetrics,
   ) {
@@ -86,133 +92,119 @@ export class BruteForceService {
    * end in a lock) and is refused only if the wait runs out.
    */
   async reserve(attempt: PasswordAttempt): Promise<Reservation> {
-    const giveUpAt = Date.now() + IN_FLIGHT_WAIT_MS;
+    // Real time, not the clock: this bounds how long a request is held.
+    const giveUpAt = performance.now() + IN_FLIGHT_WAIT_MS;
     for (;;) {
       const outcome = await this.tryReserve(attempt);
       if (!('busyFor' in outcome)) return outcome;
-      if (Date.now() >= giveUpAt) throw new AccountLockedError(outcome.busyFor);
+      if (performance.now() >= giveUpAt) throw new AccountLockedError(outcome.busyFor);
       await sleep(IN_FLIGHT_POLL_MS + randomInt(IN_FLIGHT_POLL_MS));
     }
   }
 
   private async tryReserve(attempt: PasswordAttempt): Promise<Reservation | { busyFor: number }> {
     const scopes = scopesOf(attempt.username, attempt.client.ip ?? 'unknown');
-    const [pairLock, userLock] = await this.cache.mget<LockRecord>([
-      CacheKeys.lock(scopes.pair),
-      CacheKeys.lock(scopes.user),
-    ]);
-    const now = Date.now();
-    const wait = Math.max(secondsLeft(pairLock, now), secondsLeft(userLock, now));
-    if (wait > 0) throw new AccountLockedError(wait);
+    const hints = await this.cache.mget<LockHint>([CacheKeys.lock(scopes.pair), CacheKeys.lock(scopes.user)]);
+    // The time is read after what it is compared with, so a lock set meanwhile never looks longer than it is.
+    const now = this.clock.now();
+    const hinted = Math.max(...hints.map((h) => secondsLeft(h, now)));
+    if (hinted > 0) throw new AccountLockedError(hinted);
 
-    const pairEpoch = pairLock?.epoch ?? 0;
-    const userEpoch = userLock?.epoch ?? 0;
-    // One address adds to the per-user count only until its first lock: alone, it can
-    // never lock the user out of every other address.
-    const countsForUser = (pairLock?.locks ?? 0) === 0;
     const { thresholdPerAddress, thresholdPerUser } = this.options.lockout;
-    try {
-      const [pairCount, userCount] = await Promise.all([
-        this.cache.incr(CacheKeys.loginFailures(scopes.pair, pairEpoch), FAILURE_WINDOW_SECONDS),
-        countsForUser
-          ? this.cache.incr(CacheKeys.loginFailures(scopes.user, userEpoch), FAILURE_WINDOW_SECONDS)
-          : Promise.resolve(0),
-      ]);
-      const slots: Slot[] = [
-        {
-          scope: scopes.pair,
-          kind: 'address',
-          epoch: pairEpoch,
-          locks: pairLock?.locks ?? 0,
-          count: pairCount,
-          threshold: thresholdPerAddress,
-        },
-      ];
-      if (countsForUser) {
-        slots.push({
-          scope: scopes.user,
-          kind: 'user',
-          epoch: userEpoch,
-          locks: userLock?.locks ?? 0,
-          count: userCount,
-          threshold: thresholdPerUser,
-        });
-      }
-      const over = slots.filter((s) => s.count > s.threshold);
-      if (over.length === 0) return { mode: 'cache', slots };
-      // No guess was made: give the slots back.
-      await this.giveBack(slots);
-      return { busyFor: Math.max(...over.map((s) => lockSeconds(s.locks + 1, this.base, this.max))) };
-    } catch (err) {
-      if (!(err instanceof CacheUnavailableError)) throw err;
-      return this.reserveInDatabase(attempt);
+    const outcome = await this.lockouts.reserve(
+      { scope: scopes.pair, threshold: thresholdPerAddress },
+      { scope: scopes.user, threshold: thresholdPerUser },
+      { now: new Date(now), windowEndsAt: new Date(now + FAILURE_WINDOW_SECONDS * 1000) },
+    );
+    if (outcome.taken) {
+      const slots: Slot[] = [{ ...outcome.pair, kind: 'address', threshold: thresholdPerAddress }];
+      if (outcome.user) slots.push({ ...outcome.user, kind: 'user', threshold: thresholdPerUser });
+      return { slots };
     }
+    return this.whyRefused(scopes);
+  }
+
+  /** A refused reservation: a lock (429 at once, and remembered in the cache) or a count full of checks in flight. */
+  private async whyRefused(scopes: { pair: string; user: string }): Promise<{ busyFor: number }> {
+    const states = await this.lockouts.states([scopes.pair, scopes.user]);
+    const now = this.clock.now();
+    const locked = states.filter((s) => s.lockedUntil && s.lockedUntil.getTime() > now);
+    if (locked.length > 0) {
+      await Promise.all(locked.map((s) => this.hint(s.scope, s.lockedUntil!.getTime(), now)));
+      throw new AccountLockedError(
+        Math.max(...locked.map((s) => secondsLeft({ until: s.lockedUntil!.getTime() }, now))),
+      );
+    }
+    // Full, or changed since (then the next try decides): wait as long as the lock those checks may end in.
+    const next = Math.max(1, ...states.map((s) => s.locks + 1));
+    return { busyFor: lockSeconds(next, this.base, this.max) };
   }
 
   /** The password was wrong: the slot stays taken; the failure that reaches a threshold sets the lock. */
   async failed(reservation: Reservation, attempt: PasswordAttempt): Promise<void> {
     reservation.settled = true;
-    if (reservation.mode === 'database') {
-      const rule = this.databaseRule();
-      if (reservation.count >= rule.threshold) {
-        const seconds = lockSeconds(reservation.count - rule.threshold + 1, this.base, this.max);
-        this.recordLock(attempt, 'user', seconds, reservation.count - rule.threshold + 1);
-      }
-      return;
-    }
     // The database count is mirrored for every name, so an unknown one costs the same statement.
     await this.users.recordFailure(attempt.username);
-    if (reservation.mode !== 'cache') return;
     for (const slot of reservation.slots) {
       if (slot.count === slot.threshold) await this.lock(slot, attempt);
     }
+    await this.cleanUp();
   }
 
   /** The password was right and the login succeeded: the pair starts afresh, the user's slot is given back. */
   async succeeded(reservation: Reservation): Promise<void> {
     reservation.settled = true;
-    if (reservation.mode !== 'cache') return;
     const [pair, ...rest] = reservation.slots;
-    const fresh: LockRecord = { epoch: pair.epoch + 1, locks: 0, until: 0 };
-    await Promise.all([
-      this.cache.set(CacheKeys.lock(pair.scope), fresh, LOCK_MEMORY_SECONDS),
-      this.giveBack(rest),
-    ]);
+    await this.lockouts.reset(pair.scope, new Date(this.clock.now()));
+    await Promise.all([this.cache.del(CacheKeys.lock(pair.scope)), this.giveBack(rest)]);
   }
 
   /** The password was right but the attempt was refused for another reason: no guess to count. */
   async released(reservation: Reservation): Promise<void> {
     if (reservation.settled) return;
     reservation.settled = true;
-    if (reservation.mode === 'cache') await this.giveBack(reservation.slots);
-    else if (reservation.mode === 'database') await this.users.releaseFailure(reservation.userId);
-  }
-
-  private async reserveInDatabase(attempt: PasswordAttempt): Promise<Reservation> {
-    if (attempt.userId === null) return { mode: 'none' };
-    const rule = this.databaseRule();
-    const count = await this.users.reserveFailure(attempt.userId, rule);
-    if (count === null) throw new AccountLockedError(await this.users.lockSecondsLeft(attempt.userId, rule));
-    return { mode: 'database', userId: attempt.userId, count };
-  }
-
-  // Without the cache there is no per-address count: the per-user threshold applies to every address.
-  private databaseRule(): LockoutRule {
-    return { threshold: this.options.lockout.thresholdPerUser, baseSeconds: this.base, maxSeconds: this.max };
+    await this.giveBack(reservation.slots);
   }
 
   private async giveBack(slots: Slot[]): Promise<void> {
-    await Promise.all(
-      slots.map((s) => this.cache.decr(CacheKeys.loginFailures(s.scope, s.epoch)).catch(() => 0)),
-    );
+    for (const slot of slots) await this.lockouts.giveBack(slot);
   }
 
   private async lock(slot: Slot, attempt: PasswordAttempt): Promise<void> {
-    const locks = slot.locks + 1;
-    const seconds = lockSeconds(locks, this.base, this.max);
-    const record: LockRecord = { epoch: slot.epoch + 1, locks, until: Date.now() + seconds * 1000 };
-    await this.cache.set(CacheKeys.lock(slot.scope), record, Math.max(seconds, LOCK_MEMORY_SECONDS));
-    this.recordLock(attempt, slot.kind, seconds, locks);
+    const lockNumber = slot.locks + 1;
+    const seconds = lockSeconds(lockNumber, this.base, this.max);
+    const now = this.clock.now();
+    const until = now + seconds * 1000;
+    const locked = await this.lockouts.lock(slot, lockNumber, {
+      now: new Date(now),
+      lockedUntil: new Date(until),
+      expiresAt: new Date(Math.max(until, now + LOCK_MEMORY_SECONDS * 1000)),
+    });
+    if (!locked) return;
+    await this.hint(slot.scope, until, now);
+    this.recordLock(attempt, slot.kind, seconds, lockNumber);
+  }
+
+  private hint(scope: string, until: number, now: number): Promise<void> {
+    return this.cache.set<LockHint>(CacheKeys.lock(scope), { until }, Math.ceil((until - now) / 1000));
+  }
+
+  /**
+   * Rows nobody needs any more (their count lapsed, their lock and its
+   * memory are over) are removed in small batches, at most once a minute
+   * per instance, on the path that creates rows, so the table stays as
+   * large as the failures of the last day. A few minutes' grace keeps a row
+   * an attempt in flight may still give a slot back to.
+   */
+  private async cleanUp(): Promise<void> {
+    const now = this.clock.now();
+    if (now < this.nextCleanupAt) return;
+    this.nextCleanupAt = now + CLEANUP_EVERY_MS;
+    try {
+      await this.lockouts.deleteExpired(new Date(now - CLEANUP_GRACE_MS), CLEANUP_BATCH);
+    } catch (err) {
+      this.logger.warn(`removing expired lockout rows failed: ${(err as Error).message}`);
+    }
   }
 
   private recordLock(

@@ -12,8 +12,8 @@ describe('lockSeconds', () => {
 describe('secondsLeft', () => {
   it('rounds up and is 0 for no lock or one that is over', () => {
     expect(secondsLeft(undefined, 1000)).toBe(0);
-    expect(secondsLeft({ epoch: 1, locks: 1, until: 1000 }, 1000)).toBe(0);
-    expect(secondsLeft({ epoch: 1, locks: 1, until: 2001 }, 1000)).toBe(2);
+    expect(secondsLeft({ until: 1000 }, 1000)).toBe(0);
+    expect(secondsLeft({ until: 2001 }, 1000)).toBe(2);
   });
 });
 

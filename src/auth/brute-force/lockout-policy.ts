@@ -5,16 +5,13 @@ export const FAILURE_WINDOW_SECONDS = 3600;
 /** How long a scope remembers its locks, so each new lock waits twice as long as the last. */
 export const LOCK_MEMORY_SECONDS = 24 * 3600;
 
-/** Kept in the cache per scope. */
-export interface LockRecord {
-  /**
-   * Generation of the scope's failure counter: a lock or a success moves to
-   * a fresh counter, so nothing is ever reset by a non-atomic read and write.
-   */
-  epoch: number;
-  /** Locks since the last success, for the doubling wait. */
-  locks: number;
-  /** epoch ms; 0 when not locked */
+/**
+ * What the cache keeps per locked scope: a copy of the database's
+ * `locked_until`, so that attempts during a lock are refused without a
+ * query. It is only ever a copy: its absence means "ask the database".
+ */
+export interface LockHint {
+  /** epoch ms */
   until: number;
 }
 
@@ -25,9 +22,17 @@ export function lockSeconds(lockNumber: number, baseSeconds: number, maxSeconds:
 }
 
 /** Whole seconds left of a lock (0 when none or over). */
-export function secondsLeft(record: LockRecord | undefined, now: number): number {
-  if (!record || record.until <= now) return 0;
-  return Math.ceil((record.until - now) / 1000);
+export function secondsLeft(hint: LockHint | undefined, now: number): number {
+  if (!hint || !(hint.until > now)) return 0;
+  return Math.ceil((hint.until - now) / 1000);
+}
+
+/**
+ * One address adds to the per-user count only until its first lock: alone,
+ * it can never lock the user out of every other address.
+ */
+export function countsForUser(pairLocks: number): boolean {
+  return pairLocks === 0;
 }
 
 /**
