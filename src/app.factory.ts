@@ -42,6 +42,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,
+    // A failed boot is reported by the caller, in its own words: Nest would first print the buffered
+    // lines and the error's stack trace.
+    autoFlushLogs: false,
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
