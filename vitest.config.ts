@@ -17,8 +17,11 @@ export default defineConfig({
     globals: false,
     environment: 'node',
     include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    setupFiles: ['test/support/teardown.ts'],
+    // Sized for two cores busy with other work, where a boot takes many times its idle duration; a
+    // test waits for readiness by polling, never for a fixed time, so these bound only a hang.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,

@@ -7,8 +7,13 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { validateEnv } from './config/env.schema.js';
 import { mapError } from './common/errors/error-body.js';
+import { API_PREFIX } from './common/http/routes.js';
 import { requestIdFor } from './common/logging.js';
 import { setupSwagger } from './swagger.js';
+
+const API_ROOT = `/${API_PREFIX}`;
+const underApi = (url: string) =>
+  url === API_ROOT || url.startsWith(`${API_ROOT}/`) || url.startsWith(`${API_ROOT}?`);
 
 export interface CreateAppOptions extends AppModuleOptions {
   /** Write logs to this stream instead of stdout (tests capture them). */
@@ -31,11 +36,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // before Nest's exception layer: answer those in the contract's error body too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const { body } = mapError(error);
+      if (underApi(request.url)) void reply.header('Cache-Control', 'no-store');
       void reply.header('X-Request-Id', request.id).code(body.statusCode).send(body);
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: true,
+    // A failed boot is reported by the caller, in its own words: Nest would first print the buffered
+    // lines and the error's stack trace.
+    autoFlushLogs: false,
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
@@ -44,6 +53,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     .getInstance()
     .addHook('onRequest', (req, reply, done) => {
       reply.header('X-Request-Id', req.id);
+      // Tokens, temporary passwords and account data: no cache may keep any answer of the API, errors included.
+      if (underApi(req.url)) reply.header('Cache-Control', 'no-store');
       done();
     });
   await app.register(helmet, {

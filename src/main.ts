@@ -17,7 +17,9 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((err: Error) => {
-  // The logger may not exist yet (a bad environment stops the boot before it): plain stderr, no stack.
-  process.stderr.write(`champa-iam failed to start: ${err.message}\n`);
+  // The logger may not exist yet (a bad environment stops the boot before it): plain stderr. The
+  // message says what to do (a locked DATA_DIR, a bad variable); the stack only helps a developer.
+  const debug = ['debug', 'trace'].includes(process.env.LOG_LEVEL ?? '');
+  process.stderr.write(`champa-iam failed to start: ${debug ? (err.stack ?? err.message) : err.message}\n`);
   process.exit(1);
 });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,8 @@ import { RoleEntity } from '../src/roles/role.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { freshCache, freshDatabase, usingPostgres } from './support/backends.js';
 import { ADMIN_USERNAME, adminToken, bearer, startTestApp, type TestApp } from './support/harness.js';
-import { startServiceProcess } from './support/process.js';
+import { runCli } from './support/cli.js';
+import { runServiceToExit, type ServiceProcess, startServiceProcess } from './support/process.js';
 
 describe('foundation', () => {
   let t: TestApp;
@@ -193,19 +193,32 @@ describe('readiness without the cache', () => {
 // The lock guards the embedded data folder; with PostgreSQL there is no folder to lock.
 if (!usingPostgres)
   describe('embedded data folder lock', () => {
-    it('refuses a second process on the same DATA_DIR with a clear message', async () => {
+    const IN_USE = /is in use by another champa-iam process/;
+    // A line of a stack trace, as Node prints it.
+    const STACK_LINE = /^\s+at .+/m;
+
+    it('refuses a second process on the same DATA_DIR with its message alone, exit non-zero', async () => {
       const t = await startTestApp();
       try {
-        const child = spawn(process.execPath, ['dist/src/main.js'], {
-          env: { ...process.env, DATA_DIR: t.env.DATA_DIR, PORT: '0', DATABASE_URL: '', REDIS_URL: '' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let output = '';
-        child.stdout.on('data', (d) => (output += d));
-        child.stderr.on('data', (d) => (output += d));
-        const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-        expect(code).not.toBe(0);
-        expect(output).toMatch(/is in use by another champa-iam process/);
+        const second = await runServiceToExit({ DATA_DIR: t.env.DATA_DIR, DATABASE_URL: '', REDIS_URL: '' });
+        expect(second.code).not.toBe(0);
+        expect(second.code).not.toBeNull();
+        expect(second.output).toMatch(IN_USE);
+        expect(second.output).not.toMatch(STACK_LINE);
+        expect(second.output.trim().split('\n')).toHaveLength(1);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('refuses a CLI command on a DATA_DIR in use the same way', async () => {
+      const t = await startTestApp();
+      try {
+        const cli = await runCli(['verify-audit'], { DATA_DIR: t.env.DATA_DIR });
+        expect(cli.code).toBe(1);
+        expect(cli.stderr).toMatch(IN_USE);
+        expect(`${cli.stdout}${cli.stderr}`).not.toMatch(STACK_LINE);
+        expect(cli.stderr.trim().split('\n')).toHaveLength(1);
       } finally {
         await t.close();
       }
@@ -220,6 +233,8 @@ if (!usingPostgres)
   describe('process lifecycle (embedded)', () => {
     it('shuts down cleanly on SIGTERM and SIGINT, releasing DATA_DIR for the next process', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'champa-iam-proc-'));
+      let first: ServiceProcess | undefined;
+      let second: ServiceProcess | undefined;
       try {
         const env = {
           DATA_DIR: dir,
@@ -227,18 +242,21 @@ if (!usingPostgres)
           DATABASE_URL: '',
           REDIS_URL: '',
         };
-        const first = await startServiceProcess(env);
+        first = await startServiceProcess(env);
         const ready = await fetch(`${first.url}/health/ready`);
         expect(ready.status).toBe(200);
         // Clean: every shutdown hook ran and the process ended on its own (Nest may re-raise the signal).
         expect(cleanExit(await first.stop('SIGTERM'), 'SIGTERM')).toBe(true);
         expect(first.output()).not.toMatch(/"level":50|ERROR/);
-        const second = await startServiceProcess(env);
+        second = await startServiceProcess(env);
         expect((await fetch(`${second.url}/health/ready`)).status).toBe(200);
         expect(cleanExit(await second.stop('SIGINT'), 'SIGINT')).toBe(true);
         expect(second.output()).not.toContain('initial administrator created');
       } finally {
+        // Whatever failed above, neither server outlives the test.
+        await first?.kill();
+        await second?.kill();
         rmSync(dir, { recursive: true, force: true });
       }
-    });
+    }, 300_000);
   });

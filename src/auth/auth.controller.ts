@@ -18,6 +18,7 @@ import {
   Public,
 } from '../common/auth/decorators.js';
 import { ErrorResponseDto } from '../common/http/error-response.dto.js';
+import { JsonBodyOnly } from '../common/http/json-body-only.js';
 import { AccountService } from './account.service.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
 import { LoginDto } from './dto/login.dto.js';
@@ -37,6 +38,7 @@ export class AuthController {
   @Post('login')
   @Public()
   @LoginRateLimit()
+  @JsonBodyOnly()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'login', summary: 'Log in with username and password; opens a session' })
   @ApiOkResponse({ type: LoginResponseDto })

@@ -17,10 +17,15 @@ async function run(name: CliCommandName, params: string[], options: Record<strin
     import('@nestjs/core'),
     import('./cli.module.js'),
   ]);
+  // A failed boot (a locked DATA_DIR, an unreachable database) is reported below in one line: the
+  // buffered lines, Nest's stack trace among them, are printed only once the boot succeeded.
   const app = await NestFactory.createApplicationContext(cliModule(), {
     logger: ['error', 'warn'],
+    bufferLogs: true,
+    autoFlushLogs: false,
     abortOnError: false,
   });
+  app.flushLogs();
   try {
     await app.get(CLI_COMMANDS[name]).run(params, options);
   } finally {

@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnTracked } from './process.js';
 
 /** The built CLI: dist/ as `npm test` builds it, or another build folder (TEST_BUILD_DIR). */
 export const CLI_ENTRY = join(process.env.TEST_BUILD_DIR || 'dist', 'src/cli/main.js');
@@ -12,12 +12,12 @@ export interface CliResult {
 }
 
 /** Runs one CLI command in a process of its own, as an operator would, and waits for it to end. */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<CliResult> {
   if (!existsSync(CLI_ENTRY)) {
     throw new Error(`${CLI_ENTRY} is missing: build first (npm test does) or set TEST_BUILD_DIR`);
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
+    const child = spawnTracked(process.execPath, [CLI_ENTRY, ...args], {
       env: {
         ...process.env,
         DATABASE_URL: '',
@@ -29,13 +29,14 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`cli ${args.join(' ')} did not finish:\n${stdout}\n${stderr}`));
     }, timeoutMs);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': by then every byte the command printed has been read.
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, Socket } from 'node:net';
@@ -11,6 +11,7 @@ import { expect } from 'vitest';
 import { ERROR_STATUS } from '../../src/common/errors/error-codes.js';
 import { auditTableText } from './audit.js';
 import { bearer, type TestApp } from './harness.js';
+import { killHard, spawnTracked } from './process.js';
 
 // ---------------------------------------------------------------- tokens
 
@@ -274,24 +275,26 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(
+    const c = spawnTracked(
       'redis-server',
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
       { stdio: 'ignore' },
     );
-    for (let i = 0; i < 100; i++) {
+    child = c;
+    // Polled, with room for two busy cores; a server that never answers is killed, not left behind.
+    for (let i = 0; i < 600; i++) {
       if (await redisAnswers(url)) return;
+      if (c.exitCode !== null) break;
       await sleep(50);
     }
+    child = undefined;
+    await killHard(c);
     throw new Error(`redis-server on port ${port} did not start`);
   };
   const stop = async () => {
     const c = child;
     child = undefined;
-    if (!c || c.exitCode !== null) return;
-    const exited = new Promise((resolve) => c.once('exit', resolve));
-    c.kill('SIGKILL');
-    await exited;
+    if (c) await killHard(c);
   };
   await start();
   return {
