@@ -126,7 +126,9 @@ describe('the admin console, not built yet', () => {
   beforeAll(async () => {
     stub = stubConsole();
     // Without TRUST_PROXY a forged X-Forwarded-Proto changes nothing.
-    t = await startTestApp({ app: { adminConsole: { path: '/console/', root: join(stub.root, 'missing') } } });
+    t = await startTestApp({
+      app: { adminConsole: { path: '/console/', root: join(stub.root, 'missing') } },
+    });
   });
   afterAll(async () => {
     await t?.close();

@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { Controller, type DynamicModule, Get, Inject, Module, Req, Res, StreamableFile } from '@nestjs/common';
+import {
+  Controller,
+  type DynamicModule,
+  Get,
+  Inject,
+  Module,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -62,7 +71,8 @@ class AdminConsoleController {
     const adapter = this.adapterHost.httpAdapter;
     const url = adapter.getRequestUrl(req) as string;
     // Express matches /admin/ here too; only the bare path moves to the trailing slash.
-    if (pathOf(url) === this.base) return adapter.redirect(res, 302, `${this.base}/${url.slice(this.base.length)}`);
+    if (pathOf(url) === this.base)
+      return adapter.redirect(res, 302, `${this.base}/${url.slice(this.base.length)}`);
     await this.sendIndex(res);
   }
 

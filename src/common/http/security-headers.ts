@@ -53,7 +53,11 @@ function policy(directives: Directives, tls: boolean): string {
   return parts.join('; ');
 }
 
-function headerSet(directives: Directives, frameOptions: string, tls: boolean): Readonly<Record<string, string>> {
+function headerSet(
+  directives: Directives,
+  frameOptions: string,
+  tls: boolean,
+): Readonly<Record<string, string>> {
   return Object.freeze({
     ...COMMON,
     'Content-Security-Policy': policy(directives, tls),
