@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppModule, type AppModuleOptions } from './app.module.js';
+import { AppModule, type AppModuleOptions, serviceConsole } from './app.module.js';
 import { validateEnv } from './config/env.schema.js';
 import { mapError } from './common/errors/error-body.js';
 import { API_PREFIX } from './common/http/routes.js';
+import { securityHeaders } from './common/http/security-headers.js';
 import { requestIdFor } from './common/logging.js';
 import { setupSwagger } from './swagger.js';
 
@@ -48,26 +48,19 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  const adminConsole = serviceConsole(options, env);
+  const headersFor = securityHeaders(adminConsole ? adminConsole.path : false);
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (req, reply, done) => {
+      // protocol is https over TLS, or from X-Forwarded-Proto when TRUST_PROXY is on.
+      reply.headers(headersFor(req.url, req.protocol === 'https'));
       reply.header('X-Request-Id', req.id);
       // Tokens, temporary passwords and account data: no cache may keep any answer of the API, errors included.
       if (underApi(req.url)) reply.header('Cache-Control', 'no-store');
       done();
     });
-  await app.register(helmet, {
-    // Swagger UI needs inline styles and scripts from its own origin only.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
-      },
-    },
-  });
   if (env.SWAGGER_ENABLED) setupSwagger(app);
   app.enableShutdownHooks();
   return app;

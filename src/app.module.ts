@@ -2,6 +2,8 @@ import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { RootRedirectModule } from './admin-console/admin-console.module.js';
+import { type AdminConsoleOptions, resolveAdminConsole } from './admin-console/admin-console.options.js';
 import { AppCacheModule } from './cache/cache.module.js';
 import { iamOptionsFromEnv } from './config/app-config.js';
 import { type EnvSchema, validateEnv } from './config/env.schema.js';
@@ -24,6 +26,13 @@ export interface AppModuleOptions {
   bootstrapAdmin?: boolean;
   /** Count and serve GET /metrics (default true; an application context without HTTP has no use for it). */
   metrics?: boolean;
+  /** The admin console (default: at /admin from the built dist/web, unless ADMIN_CONSOLE_ENABLED is false). */
+  adminConsole?: AdminConsoleOptions | false;
+}
+
+/** The console the service serves: the caller's choice, else the environment's. */
+export function serviceConsole(options: AppModuleOptions, env: EnvSchema = validateEnv(process.env)) {
+  return resolveAdminConsole(options.adminConsole ?? (env.ADMIN_CONSOLE_ENABLED ? {} : false));
 }
 
 /** The standalone service: configuration, database, cache, logging, health and the IAM modules. */
@@ -32,6 +41,8 @@ export class AppModule {
   static forRoot(options: AppModuleOptions = {}): DynamicModule {
     // A bad registration stops the boot here, before the database or the cache is opened.
     buildCatalog(options.permissions ?? []);
+    const env = validateEnv(process.env);
+    const adminConsole = serviceConsole(options, env);
     return {
       module: AppModule,
       imports: [
@@ -55,12 +66,15 @@ export class AppModule {
         // The same validated environment ConfigModule checked at boot.
         IamModule.forRootAsync({
           metrics: options.metrics ?? true,
+          adminConsole,
           useFactory: () => ({
             ...iamOptionsFromEnv(validateEnv(process.env)),
             permissions: options.permissions ?? [],
             ...(options.bootstrapAdmin === false ? { initialAdmin: undefined } : {}),
           }),
         }),
+        // Without the console, a browser at / lands on the API's documentation.
+        ...(!adminConsole && env.SWAGGER_ENABLED ? [RootRedirectModule.to('/docs')] : []),
         ...(options.extraModules ?? []),
       ],
       providers: [

@@ -1,5 +1,7 @@
 import { type DynamicModule, Global, Module, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, RouterModule, type Routes } from '@nestjs/core';
+import { AdminConsoleModule, RootRedirectModule } from './admin-console/admin-console.module.js';
+import { type AdminConsoleOptions, resolveAdminConsole } from './admin-console/admin-console.options.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
@@ -23,6 +25,8 @@ export interface IamModuleShape {
   routePrefix?: string;
   /** Count requests, logins, lockouts, denials and cache use, and serve GET /metrics (default false). */
   metrics?: boolean;
+  /** Serve the admin console (default off in a host; the service turns it on at /admin). */
+  adminConsole?: AdminConsoleOptions | false;
 }
 
 export interface IamModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'>, IamModuleShape {
@@ -58,13 +62,21 @@ function build(shape: IamModuleShape, options: Provider, imports?: ModuleMetadat
   const routes: Routes = [];
   if (mount) routes.push(...IAM_HTTP_MODULES.map((module) => ({ path: prefix, module })));
   if (mount && metrics) routes.push({ path: 'metrics', module: MetricsHttpModule });
+  const adminConsole = resolveAdminConsole(shape.adminConsole);
+  const consoleModules: ModuleMetadata['imports'] = [];
+  if (adminConsole) {
+    routes.push({ path: adminConsole.path, module: AdminConsoleModule });
+    consoleModules.push(AdminConsoleModule.register(adminConsole));
+    if (adminConsole.redirectRoot) consoleModules.push(RootRedirectModule.to(`/${adminConsole.path}/`));
+  }
   return {
     module: IamModule,
     imports: [
       IamOptionsModule.register(options, imports),
       ...(metrics ? [MetricsModule] : []),
       ...FEATURE_MODULES,
-      ...routes.map((r) => r.module!),
+      ...routes.filter((r) => r.module !== AdminConsoleModule).map((r) => r.module!),
+      ...consoleModules,
       ...(routes.length > 0 ? [RouterModule.register(routes)] : []),
     ],
     providers: [...guards(shape.globalGuards ?? true), { provide: APP_FILTER, useClass: IamErrorFilter }],
@@ -98,6 +110,7 @@ export class IamModule {
           globalGuards: shape.globalGuards ?? true,
           routePrefix: normalizeRoutePrefix(shape.routePrefix),
           metrics: shape.metrics ?? false,
+          adminConsole: resolveAdminConsole(shape.adminConsole),
         }),
       },
       imports,

@@ -5,6 +5,7 @@ export { IamModule, type IamModuleAsyncOptions, type IamModuleShape } from './ia
 export { defineIamOptions, type IamOptionsInput } from './config/define-iam-options.js';
 export { IAM_OPTIONS, type IamOptions, type PermissionDefinition } from './config/iam-options.js';
 export { API_PREFIX } from './common/http/routes.js';
+export type { AdminConsoleOptions } from './admin-console/admin-console.options.js';
 
 // What the host's TypeORM connection and cache need
 export { IAM_ENTITIES } from './database/entities.js';

@@ -10,6 +10,7 @@ import {
   startHostApp,
 } from './support/host.js';
 import { parseMetrics, valueOf } from './support/metrics.js';
+import { STUB_TITLE, type StubConsole, stubConsole } from './support/stub-console.js';
 
 embeddingSuite('express');
 
@@ -78,5 +79,69 @@ describe('an express host without global guards, counting requests', () => {
     expect(count('POST', '/auth/api/login', '200')).toBe(2);
     expect(valueOf(samples, 'iam_logins_total', { outcome: 'success' })).toBe(2);
     expect(samples.some((s) => (s.labels.route ?? '').includes('424242'))).toBe(false);
+  });
+});
+
+describe('an express host serving the admin console (adminConsole given)', () => {
+  let host: HostApp;
+  let stub: StubConsole;
+
+  beforeAll(async () => {
+    stub = stubConsole();
+    host = await startHostApp({ adapter: 'express', iam: { adminConsole: { root: stub.root } } });
+  });
+  afterAll(async () => {
+    await host?.close();
+    stub?.dispose();
+  });
+
+  it('redirects / to /admin/ (302), and /admin to /admin/', async () => {
+    const root = await host.http().get('/');
+    expect(root.status).toBe(302);
+    expect(root.headers.location).toBe('/admin/');
+    const bare = await host.http().get('/admin');
+    expect(bare.status).toBe(302);
+    expect(bare.headers.location).toBe('/admin/');
+  });
+
+  it('answers /admin/ and a deep link with index.html (no-store), without a token', async () => {
+    for (const path of ['/admin/', '/admin/users/5']) {
+      const res = await host.http().get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers['content-type'], path).toMatch(/^text\/html/);
+      expect(res.headers['cache-control'], path).toBe('no-store');
+      expect(res.text, path).toContain(STUB_TITLE);
+    }
+  });
+
+  it('serves the hashed bundle immutable, and a missing one as the JSON 404', async () => {
+    const res = await host.http().get(`/admin/${stub.bundle}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const missing = await host.http().get('/admin/assets/app-00000000.js');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+  });
+
+  it("keeps the host's own routes protected", async () => {
+    const res = await host.http().get('/reports');
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('an express host without adminConsole', () => {
+  let host: HostApp;
+
+  beforeAll(async () => {
+    host = await startHostApp({ adapter: 'express' });
+  });
+  afterAll(async () => {
+    await host?.close();
+  });
+
+  it('serves no console and leaves / to the host: 404 for both', async () => {
+    expect((await host.http().get('/admin/')).status).toBe(404);
+    expect((await host.http().get('/')).status).toBe(404);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermissionsService, UsersService } from '../src/index.js';
 import { embeddingSuite, HOST_ADMIN, type HostApp, hostLogin, startHostApp } from './support/host.js';
+import { STUB_TITLE, type StubConsole, stubConsole } from './support/stub-console.js';
 
 embeddingSuite('fastify');
 
@@ -39,14 +40,34 @@ describe('a fastify host using the services only (mountControllers: false)', () 
   });
 });
 
-describe('a fastify host configured by a factory, with its own route prefix', () => {
+describe('a fastify host configured by a factory, with its own route prefix and console path', () => {
   let host: HostApp;
+  let stub: StubConsole;
 
   beforeAll(async () => {
-    host = await startHostApp({ adapter: 'fastify', viaFactory: true, iam: { routePrefix: '/iam/v1/' } });
+    stub = stubConsole('iam/console');
+    host = await startHostApp({
+      adapter: 'fastify',
+      viaFactory: true,
+      iam: {
+        routePrefix: '/iam/v1/',
+        adminConsole: { path: 'iam/console', root: stub.root, redirectRoot: false },
+      },
+    });
   });
   afterAll(async () => {
     await host?.close();
+    stub?.dispose();
+  });
+
+  it('serves the console at its path, and leaves / to the host', async () => {
+    const page = await host.http().get('/iam/console/users/5');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(STUB_TITLE);
+    const bundle = await host.http().get(`/iam/console/${stub.bundle}`);
+    expect(bundle.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await host.http().get('/iam/console/assets/none.js')).status).toBe(404);
+    expect((await host.http().get('/')).status).toBe(404);
   });
 
   it('mounts the IAM routes under the prefix, and nowhere else', async () => {

@@ -1,4 +1,5 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
+import { type AdminConsoleOptions, resolveAdminConsole } from '../admin-console/admin-console.options.js';
 import { API_PREFIX } from '../common/http/routes.js';
 import { EnvSchema } from './env.schema.js';
 import type { IamOptions, PermissionDefinition } from './iam-options.js';
@@ -27,6 +28,8 @@ export interface IamOptionsInput {
   globalGuards?: boolean;
   routePrefix?: string;
   metrics?: boolean;
+  /** Serve the admin console (off unless given; `{}` serves the built one at /admin). */
+  adminConsole?: AdminConsoleOptions | false;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -124,6 +127,7 @@ export function defineIamOptions(input: IamOptionsInput): IamOptions {
     globalGuards: input.globalGuards ?? true,
     routePrefix: normalizeRoutePrefix(input.routePrefix),
     metrics: input.metrics ?? false,
+    adminConsole: resolveAdminConsole(input.adminConsole),
   };
   if (options.lockout.maxSeconds < options.lockout.baseSeconds) {
     throw new Error('IamModule: lockout.maxSeconds must not be below lockout.baseSeconds');

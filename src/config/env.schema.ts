@@ -167,6 +167,11 @@ export class EnvSchema {
   SWAGGER_ENABLED = true;
 
   @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  ADMIN_CONSOLE_ENABLED = true;
+
+  @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { AdminConsole } from '../admin-console/admin-console.options.js';
 
 /** A permission a host application adds to the catalog. */
 export interface PermissionDefinition {
@@ -59,6 +60,8 @@ export interface IamOptions {
   routePrefix?: string;
   /** Count requests, logins, lockouts, denials and cache use, and serve them at GET /metrics. */
   metrics?: boolean;
+  /** The admin console's path and built folder, or false where it is not served. */
+  adminConsole?: AdminConsole | false;
 }
 
 export const IAM_OPTIONS = Symbol('IAM_OPTIONS');

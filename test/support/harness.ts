@@ -62,7 +62,7 @@ export interface StartOptions {
   database?: Backend;
   cache?: Backend;
   /** Host-registered permissions and extra modules (a test controller), passed to createApp. */
-  app?: Pick<CreateAppOptions, 'permissions' | 'extraModules'>;
+  app?: Pick<CreateAppOptions, 'permissions' | 'extraModules' | 'adminConsole'>;
 }
 
 /**

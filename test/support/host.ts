@@ -146,8 +146,8 @@ export async function startHostApp(options: HostOptions): Promise<HostApp> {
     rateLimit: { perMinute: 100_000, loginPerMinute: 100_000 },
     ...options.iam,
   };
-  const { mountControllers, globalGuards, routePrefix, metrics } = iam;
-  const shape = { mountControllers, globalGuards, routePrefix, metrics };
+  const { mountControllers, globalGuards, routePrefix, metrics, adminConsole } = iam;
+  const shape = { mountControllers, globalGuards, routePrefix, metrics, adminConsole };
 
   @Module({
     imports: [
