@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveAuditKey, entryHash, GENESIS_HASH, legacyEntryHash } from '../src/audit/audit-hash.js';
+import { rekeyChain } from '../src/audit/audit-rekey.js';
 import { AuditRetentionService } from '../src/audit/audit-retention.service.js';
 import { hashableOf } from '../src/audit/audit-verify.js';
 import {
@@ -252,7 +253,7 @@ describe('audit log: re-keying a chain written before the key', () => {
       [
         new Date(now - 50 * DAY),
         new Date(now - 45 * DAY),
-        ...Array.from({ length: 2100 }, (_, i) => new Date(now - 20 * DAY + i * 1000)),
+        ...Array.from({ length: 30 }, (_, i) => new Date(now - 20 * DAY + i * 1000)),
       ],
       'test.old',
       legacy,
@@ -279,20 +280,20 @@ describe('audit log: re-keying a chain written before the key', () => {
     const head = after[after.length - 1];
     expect(await verify()).toEqual({
       ok: true,
-      checked: 2100,
+      checked: 30,
       firstBrokenId: null,
       head: { id: Number(head.id), hash: head.hash },
     });
     const [state] = await t.dataSource.query('SELECT * FROM audit_chain_state');
     expect(state).toMatchObject({
-      rekeyed_count: '2100',
+      rekeyed_count: '30',
       first_broken_id: null,
       head_id: head.id,
       head_hash: head.hash,
     });
     const [cp] = await t.dataSource.query('SELECT mac FROM audit_checkpoints');
     expect(cp.mac).toMatch(/^[0-9a-f]{64}$/);
-    expect(t.logs.join('\n')).toContain('audit chain keyed: 2100 existing entries re-hashed');
+    expect(t.logs.join('\n')).toContain('audit chain keyed: 30 existing entries re-hashed');
 
     // once: a second boot finds the record and leaves the chain alone
     await audit(t).onModuleInit();
@@ -300,7 +301,7 @@ describe('audit log: re-keying a chain written before the key', () => {
     expect(await t.dataSource.query('SELECT id FROM audit_chain_state')).toHaveLength(1);
     // new entries link on, keyed
     await recordAll(t, entries(2));
-    expect(await verify()).toMatchObject({ ok: true, checked: 2102 });
+    expect(await verify()).toMatchObject({ ok: true, checked: 32 });
     await clearAudit(t);
   });
 
@@ -316,11 +317,20 @@ describe('audit log: re-keying a chain written before the key', () => {
     const rows = await auditRows(t);
     await tamper(t, `UPDATE audit_events SET outcome = 'failure' WHERE id = $1`, [rows[3].id]);
     await forgetRekey(t);
-    await audit(t).onModuleInit();
+    // a few entries a batch, so the break and the links run across batches
+    const result = await t.dataSource.transaction((m) =>
+      rekeyChain((sql, params) => m.query(sql, params), chainKey(t), 2),
+    );
+    expect(result).toEqual({ rekeyed: 6, firstBrokenId: rows[3].id });
     expect(await verify()).toMatchObject({ ok: false, firstBrokenId: Number(rows[3].id), checked: 4 });
     const [state] = await t.dataSource.query('SELECT first_broken_id FROM audit_chain_state');
     expect(state.first_broken_id).toBe(rows[3].id);
-    expect(t.logs.join('\n')).toContain(`already broken at entry ${rows[3].id}`);
+    // the entries after it were re-keyed, linked to it as it stands
+    const after = await auditRows(t);
+    for (const i of [4, 5]) {
+      expect(after[i].prev_hash).toBe(after[i - 1].hash);
+      expect(after[i].hash).toBe(entryHash(chainKey(t), after[i - 1].hash, hashableOf({ ...after[i] })));
+    }
     await clearAudit(t);
   });
 });

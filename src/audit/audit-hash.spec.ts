@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
-import { canonicalJson, checkpointMac, deriveAuditKey, entryHash, GENESIS_HASH, legacyEntryHash } from './audit-hash.js';
+import {
+  canonicalJson,
+  checkpointMac,
+  deriveAuditKey,
+  entryHash,
+  GENESIS_HASH,
+  legacyEntryHash,
+} from './audit-hash.js';
 
 const SECRET = 'an audit key of at least 32 characters, as a passphrase';
 const key = deriveAuditKey(SECRET);
@@ -38,7 +45,9 @@ describe('audit hash', () => {
     })) {
       expect(entryHash(key, GENESIS_HASH, { ...entry, [k]: v })).not.toBe(base);
     }
-    expect(entryHash(key, GENESIS_HASH, { ...entry, at: new Date('2026-01-01T00:00:00.124Z') })).not.toBe(base);
+    expect(entryHash(key, GENESIS_HASH, { ...entry, at: new Date('2026-01-01T00:00:00.124Z') })).not.toBe(
+      base,
+    );
   });
 });
 
@@ -66,7 +75,9 @@ describe('audit hash content', () => {
 
 describe('keyed audit hash', () => {
   it('is HMAC-SHA256 under the HKDF-SHA-256 key derived from AUDIT_HMAC_KEY', () => {
-    const derived = Buffer.from(hkdfSync('sha256', Buffer.from(SECRET), 'champa-iam', 'audit-chain hmac-sha256 v1', 32));
+    const derived = Buffer.from(
+      hkdfSync('sha256', Buffer.from(SECRET), 'champa-iam', 'audit-chain hmac-sha256 v1', 32),
+    );
     const content = canonicalJson({ ...entry, at: entry.at.toISOString() });
     const expected = createHmac('sha256', derived).update(`${GENESIS_HASH}\n${content}`).digest('hex');
     expect(entryHash(key, GENESIS_HASH, entry)).toBe(expected);

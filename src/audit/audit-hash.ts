@@ -65,12 +65,16 @@ export function deriveAuditKey(secret: string | Buffer): KeyObject {
  * keys sorted). Without the key nobody can recompute a hash after an edit.
  */
 export function entryHash(key: KeyObject, prevHash: string, e: HashableEntry): string {
-  return createHmac('sha256', key).update(`${prevHash}\n${entryContent(e)}`).digest('hex');
+  return createHmac('sha256', key)
+    .update(`${prevHash}\n${entryContent(e)}`)
+    .digest('hex');
 }
 
 /** The unkeyed hash entries had before the chain was keyed; only the one-time re-key reads it. */
 export function legacyEntryHash(prevHash: string, e: HashableEntry): string {
-  return createHash('sha256').update(`${prevHash}\n${entryContent(e)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${prevHash}\n${entryContent(e)}`)
+    .digest('hex');
 }
 
 export interface CheckpointFields {

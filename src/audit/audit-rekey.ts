@@ -29,7 +29,11 @@ const REKEY_BATCH = 2_000;
  * before are sealed as they stand. Answers null when there is nothing to do
  * (already keyed, or the migrations have not run yet).
  */
-export async function rekeyChain(run: SqlRunner, key: KeyObject): Promise<RekeyResult | null> {
+export async function rekeyChain(
+  run: SqlRunner,
+  key: KeyObject,
+  batch = REKEY_BATCH,
+): Promise<RekeyResult | null> {
   const [ready] = await run(`SELECT to_regclass('audit_chain_state') IS NOT NULL AS ok`);
   if (!ready?.ok) return null;
   await run('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
@@ -60,10 +64,10 @@ export async function rekeyChain(run: SqlRunner, key: KeyObject): Promise<RekeyR
   let firstBrokenId: string | null = null;
   await run(`SELECT set_config('champa_iam.audit_rekey', 'on', true)`);
   for (;;) {
-    const rows = await run(`SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE id > $1::bigint ORDER BY id LIMIT $2`, [
-      lastId,
-      REKEY_BATCH,
-    ]);
+    const rows = await run(
+      `SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE id > $1::bigint ORDER BY id LIMIT $2`,
+      [lastId, batch],
+    );
     if (rows.length === 0) break;
     const params: unknown[] = [];
     for (const row of rows) {

@@ -42,7 +42,8 @@ async function latestAnchor(run: SqlRunner, key: KeyObject): Promise<Anchor> {
   const hash = String(cp.pruned_through_hash);
   const mac = checkpointMac(key, {
     throughId,
-    throughAt: cp.pruned_through_at instanceof Date ? cp.pruned_through_at : new Date(String(cp.pruned_through_at)),
+    throughAt:
+      cp.pruned_through_at instanceof Date ? cp.pruned_through_at : new Date(String(cp.pruned_through_at)),
     throughHash: hash,
     count: String(cp.pruned_count),
   });

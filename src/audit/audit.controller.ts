@@ -64,7 +64,11 @@ export class AuditController {
       'Recompute the keyed hash chain, name the first entry that breaks it, and check that an earlier head is still in it (audit_log_data)',
   })
   @ApiOkResponse({ type: AuditVerifyDto })
-  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED (expectHead not ID:HASH)' })
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'VALIDATION_FAILED (expectHead not ID:HASH)',
+  })
   verify(@Query() query: VerifyAuditQueryDto): Promise<AuditVerifyDto> {
     return this.log.verify(query);
   }

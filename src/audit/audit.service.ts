@@ -41,7 +41,9 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
     if (!result) return;
     this.logger.log(`audit chain keyed: ${result.rekeyed} existing entries re-hashed`);
     if (result.firstBrokenId !== null) {
-      this.logger.warn(`the audit chain was already broken at entry ${result.firstBrokenId} before it was keyed`);
+      this.logger.warn(
+        `the audit chain was already broken at entry ${result.firstBrokenId} before it was keyed`,
+      );
     }
   }
 
@@ -88,7 +90,9 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
     if (this.dataSource.isInitialized) {
-      await this.logHead('shutdown').catch((err: Error) => this.logger.error(`audit chain head: ${err.message}`));
+      await this.logHead('shutdown').catch((err: Error) =>
+        this.logger.error(`audit chain head: ${err.message}`),
+      );
     }
   }
 

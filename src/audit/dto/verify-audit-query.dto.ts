@@ -13,6 +13,8 @@ export class VerifyAuditQueryDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(EXPECT_HEAD_PATTERN, { message: 'expectHead must be ID:HASH (an entry id, a colon, 64 hex digits)' })
+  @Matches(EXPECT_HEAD_PATTERN, {
+    message: 'expectHead must be ID:HASH (an entry id, a colon, 64 hex digits)',
+  })
   expectHead?: string;
 }
