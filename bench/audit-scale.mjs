@@ -31,6 +31,9 @@ const { readPage, pageQuery } = await load('src/audit/audit-query.js');
 const { exportChunks } = await load('src/audit/audit-export.js');
 const { verifyChain } = await load('src/audit/audit-verify.js');
 const { appendToChain } = await load('src/audit/audit-chain.js');
+const { deriveAuditKey } = await load('src/audit/audit-hash.js');
+// The chain is keyed as the service keys it; a throwaway key, as the database is.
+const auditKey = deriveAuditKey(randomBytes(32).toString('base64'));
 
 const dbName = `ciam_bench_audit_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 const dbUrl = new URL(adminUrl);
@@ -332,7 +335,7 @@ async function chainAndVerify() {
   const singles = 2_000;
   await Promise.all(
     Array.from({ length: 4 }, async (_, w) => {
-      for (let i = w; i < singles; i += 4) await inTx((run) => appendToChain(run, [draft(i)]));
+      for (let i = w; i < singles; i += 4) await inTx((run) => appendToChain(run, auditKey, [draft(i)]));
     }),
   );
   let ms = performance.now() - t0;
@@ -346,6 +349,7 @@ async function chainAndVerify() {
     await inTx((run) =>
       appendToChain(
         run,
+        auditKey,
         Array.from({ length: n }, (_, k) => draft(i + k)),
       ),
     );
@@ -358,7 +362,7 @@ async function chainAndVerify() {
   global.gc?.();
   const base = process.memoryUsage().rss;
   t0 = performance.now();
-  const verdict = await verifyChain(run);
+  const verdict = await verifyChain(run, auditKey);
   ms = performance.now() - t0;
   log(
     `  verify: ${JSON.stringify(verdict)} in ${secs(ms)} s: ${Math.round(verdict.checked / (ms / 1000)).toLocaleString()} entries/s, ` +

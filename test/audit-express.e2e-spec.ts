@@ -66,7 +66,12 @@ describe('audit log in an Express host', () => {
 
     const verify = await host.http().get('/auth/api/audit/verify').set(bearer());
     expect(verify.status).toBe(200);
-    expect(verify.body).toEqual({ ok: true, checked: entries.length, firstBrokenId: null });
+    expect(verify.body).toEqual({
+      ok: true,
+      checked: entries.length,
+      firstBrokenId: null,
+      head: { id: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
   });
 
   it('answers 401 and 400 with the codes there too', async () => {

@@ -284,6 +284,50 @@ describe('audit log: reading, filters and export', () => {
     expect(paged).toEqual(current);
   });
 
+  it('exports only the newest `limit` entries when asked, through pages of the database', async () => {
+    const current = (await walk({ limit: 500 })).seen;
+    const ndjson = async (query: Record<string, string | number>) =>
+      (
+        (
+          await get({ format: 'ndjson', ...query }, EXPORT)
+            .buffer(true)
+            .parse(textParser)
+            .expect(200)
+        ).body as string
+      )
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+    expect(await ndjson({ limit: 3 })).toEqual(current.slice(0, 3));
+    expect(await ndjson({ limit: 1, action: 'role.updated' })).toEqual([
+      current.find((e) => e.action === 'role.updated'),
+    ]);
+    expect(await ndjson({ limit: 1_000_000 })).toEqual(current);
+    const csv = await get({ limit: 2 }, EXPORT).buffer(true).parse(textParser).expect(200);
+    expect(parseCsv(csv.body as string)).toHaveLength(1 + 2);
+
+    const run = (sql: string, params?: unknown[]) => t.dataSource.query(sql, params);
+    let text = '';
+    for await (const chunk of exportChunks(run, {}, 'ndjson', 7, 17)) text += chunk;
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    ).toEqual(current.slice(0, 17));
+  });
+
+  it('refuses an export limit outside 1 to 1,000,000 with VALIDATION_FAILED', async () => {
+    for (const limit of ['0', '-1', '1000001', '99999999999', '1.5', 'ten', '']) {
+      const res = await get({ limit }, EXPORT);
+      expect({ status: res.status, code: res.body?.code }, `limit=${limit}`).toEqual({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+      expect(JSON.stringify(res.body.details)).toContain('limit');
+    }
+  });
+
   it('documents the routes in OpenAPI', async () => {
     const doc = (await t.http().get('/docs-json').expect(200)).body;
     const ops = [

@@ -17,6 +17,7 @@ import {
 import { adminToken, bearer, createUserRow, startTestApp, type TestApp } from './support/harness.js';
 
 const VERIFY = `${AUDIT_PATH}/verify`;
+const ANY_HEAD = { id: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) };
 
 describe('audit log: recording and the hash chain', () => {
   let t: TestApp;
@@ -53,7 +54,12 @@ describe('audit log: recording and the hash chain', () => {
     expect(rows[0].prev_hash).toBe(GENESIS_HASH);
     expect(rows[1].prev_hash).toBe(rows[0].hash);
     expect(rows[0].hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(await verify()).toEqual({ ok: true, checked: 2, firstBrokenId: null });
+    expect(await verify()).toEqual({
+      ok: true,
+      checked: 2,
+      firstBrokenId: null,
+      head: { id: Number(rows[1].id), hash: rows[1].hash },
+    });
   });
 
   it('verifies details whose keys and numbers jsonb rewrites, and odd text', async () => {
@@ -180,7 +186,7 @@ describe('audit log: recording and the hash chain', () => {
     // the detached entries keep the order they were recorded in
     const detached = rows.filter((r) => r.action === 'auth.login_failed').map((r) => r.actor_username);
     expect(detached).toEqual(Array.from({ length: 120 }, (_, i) => `u${i}`));
-    expect(await verify()).toEqual({ ok: true, checked: 195, firstBrokenId: null });
+    expect(await verify()).toEqual({ ok: true, checked: 195, firstBrokenId: null, head: ANY_HEAD });
   });
 
   it('rolls back the change when its audit entry cannot be written, and the entry with it', async () => {
@@ -378,7 +384,7 @@ describe('audit log: recording and the hash chain', () => {
       pruned_through_hash: seeded[2].hash,
       pruned_count: '3',
     });
-    expect(await verify()).toEqual({ ok: true, checked: 3, firstBrokenId: null });
+    expect(await verify()).toEqual({ ok: true, checked: 3, firstBrokenId: null, head: ANY_HEAD });
 
     // removing the new first entry behind retention's back is still caught
     await tamper(t, `DELETE FROM audit_events WHERE id = $1`, [seeded[3].id]);
@@ -395,7 +401,7 @@ describe('audit log: recording and the hash chain', () => {
     spy.mockRestore();
     expect(await auditRows(t)).toHaveLength(0);
     await recordAll(t, [{ action: 'auth.login', outcome: 'success' }]);
-    expect(await verify()).toEqual({ ok: true, checked: 1, firstBrokenId: null });
+    expect(await verify()).toEqual({ ok: true, checked: 1, firstBrokenId: null, head: ANY_HEAD });
   });
 });
 
@@ -415,7 +421,7 @@ describe('audit log: retention setting and shutdown', () => {
         expect(result.pruned).toBe(1);
         const { token } = await adminToken(t);
         const res = await t.http().get(VERIFY).set(bearer(token)).expect(200);
-        expect(res.body).toEqual({ ok: true, checked: 2, firstBrokenId: null });
+        expect(res.body).toEqual({ ok: true, checked: 2, firstBrokenId: null, head: ANY_HEAD });
       } finally {
         await t.close();
       }

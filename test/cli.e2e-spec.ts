@@ -23,7 +23,11 @@ describe('admin CLI (npm run cli)', () => {
   let env: Record<string, string>;
   const cli = (...args: string[]) => runCli(args, env);
   const withApp = async <T>(fn: (t: TestApp) => Promise<T>): Promise<T> => {
-    const t = await startTestApp({ database, cache, env: { JWT_SECRET: env.JWT_SECRET } });
+    const t = await startTestApp({
+      database,
+      cache,
+      env: { JWT_SECRET: env.JWT_SECRET, AUDIT_HMAC_KEY: env.AUDIT_HMAC_KEY },
+    });
     try {
       return await fn(t);
     } finally {
@@ -38,7 +42,12 @@ describe('admin CLI (npm run cli)', () => {
   beforeAll(async () => {
     database = await freshDatabase();
     cache = await freshCache();
-    env = { ...database.env, ...cache.env, JWT_SECRET: randomBytes(32).toString('hex') };
+    env = {
+      ...database.env,
+      ...cache.env,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+    };
   });
   afterAll(async () => {
     await database?.dispose();

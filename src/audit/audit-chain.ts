@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { entryHash, GENESIS_HASH } from './audit-hash.js';
 import type { AuditDraft } from './audit-sanitize.js';
 
@@ -58,7 +59,11 @@ function insertSql(rows: number): string {
  * Times are kept to the millisecond: what timestamptz gives back is exactly
  * what was hashed.
  */
-export async function appendToChain(run: SqlRunner, drafts: readonly AuditDraft[]): Promise<void> {
+export async function appendToChain(
+  run: SqlRunner,
+  key: KeyObject,
+  drafts: readonly AuditDraft[],
+): Promise<void> {
   if (drafts.length === 0) return;
   await run('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
   const [tail] = await run(TAIL_SQL);
@@ -67,7 +72,7 @@ export async function appendToChain(run: SqlRunner, drafts: readonly AuditDraft[
   const at = new Date(atMs);
   const params: unknown[] = [];
   for (const draft of drafts) {
-    const hash = entryHash(prevHash, { ...draft, at });
+    const hash = entryHash(key, prevHash, { ...draft, at });
     params.push(
       at.toISOString(),
       draft.actorId,
@@ -87,4 +92,14 @@ export async function appendToChain(run: SqlRunner, drafts: readonly AuditDraft[
   }
   // One statement: identity values follow the order of the VALUES list, which is the chain's order.
   await run(insertSql(drafts.length), params);
+}
+
+/** The newest entry, or the last one retention removed when none is left; null for an empty log. */
+export async function chainHead(run: SqlRunner): Promise<{ id: number; hash: string } | null> {
+  const [row] = await run(`
+    (SELECT id, hash, 1 AS rank FROM audit_events ORDER BY id DESC LIMIT 1)
+    UNION ALL
+    (SELECT pruned_through_id, pruned_through_hash, 2 FROM audit_checkpoints ORDER BY id DESC LIMIT 1)
+    ORDER BY rank LIMIT 1`);
+  return row ? { id: Number(row.id), hash: String(row.hash) } : null;
 }

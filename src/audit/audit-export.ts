@@ -11,27 +11,33 @@ const ROWS_PER_CHUNK = 200;
  * The export as text chunks, newest entry first, read in keyset pages: each
  * page is one short query, so no connection is held between pages (the
  * embedded database has only one) and memory holds one page at a time.
- * Entries written after the export began are not in it.
+ * Entries written after the export began are not in it; with `limit`, only
+ * that many of the newest matching entries are.
  */
 export async function* exportChunks(
   run: SqlRunner,
   filters: AuditFilters,
   format: ExportFormat,
   batch = EXPORT_BATCH,
+  limit = Infinity,
 ): AsyncGenerator<string> {
   const line = format === 'csv' ? csvLine : ndjsonLine;
   if (format === 'csv') yield csvHeader();
   let before: string | null = null;
+  let left = limit;
   for (;;) {
-    const { sql, params } = pageQuery(filters, before, batch);
+    const take = Math.min(batch, left);
+    if (take <= 0) return;
+    const { sql, params } = pageQuery(filters, before, take);
     const rows = await run(sql, params);
     if (rows.length === 0) return;
+    left -= rows.length;
     for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
       let chunk = '';
       for (const row of rows.slice(i, i + ROWS_PER_CHUNK)) chunk += line(toEntryView(row));
       yield chunk;
     }
-    if (rows.length < batch) return;
+    if (rows.length < take) return;
     before = String(rows[rows.length - 1].id);
   }
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, entryHash, GENESIS_HASH } from './audit-hash.js';
+import { createHash, createHmac, hkdfSync } from 'node:crypto';
+import {
+  canonicalJson,
+  checkpointMac,
+  deriveAuditKey,
+  entryHash,
+  GENESIS_HASH,
+  legacyEntryHash,
+} from './audit-hash.js';
+
+const SECRET = 'an audit key of at least 32 characters, as a passphrase';
+const key = deriveAuditKey(SECRET);
 
 const entry = {
   at: new Date('2026-01-01T00:00:00.123Z'),
@@ -22,28 +33,29 @@ describe('audit hash', () => {
   });
 
   it('depends on every field and on the previous hash', () => {
-    const base = entryHash(GENESIS_HASH, entry);
+    const base = entryHash(key, GENESIS_HASH, entry);
     expect(base).toMatch(/^[0-9a-f]{64}$/);
-    expect(entryHash(GENESIS_HASH, { ...entry, details: { a: 1, b: [2, { c: 2, d: 1 }] } })).toBe(base);
-    expect(entryHash('f'.repeat(64), entry)).not.toBe(base);
+    expect(entryHash(key, GENESIS_HASH, { ...entry, details: { a: 1, b: [2, { c: 2, d: 1 }] } })).toBe(base);
+    expect(entryHash(key, 'f'.repeat(64), entry)).not.toBe(base);
     for (const [k, v] of Object.entries({
       actorUsername: 'eve',
       outcome: 'failure',
       ip: null,
       targetId: 'x',
     })) {
-      expect(entryHash(GENESIS_HASH, { ...entry, [k]: v })).not.toBe(base);
+      expect(entryHash(key, GENESIS_HASH, { ...entry, [k]: v })).not.toBe(base);
     }
-    expect(entryHash(GENESIS_HASH, { ...entry, at: new Date('2026-01-01T00:00:00.124Z') })).not.toBe(base);
+    expect(entryHash(key, GENESIS_HASH, { ...entry, at: new Date('2026-01-01T00:00:00.124Z') })).not.toBe(
+      base,
+    );
   });
 });
 
 describe('audit hash content', () => {
   it('is the canonical JSON of the whole entry', async () => {
-    const { createHash } = await import('node:crypto');
     const content = canonicalJson({ ...entry, at: entry.at.toISOString() });
     const expected = createHash('sha256').update(`${GENESIS_HASH}\n${content}`).digest('hex');
-    expect(entryHash(GENESIS_HASH, entry)).toBe(expected);
+    expect(legacyEntryHash(GENESIS_HASH, entry)).toBe(expected);
     const nulls = {
       ...entry,
       actorId: null,
@@ -55,8 +67,35 @@ describe('audit hash content', () => {
       userAgent: null,
     };
     const content2 = canonicalJson({ ...nulls, at: entry.at.toISOString() });
-    expect(entryHash(GENESIS_HASH, nulls)).toBe(
+    expect(legacyEntryHash(GENESIS_HASH, nulls)).toBe(
       createHash('sha256').update(`${GENESIS_HASH}\n${content2}`).digest('hex'),
     );
+  });
+});
+
+describe('keyed audit hash', () => {
+  it('is HMAC-SHA256 under the HKDF-SHA-256 key derived from AUDIT_HMAC_KEY', () => {
+    const derived = Buffer.from(
+      hkdfSync('sha256', Buffer.from(SECRET), 'champa-iam', 'audit-chain hmac-sha256 v1', 32),
+    );
+    const content = canonicalJson({ ...entry, at: entry.at.toISOString() });
+    const expected = createHmac('sha256', derived).update(`${GENESIS_HASH}\n${content}`).digest('hex');
+    expect(entryHash(key, GENESIS_HASH, entry)).toBe(expected);
+  });
+
+  it('differs without the key, and under another key', () => {
+    const keyed = entryHash(key, GENESIS_HASH, entry);
+    expect(legacyEntryHash(GENESIS_HASH, entry)).not.toBe(keyed);
+    expect(entryHash(deriveAuditKey(`${SECRET}!`), GENESIS_HASH, entry)).not.toBe(keyed);
+    expect(entryHash(deriveAuditKey(SECRET), GENESIS_HASH, entry)).toBe(keyed);
+  });
+
+  it('seals a checkpoint over every field', () => {
+    const cp = { throughId: '7', throughAt: entry.at, throughHash: 'a'.repeat(64), count: '7' };
+    const mac = checkpointMac(key, cp);
+    expect(mac).toMatch(/^[0-9a-f]{64}$/);
+    expect(checkpointMac(key, { ...cp, throughId: '8' })).not.toBe(mac);
+    expect(checkpointMac(key, { ...cp, throughHash: 'b'.repeat(64) })).not.toBe(mac);
+    expect(checkpointMac(deriveAuditKey(`${SECRET}!`), cp)).not.toBe(mac);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import type { AuditDraft } from './audit-sanitize.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -36,17 +36,57 @@ export type HashableEntry = AuditDraft & { at: Date };
 
 const str = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
 
-/**
- * sha256 over the previous hash and this entry's canonical content: the
- * canonical JSON of {at (ISO), actorId, …, details}, keys in sorted order,
- * written out directly as it is on every insert and every verification.
- */
-export function entryHash(prevHash: string, e: HashableEntry): string {
-  const content =
+function entryContent(e: HashableEntry): string {
+  return (
     `{"action":${str(e.action)},"actorId":${e.actorId === null ? 'null' : JSON.stringify(e.actorId)}` +
     `,"actorUsername":${str(e.actorUsername)},"at":${JSON.stringify(e.at.toISOString())}` +
     `,"details":${canonicalJson(e.details)},"ip":${str(e.ip)},"outcome":${str(e.outcome)}` +
     `,"targetId":${str(e.targetId)},"targetLabel":${str(e.targetLabel)},"targetType":${str(e.targetType)}` +
-    `,"userAgent":${str(e.userAgent)}}`;
-  return createHash('sha256').update(`${prevHash}\n${content}`).digest('hex');
+    `,"userAgent":${str(e.userAgent)}}`
+  );
+}
+
+// Fixed and public: they only keep this key apart from anything else derived from the same secret.
+const HKDF_SALT = 'champa-iam';
+const HKDF_INFO = 'audit-chain hmac-sha256 v1';
+
+/**
+ * The chain's HMAC key, derived (HKDF-SHA-256) from AUDIT_HMAC_KEY, so hex,
+ * base64 and passphrases all give a full-strength 32-byte key.
+ */
+export function deriveAuditKey(secret: string | Buffer): KeyObject {
+  const ikm = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
+  return createSecretKey(Buffer.from(hkdfSync('sha256', ikm, HKDF_SALT, HKDF_INFO, 32)));
+}
+
+/**
+ * HMAC-SHA256, under the chain's key, over the previous hash and this entry's
+ * canonical content (the canonical JSON of {at (ISO), actorId, …, details},
+ * keys sorted). Without the key nobody can recompute a hash after an edit.
+ */
+export function entryHash(key: KeyObject, prevHash: string, e: HashableEntry): string {
+  return createHmac('sha256', key)
+    .update(`${prevHash}\n${entryContent(e)}`)
+    .digest('hex');
+}
+
+/** The unkeyed hash entries had before the chain was keyed; only the one-time re-key reads it. */
+export function legacyEntryHash(prevHash: string, e: HashableEntry): string {
+  return createHash('sha256')
+    .update(`${prevHash}\n${entryContent(e)}`)
+    .digest('hex');
+}
+
+export interface CheckpointFields {
+  throughId: string;
+  throughAt: Date;
+  throughHash: string;
+  count: string;
+}
+
+/** Seals a retention checkpoint, so a forged one (to hide removed first entries) is told apart. */
+export function checkpointMac(key: KeyObject, c: CheckpointFields): string {
+  return createHmac('sha256', key)
+    .update(`checkpoint\n${c.throughId}\n${c.throughAt.toISOString()}\n${c.throughHash}\n${c.count}`)
+    .digest('hex');
 }

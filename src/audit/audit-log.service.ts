@@ -9,6 +9,7 @@ import type { AuditFilterDto } from './dto/audit-filter.dto.js';
 import type { AuditPageDto } from './dto/audit-page.dto.js';
 import type { AuditVerifyDto } from './dto/audit-verify.dto.js';
 import type { ExportAuditQueryDto } from './dto/export-audit-query.dto.js';
+import type { VerifyAuditQueryDto } from './dto/verify-audit-query.dto.js';
 import { DEFAULT_AUDIT_PAGE, type ListAuditQueryDto } from './dto/list-audit-query.dto.js';
 
 export interface AuditExport {
@@ -41,14 +42,16 @@ export class AuditLogService {
       .replace(/\.\d+Z$/, 'Z');
     return {
       // Pulled as the client reads: a slow client slows the queries, never fills memory.
-      stream: Readable.from(this.repository.export(filters, format), { objectMode: false }),
+      stream: Readable.from(this.repository.export(filters, format, query.limit), { objectMode: false }),
       contentType: EXPORT_CONTENT_TYPE[format],
       filename: `audit-${stamp}.${format}`,
     };
   }
 
-  verify(): Promise<AuditVerifyDto> {
-    return this.repository.verify();
+  verify(query: VerifyAuditQueryDto = {}): Promise<AuditVerifyDto> {
+    if (query.expectHead === undefined) return this.repository.verify();
+    const [id, hash] = query.expectHead.split(':');
+    return this.repository.verify({ id, hash: hash.toLowerCase() });
   }
 }
 

@@ -76,7 +76,7 @@ export class AuditRetentionService implements OnApplicationBootstrap, BeforeAppl
     let throughAt: Date | null = null;
     while (!this.stopping) {
       const step = await this.dataSource.transaction((m) =>
-        pruneStep((sql, params) => m.query(sql, params), cutoff, PRUNE_BATCH),
+        pruneStep((sql, params) => m.query(sql, params), this.options.auditKey, cutoff, PRUNE_BATCH),
       );
       if (!step) break;
       pruned += step.count;
@@ -99,6 +99,7 @@ export class AuditRetentionService implements OnApplicationBootstrap, BeforeAppl
         },
       });
       this.logger.log(`removed ${pruned} audit entries older than ${cutoff.toISOString()}`);
+      await this.audit.logHead('checkpoint');
     }
     return { pruned, throughId };
   }

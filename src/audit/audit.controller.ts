@@ -7,6 +7,7 @@ import { AuditPageDto } from './dto/audit-page.dto.js';
 import { AuditVerifyDto } from './dto/audit-verify.dto.js';
 import { ExportAuditQueryDto } from './dto/export-audit-query.dto.js';
 import { ListAuditQueryDto } from './dto/list-audit-query.dto.js';
+import { VerifyAuditQueryDto } from './dto/verify-audit-query.dto.js';
 
 const BAD_FILTER = {
   status: 400,
@@ -37,14 +38,15 @@ export class AuditController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     operationId: 'exportAuditEntries',
-    summary: 'Every entry matching the filters, newest first, streamed as CSV or NDJSON (audit_log_data)',
+    summary:
+      'Every entry matching the filters (or the newest `limit` of them), newest first, streamed as CSV or NDJSON (audit_log_data)',
   })
   @ApiProduces('text/csv', 'application/x-ndjson')
   @ApiOkResponse({
     description: 'An attachment; CSV cells starting with = + - @ or a quote are prefixed with a quote',
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiResponse(BAD_FILTER)
+  @ApiResponse({ ...BAD_FILTER, description: `${BAD_FILTER.description}, limit outside 1 to 1,000,000` })
   export(@Query() query: ExportAuditQueryDto): StreamableFile {
     const file = this.log.export(query);
     return new StreamableFile(file.stream, {
@@ -58,10 +60,16 @@ export class AuditController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     operationId: 'verifyAuditChain',
-    summary: 'Recompute the hash chain and name the first entry that breaks it (audit_log_data)',
+    summary:
+      'Recompute the keyed hash chain, name the first entry that breaks it, and check that an earlier head is still in it (audit_log_data)',
   })
   @ApiOkResponse({ type: AuditVerifyDto })
-  verify(): Promise<AuditVerifyDto> {
-    return this.log.verify();
+  @ApiResponse({
+    status: 400,
+    type: ErrorResponseDto,
+    description: 'VALIDATION_FAILED (expectHead not ID:HASH)',
+  })
+  verify(@Query() query: VerifyAuditQueryDto): Promise<AuditVerifyDto> {
+    return this.log.verify(query);
   }
 }

@@ -1,17 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import type { SqlRunner } from './audit-chain.js';
-import { exportChunks } from './audit-export.js';
+import { EXPORT_BATCH, exportChunks } from './audit-export.js';
 import type { ExportFormat } from './audit-format.js';
 import { type AuditEntryView, type AuditFilters, readPage } from './audit-query.js';
-import { type ChainVerdict, verifyChain } from './audit-verify.js';
+import { type ChainVerdict, type ExpectedHead, verifyChain } from './audit-verify.js';
 
 /** Reads the audit log. The SQL lives in the pure audit-*.ts helpers, which the scale bench runs as is. */
 @Injectable()
 export class AuditRepository {
   private readonly run: SqlRunner;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    @Inject(IAM_OPTIONS) private readonly options: IamOptions,
+  ) {
     // Each statement on its own: nothing here holds a connection between queries.
     this.run = (sql, params) => dataSource.query(sql, params);
   }
@@ -24,11 +28,11 @@ export class AuditRepository {
     return readPage(this.run, filters, beforeId, limit);
   }
 
-  export(filters: AuditFilters, format: ExportFormat): AsyncGenerator<string> {
-    return exportChunks(this.run, filters, format);
+  export(filters: AuditFilters, format: ExportFormat, limit?: number): AsyncGenerator<string> {
+    return exportChunks(this.run, filters, format, EXPORT_BATCH, limit);
   }
 
-  verify(): Promise<ChainVerdict> {
-    return verifyChain(this.run);
+  verify(expectHead?: ExpectedHead): Promise<ChainVerdict> {
+    return verifyChain(this.run, this.options.auditKey, expectHead);
   }
 }

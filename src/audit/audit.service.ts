@@ -1,12 +1,16 @@
 import {
   type BeforeApplicationShutdown,
+  Inject,
   Injectable,
   Logger,
   type OnApplicationShutdown,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { appendToChain, type SqlRunner } from './audit-chain.js';
+import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
+import { appendToChain, chainHead, type SqlRunner } from './audit-chain.js';
 import { AuditQueue } from './audit-queue.js';
+import { rekeyChain } from './audit-rekey.js';
 import { type AuditDraft, draftOf } from './audit-sanitize.js';
 import type { AuditEntryInput } from './audit.types.js';
 
@@ -17,15 +21,40 @@ const runnerOf =
 
 /** Writes audit entries into one hash chain. */
 @Injectable()
-export class AuditService implements BeforeApplicationShutdown, OnApplicationShutdown {
+export class AuditService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private readonly queue: AuditQueue;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(IAM_OPTIONS) private readonly options: IamOptions,
+  ) {
     this.queue = new AuditQueue({
       write: (batch) => this.writeOwn(batch),
       onError: (message) => this.logger.error(message),
     });
+  }
+
+  // Before any other module's bootstrap hook can write an entry.
+  async onModuleInit(): Promise<void> {
+    const result = await this.dataSource.transaction((m) => rekeyChain(runnerOf(m), this.options.auditKey));
+    if (!result) return;
+    this.logger.log(`audit chain keyed: ${result.rekeyed} existing entries re-hashed`);
+    if (result.firstBrokenId !== null) {
+      this.logger.warn(
+        `the audit chain was already broken at entry ${result.firstBrokenId} before it was keyed`,
+      );
+    }
+  }
+
+  /**
+   * Logs the chain's head (id:hash, as verify's expectHead takes it), so a
+   * copy lives outside the database: a later verification against it shows
+   * removed newest entries, or a chain recomputed without the key.
+   */
+  async logHead(when: string): Promise<void> {
+    const head = await chainHead((sql, params) => this.dataSource.query(sql, params));
+    this.logger.log(`audit chain head at ${when}: ${head ? `${head.id}:${head.hash}` : 'none (empty log)'}`);
   }
 
   /**
@@ -40,7 +69,7 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
       await this.writeOwn([draft]);
       return;
     }
-    await appendToChain(runnerOf(manager), [draft]);
+    await appendToChain(runnerOf(manager), this.options.auditKey, [draft]);
   }
 
   /**
@@ -60,6 +89,11 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
   // hook runs: the queue is written out while the database is still there.
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
+    if (this.dataSource.isInitialized) {
+      await this.logHead('shutdown').catch((err: Error) =>
+        this.logger.error(`audit chain head: ${err.message}`),
+      );
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -73,6 +107,6 @@ export class AuditService implements BeforeApplicationShutdown, OnApplicationShu
   }
 
   private writeOwn(drafts: AuditDraft[]): Promise<void> {
-    return this.dataSource.transaction((m) => appendToChain(runnerOf(m), drafts));
+    return this.dataSource.transaction((m) => appendToChain(runnerOf(m), this.options.auditKey, drafts));
   }
 }

@@ -2,11 +2,14 @@ import { createSecretKey } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { EnvSchema } from './env.schema.js';
 import type { IamOptions } from './iam-options.js';
-import { loadOrCreateJwtSecret } from './jwt-secret.js';
+import { deriveAuditKey } from '../audit/audit-hash.js';
+import { loadOrCreateAuditHmacKey, loadOrCreateJwtSecret } from './jwt-secret.js';
 
 /** Maps the validated environment to the IAM modules' options. */
 export function iamOptionsFromEnv(env: EnvSchema): IamOptions {
-  const secret = env.JWT_SECRET ?? loadOrCreateJwtSecret(resolve(env.DATA_DIR ?? './data'));
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  const secret = env.JWT_SECRET ?? loadOrCreateJwtSecret(dataDir);
+  const auditSecret = env.AUDIT_HMAC_KEY ?? loadOrCreateAuditHmacKey(dataDir);
   return {
     jwt: {
       secret: createSecretKey(Buffer.from(secret, 'utf8')),
@@ -35,6 +38,7 @@ export function iamOptionsFromEnv(env: EnvSchema): IamOptions {
     trustProxy: env.TRUST_PROXY,
     permissions: [],
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    auditKey: deriveAuditKey(auditSecret),
     initialAdmin: {
       username: env.ADMIN_USERNAME ?? 'admin',
       email: env.ADMIN_EMAIL ?? 'admin@localhost.localdomain',

@@ -1,5 +1,6 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import { type AdminConsoleOptions, resolveAdminConsole } from '../admin-console/admin-console.options.js';
+import { deriveAuditKey } from '../audit/audit-hash.js';
 import { API_PREFIX } from '../common/http/routes.js';
 import { EnvSchema } from './env.schema.js';
 import type { IamOptions, PermissionDefinition } from './iam-options.js';
@@ -22,6 +23,12 @@ export interface IamOptionsInput {
   trustProxy?: boolean;
   permissions?: PermissionDefinition[];
   auditRetentionDays?: number;
+  /**
+   * Keys the audit chain (at least 32 characters). Left out, the key is
+   * derived from jwt.secret, apart from the signing key; give one of its own
+   * to be able to change the JWT secret without breaking the chain.
+   */
+  auditHmacKey?: string;
   /** Created at boot when nobody holds the administrator role; none by default in a host. */
   initialAdmin?: IamOptions['initialAdmin'];
   mountControllers?: boolean;
@@ -65,6 +72,14 @@ export function normalizeRoutePrefix(prefix: string | undefined): string {
   return trimmed;
 }
 
+function auditKey(input: IamOptionsInput, jwtSecret: KeyObject): KeyObject {
+  if (input.auditHmacKey === undefined) return deriveAuditKey(jwtSecret.export());
+  if (typeof input.auditHmacKey !== 'string' || input.auditHmacKey.length < MIN_SECRET_LENGTH) {
+    throw new Error(`IamModule: auditHmacKey must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  return deriveAuditKey(input.auditHmacKey);
+}
+
 /**
  * Fills every option a host leaves out with the service's own defaults (the
  * same as its environment's), turns a string secret into a KeyObject, and
@@ -73,9 +88,10 @@ export function normalizeRoutePrefix(prefix: string | undefined): string {
 export function defineIamOptions(input: IamOptionsInput): IamOptions {
   if (!input?.jwt) throw new Error('IamModule: jwt.secret is required');
   const d = new EnvSchema();
+  const jwtSecret = secretKey(input.jwt.secret);
   const options: IamOptions = {
     jwt: {
-      secret: secretKey(input.jwt.secret),
+      secret: jwtSecret,
       issuer: input.jwt.issuer ?? d.JWT_ISSUER,
       audience: input.jwt.audience ?? d.JWT_AUDIENCE,
     },
@@ -122,6 +138,7 @@ export function defineIamOptions(input: IamOptionsInput): IamOptions {
     trustProxy: input.trustProxy ?? d.TRUST_PROXY,
     permissions: [...(input.permissions ?? [])],
     auditRetentionDays: whole('auditRetentionDays', input.auditRetentionDays ?? d.AUDIT_RETENTION_DAYS, 0),
+    auditKey: auditKey(input, jwtSecret),
     initialAdmin: input.initialAdmin,
     mountControllers: input.mountControllers ?? true,
     globalGuards: input.globalGuards ?? true,

@@ -88,6 +88,11 @@ export class EnvSchema {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
+  @ValidateIf((env: EnvSchema) => !!env.DATABASE_URL || env.AUDIT_HMAC_KEY !== undefined)
+  @IsString({ message: 'AUDIT_HMAC_KEY is required when DATABASE_URL is set (at least 32 characters)' })
+  @MinLength(32, { message: 'AUDIT_HMAC_KEY must be at least 32 characters' })
+  AUDIT_HMAC_KEY?: string;
+
   @IsOptional()
   @IsString()
   @MinLength(1)

@@ -46,6 +46,8 @@ export interface IamOptions {
   permissions: PermissionDefinition[];
   /** 0 keeps audit entries forever. */
   auditRetentionDays: number;
+  /** The audit chain's HMAC key (derived from AUDIT_HMAC_KEY); never logged. */
+  auditKey: KeyObject;
   /** Initial administrator, created at boot when nobody holds the administrator role. */
   initialAdmin?: {
     username: string;

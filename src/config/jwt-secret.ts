@@ -2,15 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const FILE_NAME = 'jwt-secret';
-
 /**
- * In embedded mode the signing secret is generated once and kept beside the
- * data, readable by the owner only, so tokens survive a restart.
+ * In embedded mode a secret is generated once and kept beside the data,
+ * readable by the owner only, so what it protects survives a restart.
  */
-export function loadOrCreateJwtSecret(dataDir: string): string {
+export function loadOrCreateSecret(dataDir: string, fileName: string): string {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = join(dataDir, FILE_NAME);
+  const file = join(dataDir, fileName);
   if (existsSync(file)) {
     const mode = statSync(file).mode & 0o777;
     if (mode !== 0o600) chmodSync(file, 0o600);
@@ -21,4 +19,14 @@ export function loadOrCreateJwtSecret(dataDir: string): string {
   writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'w' });
   chmodSync(file, 0o600);
   return secret;
+}
+
+/** The HS256 signing secret, so tokens survive a restart. */
+export function loadOrCreateJwtSecret(dataDir: string): string {
+  return loadOrCreateSecret(dataDir, 'jwt-secret');
+}
+
+/** The audit chain's key material: a new one would make every existing entry fail verification. */
+export function loadOrCreateAuditHmacKey(dataDir: string): string {
+  return loadOrCreateSecret(dataDir, 'audit-hmac-key');
 }

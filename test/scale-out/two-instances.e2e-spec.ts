@@ -21,9 +21,10 @@ if (usingPostgres && usingRedis)
     beforeAll(async () => {
       database = await freshDatabase();
       cache = await freshCache();
-      // What every instance of one deployment shares: the database, the cache and the signing key.
+      // What every instance of one deployment shares: the database, the cache and the keys.
       const env = {
         JWT_SECRET: randomBytes(32).toString('hex'),
+        AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
         TRUST_PROXY: 'true',
         RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
         LOCKOUT_THRESHOLD_PER_ADDRESS: String(THRESHOLD),

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { type KeyObject, randomBytes } from 'node:crypto';
 import { entryHash, GENESIS_HASH } from '../../src/audit/audit-hash.js';
 import { AuditService } from '../../src/audit/audit.service.js';
 import type { AuditEntryInput } from '../../src/audit/audit.types.js';
+import { IAM_OPTIONS, type IamOptions } from '../../src/config/iam-options.js';
 import { type TestApp, type UserSeed, userWithToken } from './harness.js';
 
 export const AUDIT_PATH = '/auth/api/audit';
@@ -22,6 +23,11 @@ export async function auditCaller(
 
 export function audit(t: TestApp): AuditService {
   return t.app.get(AuditService);
+}
+
+/** The key the app hashes its chain with. */
+export function chainKey(t: TestApp): KeyObject {
+  return t.app.get<symbol, IamOptions>(IAM_OPTIONS).auditKey;
 }
 
 /** Records entries one after another, each in a transaction of its own. */
@@ -81,7 +87,13 @@ export async function clearAudit(t: TestApp): Promise<void> {
  * Writes a valid chain of entries at the given past times straight into the
  * table (the service always stamps the present), linked to the current tail.
  */
-export async function seedPastEntries(t: TestApp, times: Date[], action = 'test.past'): Promise<void> {
+export async function seedPastEntries(
+  t: TestApp,
+  times: Date[],
+  action = 'test.past',
+  hashOf: (prev: string, e: Parameters<typeof entryHash>[2]) => string = (prev, e) =>
+    entryHash(chainKey(t), prev, e),
+): Promise<void> {
   await t.dataSource.transaction(async (m) => {
     const [tail] = await m.query('SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1');
     let prev: string = tail?.hash ?? GENESIS_HASH;
@@ -99,7 +111,7 @@ export async function seedPastEntries(t: TestApp, times: Date[], action = 'test.
         outcome: 'success',
         details: {},
       };
-      const hash = entryHash(prev, e);
+      const hash = hashOf(prev, e);
       await m.query(
         `INSERT INTO audit_events (at, actor_username, action, outcome, details, prev_hash, hash)
          VALUES ($1, 'seed', $2, 'success', '{}'::jsonb, $3, $4)`,

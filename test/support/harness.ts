@@ -24,6 +24,9 @@ logSink.on('data', (chunk: Buffer) =>
 );
 export const ADMIN_PASSWORD = 'Adm1n-Test-Passw0rd!';
 
+// One per test file: an app restarted on the same PostgreSQL database keeps verifying its chain.
+const TEST_AUDIT_HMAC_KEY = randomBytes(32).toString('base64');
+
 export interface TestApp {
   app: NestFastifyApplication;
   http: () => TestAgent;
@@ -82,11 +85,15 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     ...database.env,
     ...cacheBackend.env,
   };
-  if (env.DATABASE_URL) env.JWT_SECRET = randomBytes(32).toString('hex');
+  if (env.DATABASE_URL) {
+    env.JWT_SECRET = randomBytes(32).toString('hex');
+    env.AUDIT_HMAC_KEY = TEST_AUDIT_HMAC_KEY;
+  }
   const merged = {
     DATABASE_URL: undefined,
     REDIS_URL: undefined,
     JWT_SECRET: undefined,
+    AUDIT_HMAC_KEY: undefined,
     ...env,
     ...options.env,
   };

@@ -6,7 +6,7 @@ import { AuditFilterDto } from './audit-filter.dto.js';
 export const DEFAULT_AUDIT_PAGE = 50;
 export const MAX_AUDIT_PAGE = 500;
 
-const toInt = ({ value }: { value: unknown }) =>
+export const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d{1,9}$/.test(value) ? Number(value) : value;
 
 export class ListAuditQueryDto extends AuditFilterDto {
