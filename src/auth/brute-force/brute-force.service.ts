@@ -191,17 +191,19 @@ export class BruteForceService {
 
   /**
    * Rows nobody needs any more (their count lapsed, their lock and its
-   * memory are over) are removed in small batches, at most once a minute
-   * per instance, on the path that creates rows, so the table stays as
-   * large as the failures of the last day. A few minutes' grace keeps a row
-   * an attempt in flight may still give a slot back to.
+   * memory are over) are removed in small batches on the path that creates
+   * rows: once a minute per instance, or at every failure while a batch
+   * comes back full, so the table keeps pace with the failures of the last
+   * day. A few minutes' grace keeps a row an attempt in flight may still
+   * give a slot back to.
    */
   private async cleanUp(): Promise<void> {
     const now = this.clock.now();
     if (now < this.nextCleanupAt) return;
     this.nextCleanupAt = now + CLEANUP_EVERY_MS;
     try {
-      await this.lockouts.deleteExpired(new Date(now - CLEANUP_GRACE_MS), CLEANUP_BATCH);
+      const removed = await this.lockouts.deleteExpired(new Date(now - CLEANUP_GRACE_MS), CLEANUP_BATCH);
+      if (removed === CLEANUP_BATCH) this.nextCleanupAt = now;
     } catch (err) {
       this.logger.warn(`removing expired lockout rows failed: ${(err as Error).message}`);
     }
