@@ -37,7 +37,10 @@ export function Layout() {
           </Group>
           <Menu position="bottom-end">
             <Menu.Target>
-              <UnstyledButton aria-label="Account menu" data-testid="account-menu">
+              <UnstyledButton
+                aria-label={`${me?.user.username ?? ''} (account menu)`}
+                data-testid="account-menu"
+              >
                 <Text size="sm" fw={500}>
                   {me?.user.username}
                 </Text>
