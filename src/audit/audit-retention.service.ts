@@ -76,7 +76,7 @@ export class AuditRetentionService implements OnApplicationBootstrap, BeforeAppl
     let throughAt: Date | null = null;
     while (!this.stopping) {
       const step = await this.dataSource.transaction((m) =>
-        pruneStep((sql, params) => m.query(sql, params), this.options.auditKey, cutoff, PRUNE_BATCH),
+        pruneStep((sql, params) => m.query(sql, params), this.options.auditHmacKey, cutoff, PRUNE_BATCH),
       );
       if (!step) break;
       pruned += step.count;

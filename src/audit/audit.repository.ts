@@ -33,6 +33,6 @@ export class AuditRepository {
   }
 
   verify(expectHead?: ExpectedHead): Promise<ChainVerdict> {
-    return verifyChain(this.run, this.options.auditKey, expectHead);
+    return verifyChain(this.run, this.options.auditHmacKey, expectHead);
   }
 }

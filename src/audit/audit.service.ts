@@ -37,7 +37,9 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
 
   // Before any other module's bootstrap hook can write an entry.
   async onModuleInit(): Promise<void> {
-    const result = await this.dataSource.transaction((m) => rekeyChain(runnerOf(m), this.options.auditKey));
+    const result = await this.dataSource.transaction((m) =>
+      rekeyChain(runnerOf(m), this.options.auditHmacKey),
+    );
     if (!result) return;
     this.logger.log(`audit chain keyed: ${result.rekeyed} existing entries re-hashed`);
     if (result.firstBrokenId !== null) {
@@ -69,7 +71,7 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
       await this.writeOwn([draft]);
       return;
     }
-    await appendToChain(runnerOf(manager), this.options.auditKey, [draft]);
+    await appendToChain(runnerOf(manager), this.options.auditHmacKey, [draft]);
   }
 
   /**
@@ -107,6 +109,6 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
   }
 
   private writeOwn(drafts: AuditDraft[]): Promise<void> {
-    return this.dataSource.transaction((m) => appendToChain(runnerOf(m), this.options.auditKey, drafts));
+    return this.dataSource.transaction((m) => appendToChain(runnerOf(m), this.options.auditHmacKey, drafts));
   }
 }

@@ -38,7 +38,7 @@ export function iamOptionsFromEnv(env: EnvSchema): IamOptions {
     trustProxy: env.TRUST_PROXY,
     permissions: [],
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
-    auditKey: deriveAuditKey(auditSecret),
+    auditHmacKey: deriveAuditKey(auditSecret),
     initialAdmin: {
       username: env.ADMIN_USERNAME ?? 'admin',
       email: env.ADMIN_EMAIL ?? 'admin@localhost.localdomain',

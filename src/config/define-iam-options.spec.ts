@@ -51,6 +51,25 @@ describe('defineIamOptions', () => {
     expect(defineIamOptions({ jwt: { secret: key } }).jwt.secret).toBe(key);
   });
 
+  it('keys the audit chain with its own key, the derived key passed on, or one derived from the JWT secret', () => {
+    const own = defineIamOptions({ jwt: { secret: SECRET }, auditHmacKey: 'k'.repeat(32) }).auditHmacKey;
+    expect(own).toBeInstanceOf(KeyObject);
+    expect(own.symmetricKeySize).toBe(32);
+    expect(own.export().equals(Buffer.from('k'.repeat(32)))).toBe(false);
+    // what the service's environment mapping hands on stays the same key
+    expect(defineIamOptions({ jwt: { secret: SECRET }, auditHmacKey: own }).auditHmacKey).toBe(own);
+    const fallback = defineIamOptions({ jwt: { secret: SECRET } }).auditHmacKey;
+    expect(fallback.export().equals(own.export())).toBe(false);
+    expect(fallback.export().equals(Buffer.from(SECRET))).toBe(false);
+    expect(defineIamOptions({ jwt: { secret: SECRET } }).auditHmacKey.export()).toEqual(fallback.export());
+    expect(() => defineIamOptions({ jwt: { secret: SECRET }, auditHmacKey: 'short' })).toThrow(
+      /auditHmacKey must be at least 32 characters/,
+    );
+    expect(() =>
+      defineIamOptions({ jwt: { secret: SECRET }, auditHmacKey: createSecretKey(Buffer.alloc(16)) }),
+    ).toThrow(/auditHmacKey/);
+  });
+
   it('refuses a missing, short or asymmetric secret', () => {
     expect(() => defineIamOptions({} as never)).toThrow(/jwt.secret is required/);
     expect(() => defineIamOptions({ jwt: { secret: 'short' } })).toThrow(/at least 32 characters/);

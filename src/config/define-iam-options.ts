@@ -24,11 +24,12 @@ export interface IamOptionsInput {
   permissions?: PermissionDefinition[];
   auditRetentionDays?: number;
   /**
-   * Keys the audit chain (at least 32 characters). Left out, the key is
-   * derived from jwt.secret, apart from the signing key; give one of its own
-   * to be able to change the JWT secret without breaking the chain.
+   * Keys the audit chain: a string of at least 32 characters (the HMAC key
+   * is derived from it), or the derived key itself as a secret KeyObject.
+   * Left out, it is derived from jwt.secret, apart from the signing key; give
+   * one of its own to be able to change the JWT secret without breaking the chain.
    */
-  auditHmacKey?: string;
+  auditHmacKey?: string | KeyObject;
   /** Created at boot when nobody holds the administrator role; none by default in a host. */
   initialAdmin?: IamOptions['initialAdmin'];
   mountControllers?: boolean;
@@ -72,12 +73,20 @@ export function normalizeRoutePrefix(prefix: string | undefined): string {
   return trimmed;
 }
 
-function auditKey(input: IamOptionsInput, jwtSecret: KeyObject): KeyObject {
-  if (input.auditHmacKey === undefined) return deriveAuditKey(jwtSecret.export());
-  if (typeof input.auditHmacKey !== 'string' || input.auditHmacKey.length < MIN_SECRET_LENGTH) {
+function auditKey(key: string | KeyObject | undefined, jwtSecret: KeyObject): KeyObject {
+  if (key === undefined) return deriveAuditKey(jwtSecret.export());
+  if (key instanceof KeyObject) {
+    if (key.type !== 'secret' || (key.symmetricKeySize ?? 0) < MIN_SECRET_LENGTH) {
+      throw new Error(
+        `IamModule: auditHmacKey must be a secret KeyObject of at least ${MIN_SECRET_LENGTH} bytes`,
+      );
+    }
+    return key;
+  }
+  if (typeof key !== 'string' || key.length < MIN_SECRET_LENGTH) {
     throw new Error(`IamModule: auditHmacKey must be at least ${MIN_SECRET_LENGTH} characters`);
   }
-  return deriveAuditKey(input.auditHmacKey);
+  return deriveAuditKey(key);
 }
 
 /**
@@ -138,7 +147,7 @@ export function defineIamOptions(input: IamOptionsInput): IamOptions {
     trustProxy: input.trustProxy ?? d.TRUST_PROXY,
     permissions: [...(input.permissions ?? [])],
     auditRetentionDays: whole('auditRetentionDays', input.auditRetentionDays ?? d.AUDIT_RETENTION_DAYS, 0),
-    auditKey: auditKey(input, jwtSecret),
+    auditHmacKey: auditKey(input.auditHmacKey, jwtSecret),
     initialAdmin: input.initialAdmin,
     mountControllers: input.mountControllers ?? true,
     globalGuards: input.globalGuards ?? true,

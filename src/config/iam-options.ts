@@ -47,7 +47,7 @@ export interface IamOptions {
   /** 0 keeps audit entries forever. */
   auditRetentionDays: number;
   /** The audit chain's HMAC key (derived from AUDIT_HMAC_KEY); never logged. */
-  auditKey: KeyObject;
+  auditHmacKey: KeyObject;
   /** Initial administrator, created at boot when nobody holds the administrator role. */
   initialAdmin?: {
     username: string;

@@ -27,7 +27,7 @@ export function audit(t: TestApp): AuditService {
 
 /** The key the app hashes its chain with. */
 export function chainKey(t: TestApp): KeyObject {
-  return t.app.get<symbol, IamOptions>(IAM_OPTIONS).auditKey;
+  return t.app.get<symbol, IamOptions>(IAM_OPTIONS).auditHmacKey;
 }
 
 /** Records entries one after another, each in a transaction of its own. */
