@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from './support/backends.js';
 import { adminToken, bearer, sessionTokenFor, startTestApp, type TestApp } from './support/harness.js';
 import { createRoleRow, ROLES_PATH } from './support/roles.js';
 import {
@@ -186,4 +187,31 @@ describe('users: the rules the product docs state', () => {
       expect((await t.http().get(`${USERS}/${u.id}`).set(h())).body.username).toBe(u.username);
     });
   });
+});
+
+describe('the starter role api_user is an ordinary role', () => {
+  it('is editable and deletable, and a deleted one stays deleted after a restart', async () => {
+    const database = await freshDatabase();
+    let t: TestApp | undefined;
+    try {
+      t = await startTestApp({ database });
+      const admin = bearer((await adminToken(t)).token);
+      const path = `${ROLES_PATH}/api_user`;
+      const edited = await t.http().patch(path).set(admin).send({ displayName: 'Scrapers' });
+      expectStatus(edited, 200);
+      expect(edited.body.displayName).toBe('Scrapers');
+      expectStatus(await t.http().delete(path).set(admin), 204);
+      await t.close();
+      t = undefined;
+      t = await startTestApp({ database });
+      const gone = await t
+        .http()
+        .get(path)
+        .set(bearer((await adminToken(t)).token));
+      expectError(gone, 404, 'ROLE_NOT_FOUND');
+    } finally {
+      await t?.close();
+      await database.dispose();
+    }
+  }, 240_000);
 });
