@@ -4,6 +4,7 @@ import { UserListIndexes1795219400000 } from './1795219400000-UserListIndexes.js
 import { UserCounts1795219400001 } from './1795219400001-UserCounts.js';
 import { AuditAppendOnlyAndCheckpoints1795219600000 } from './1795219600000-AuditAppendOnlyAndCheckpoints.js';
 import { LoginLockouts1795219700000 } from './1795219700000-LoginLockouts.js';
+import { StarterApiUserRole1795219750000 } from './1795219750000-StarterApiUserRole.js';
 import { AuditKeyedChain1795219800000 } from './1795219800000-AuditKeyedChain.js';
 
 /** In order. Listed explicitly so the same list serves the app, the CLI and a host application. */
@@ -14,5 +15,6 @@ export const IAM_MIGRATIONS = [
   UserCounts1795219400001,
   AuditAppendOnlyAndCheckpoints1795219600000,
   LoginLockouts1795219700000,
+  StarterApiUserRole1795219750000,
   AuditKeyedChain1795219800000,
 ];

@@ -194,7 +194,7 @@ describe('audit coverage: every action of the contract', () => {
       .send({
         username: 'robot',
         email: 'robot@example.test',
-        role: 'viewer',
+        role: 'api_user',
         isApiUser: true,
         apiTokenTtlDays: 30,
       })

@@ -26,10 +26,11 @@ describe('foundation', () => {
     await t.http().get('/health/live').expect(200, { status: 'ok' });
   });
 
-  it('seeds the four system roles with their fixed permissions', async () => {
+  it('seeds the four system roles with their fixed permissions, and the starter role api_user', async () => {
     const roles = await t.dataSource.getRepository(RoleEntity).find({ order: { name: 'ASC' } });
     expect(roles.map((r) => [r.name, r.isSystem, [...r.permissions].sort()])).toEqual([
       ['administrator', true, ['full_access']],
+      ['api_user', false, ['api_access', 'health_monitor_data']],
       [
         'process_analyst',
         true,
@@ -66,7 +67,8 @@ describe('foundation', () => {
     expect(tables[0].users).toBeNull();
     const ran = await ds.runMigrations({ transaction: 'each' });
     expect(ran).toHaveLength(count);
-    expect(await ds.getRepository(RoleEntity).count()).toBe(4);
+    // the four system roles and the starter role api_user
+    expect(await ds.getRepository(RoleEntity).count()).toBe(5);
     // the data is gone with the down migrations; recreate the admin the way a boot does
     await t.app
       .get((await import('../src/users/bootstrap-admin.service.js')).BootstrapAdminService)

@@ -230,7 +230,12 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
     expectStatus(await t.http().patch(`${USERS}/${id}`).set(h).send({ role: 'process_operator' }), 200);
     expectStatus(await t.http().post(`${USERS}/${id}/toggle-status`).set(h), 200);
     expectStatus(
-      await t.http().patch(`${USERS}/${id}`).set(h).send({ isApiUser: true, apiTokenTtlDays: 30 }),
+      // an API user's role must grant api_access: the conversion moves it to the starter role
+      await t
+        .http()
+        .patch(`${USERS}/${id}`)
+        .set(h)
+        .send({ isApiUser: true, apiTokenTtlDays: 30, role: 'api_user' }),
       200,
     );
     await seed(t, { username: 'cnt.two', apiTokenInDays: 30, isActive: false });
@@ -246,7 +251,7 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
       {},
       { role: 'viewer' },
       { role: 'process_analyst' },
-      { role: 'process_operator', isActive: 'false', isApiUser: 'true' },
+      { role: 'api_user', isActive: 'false', isApiUser: 'true' },
       { isActive: 'false' },
       { isApiUser: 'true' },
       { isActive: 'true', isApiUser: 'false' },

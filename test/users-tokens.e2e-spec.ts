@@ -106,7 +106,7 @@ describe('API users, their tokens, and deactivation', () => {
         .send({
           username,
           email: `${username}@example.test`,
-          role: 'viewer',
+          role: 'api_user',
           isApiUser: true,
           apiTokenTtlDays: ttl,
         });
@@ -198,7 +198,16 @@ describe('API users, their tokens, and deactivation', () => {
     });
 
     it('needs api_access on every call with an API token', async () => {
-      const api = await createUser(t, admin, { isApiUser: true, apiTokenTtlDays: 30, role: 'user_reader' });
+      // an API user cannot be given a role without it; its role can lose it
+      await createRole(t, 'api_losing', ['api_access', 'manage_users']);
+      const api = await createUser(t, admin, { isApiUser: true, apiTokenTtlDays: 30, role: 'api_losing' });
+      expectStatus(await canCall(api.apiToken!, api.id), 200);
+      const cut = await t
+        .http()
+        .patch('/auth/api/roles/api_losing')
+        .set(h())
+        .send({ permissions: ['manage_users'] });
+      expectStatus(cut, 200);
       expectError(await canCall(api.apiToken!, api.id), 403, 'API_ACCESS_REQUIRED');
     });
   });
@@ -303,18 +312,71 @@ describe('API users, their tokens, and deactivation', () => {
       ]);
     });
 
-    it('ends the API token at once; a reactivated API user needs a new token', async () => {
+    it('suspends the API token at once; reactivation makes the same token work again', async () => {
       const api = await apiAdmin();
       expectStatus(await canCall(api.apiToken!, api.id), 200);
-      expectStatus(await t.http().post(`${USERS}/${api.id}/toggle-status`).set(h()), 200);
+      const off = await t.http().post(`${USERS}/${api.id}/toggle-status`).set(h());
+      expectStatus(off, 200);
+      expect(off.body).toMatchObject({ isActive: false, apiTokenStatus: 'valid' });
       expectError(await canCall(api.apiToken!, api.id), 401, 'TOKEN_REVOKED');
       const on = await t.http().post(`${USERS}/${api.id}/toggle-status`).set(h());
       expectStatus(on, 200);
-      expect(on.body.apiTokenStatus).toBe('expired');
+      expect(on.body).toMatchObject({ isActive: true, apiTokenStatus: 'valid' });
+      expect(on.body.apiTokenExpiresAt).toBe(off.body.apiTokenExpiresAt);
+      expectStatus(await canCall(api.apiToken!, api.id), 200);
+      const audit = await auditFor(t, api.id);
+      expect(audit.slice(-2)).toMatchObject([
+        { action: 'user.status_changed', details: { after: { isActive: false }, tokenSuspended: true } },
+        { action: 'user.status_changed', details: { after: { isActive: true } } },
+      ]);
+      expect(audit.slice(-2).some((a) => 'tokenRevoked' in a.details)).toBe(false);
+    });
+
+    it('PATCH isActive false, then true, does the same', async () => {
+      const api = await apiAdmin();
+      expectStatus(await t.http().patch(`${USERS}/${api.id}`).set(h()).send({ isActive: false }), 200);
       expectError(await canCall(api.apiToken!, api.id), 401, 'TOKEN_REVOKED');
+      expectStatus(await t.http().patch(`${USERS}/${api.id}`).set(h()).send({ isActive: true }), 200);
+      expectStatus(await canCall(api.apiToken!, api.id), 200);
+    });
+
+    it('a token regenerated while suspended: the old one stays dead, the new one works once reactivated', async () => {
+      const api = await apiAdmin();
+      expectStatus(await t.http().post(`${USERS}/${api.id}/toggle-status`).set(h()), 200);
       const fresh = await t.http().post(`${USERS}/${api.id}/regenerate-token`).set(h());
       expectStatus(fresh, 200);
+      expectError(await canCall(fresh.body.apiToken, api.id), 401, 'TOKEN_REVOKED');
+      expectStatus(await t.http().post(`${USERS}/${api.id}/toggle-status`).set(h()), 200);
+      expectError(await canCall(api.apiToken!, api.id), 401, 'TOKEN_REVOKED');
       expectStatus(await canCall(fresh.body.apiToken, api.id), 200);
+    });
+
+    it('a token that expired while suspended stays expired', async () => {
+      const api = await apiAdmin();
+      expectStatus(await t.http().post(`${USERS}/${api.id}/toggle-status`).set(h()), 200);
+      // its stored expiry passes while the user is inactive
+      await t.dataSource.query(
+        `UPDATE users SET api_token_expires_at = now() - interval '1 minute' WHERE id = $1`,
+        [api.id],
+      );
+      const on = await t.http().post(`${USERS}/${api.id}/toggle-status`).set(h());
+      expectStatus(on, 200);
+      expect(on.body.apiTokenStatus).toBe('expired');
+      expectError(await canCall(api.apiToken!, api.id), 401, 'TOKEN_EXPIRED');
+    });
+
+    it('a user turned into an API user while being deactivated gets a token that works once reactivated', async () => {
+      const u = await createUser(t, admin, { role: 'user_reader' });
+      const res = await t
+        .http()
+        .patch(`${USERS}/${u.id}`)
+        .set(h())
+        .send({ isApiUser: true, apiTokenTtlDays: 30, role: 'api_user_admin', isActive: false });
+      expectStatus(res, 200);
+      expect(res.body).toMatchObject({ isActive: false, isApiUser: true, apiTokenStatus: 'valid' });
+      expectError(await canCall(res.body.apiToken, u.id), 401, 'TOKEN_REVOKED');
+      expectStatus(await t.http().post(`${USERS}/${u.id}/toggle-status`).set(h()), 200);
+      expectStatus(await canCall(res.body.apiToken, u.id), 200);
     });
 
     it('PATCH isActive=false does the same', async () => {

@@ -38,7 +38,10 @@ export interface IamOptions {
     timeCost: number;
     parallelism: number;
   };
-  /** Deactivation revokes sessions and tokens at once (true) or lets sessions run out (false). */
+  /**
+   * Deactivation revokes sessions at once (true) or lets them run out (false).
+   * An API token is suspended either way and works again on reactivation.
+   */
   deactivationEndsSessions: boolean;
   /** Take the client address from X-Forwarded-For. */
   trustProxy: boolean;

@@ -45,3 +45,8 @@ export function satisfiesAny(held: ReadonlySet<string>, required: readonly strin
   if (held.has(FULL_ACCESS)) return true;
   return required.some((p) => held.has(p));
 }
+
+/** Whether an API token of a user holding `permissions` gets past the api_access check at all. */
+export function grantsApiAccess(permissions: readonly string[]): boolean {
+  return permissions.includes(FULL_ACCESS) || permissions.includes(API_ACCESS);
+}

@@ -1,6 +1,8 @@
 import type { RoleResponseDto } from './dto/role-response.dto.js';
 import type { PermissionCatalog } from './permission-catalog.js';
+import { grantsApiAccess } from './permissions.js';
 import type { RoleEntity } from './role.entity.js';
+import type { RoleUserCounts } from './roles.repository.js';
 import { separationOfDutyWarnings } from './separation-of-duty.js';
 
 /** The editable content of a role, as audit entries record it before and after a change. */
@@ -16,9 +18,21 @@ export function snapshotOf(role: RoleEntity): RoleSnapshot {
   return { displayName: role.displayName, description: role.description, permissions: [...role.permissions] };
 }
 
+/**
+ * A role may lose api_access while API users hold it (the edit is allowed),
+ * but every request with their tokens is then refused: the role says so.
+ */
+export function apiAccessWarnings(permissions: readonly string[], apiUserCount: number): string[] {
+  if (apiUserCount === 0 || grantsApiAccess(permissions)) return [];
+  return [
+    `API access: ${apiUserCount} API user(s) hold this role, which lacks api_access; ` +
+      'their tokens are refused on every request until the role grants api_access again or they get another role',
+  ];
+}
+
 export function toRoleResponse(
   role: RoleEntity,
-  userCount: number,
+  { userCount, apiUserCount }: RoleUserCounts,
   catalog: PermissionCatalog,
 ): RoleResponseDto {
   return {
@@ -30,7 +44,10 @@ export function toRoleResponse(
     userCount,
     createdAt: role.createdAt.toISOString(),
     updatedAt: role.updatedAt.toISOString(),
-    warnings: separationOfDutyWarnings(role.permissions, (p) => catalog.get(p)?.category),
+    warnings: [
+      ...separationOfDutyWarnings(role.permissions, (p) => catalog.get(p)?.category),
+      ...apiAccessWarnings(role.permissions, apiUserCount),
+    ],
   };
 }
 

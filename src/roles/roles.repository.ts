@@ -2,9 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { RoleEntity } from './role.entity.js';
 
-export interface RoleWithUserCount {
-  role: RoleEntity;
+/** How many users hold a role, and how many of those are API users. */
+export interface RoleUserCounts {
   userCount: number;
+  apiUserCount: number;
+}
+
+export interface RoleWithUserCount extends RoleUserCounts {
+  role: RoleEntity;
 }
 
 /** What decides whether a user holds a permission. */
@@ -71,6 +76,17 @@ export class RolesRepository {
     return Number(row?.count ?? 0);
   }
 
+  async userCounts(name: string, manager?: EntityManager): Promise<RoleUserCounts> {
+    const row = await (manager ?? this.dataSource.manager)
+      .createQueryBuilder()
+      .select('count(*)::int', 'users')
+      .addSelect('(count(*) FILTER (WHERE u.is_api_user))::int', 'api')
+      .from(USERS_TABLE, 'u')
+      .where('u.role_name = :name', { name })
+      .getRawOne<{ users: number; api: number }>();
+    return { userCount: Number(row?.users ?? 0), apiUserCount: Number(row?.api ?? 0) };
+  }
+
   /** A user's activity, kind and role permissions in one read; null when there is no such user. */
   async userAccess(userId: number): Promise<UserAccessRow | null> {
     const row = await this.dataSource
@@ -95,8 +111,21 @@ export class RolesRepository {
         (sub) => sub.select('count(*)::int').from(USERS_TABLE, 'u').where('u.role_name = r.name'),
         'user_count',
       )
-      .getRawAndEntities<{ r_name: string; user_count: number | string }>();
-    const counts = new Map(raw.map((row) => [row.r_name, Number(row.user_count)]));
-    return entities.map((role) => ({ role, userCount: counts.get(role.name) ?? 0 }));
+      .addSelect(
+        (sub) =>
+          sub.select('count(*)::int').from(USERS_TABLE, 'u').where('u.role_name = r.name AND u.is_api_user'),
+        'api_user_count',
+      )
+      .getRawAndEntities<{ r_name: string; user_count: number | string; api_user_count: number | string }>();
+    const counts = new Map(
+      raw.map((row) => [
+        row.r_name,
+        { userCount: Number(row.user_count), apiUserCount: Number(row.api_user_count) },
+      ]),
+    );
+    return entities.map((role) => ({
+      role,
+      ...(counts.get(role.name) ?? { userCount: 0, apiUserCount: 0 }),
+    }));
   }
 }

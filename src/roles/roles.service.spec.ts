@@ -62,6 +62,7 @@ function setup(opts: {
       if (opts.deleteError) throw opts.deleteError;
     },
     countUsers: async () => users.shift() ?? 0,
+    userCounts: async () => ({ userCount: users.shift() ?? 0, apiUserCount: 0 }),
   } as unknown as RolesRepository;
   const tx = {
     run: async <T>(work: (t: Tx) => Promise<T>) => {

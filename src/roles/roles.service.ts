@@ -38,14 +38,14 @@ export class RolesService {
 
   async list(): Promise<RoleResponseDto[]> {
     const rows = await this.roles.list();
-    return rows.map(({ role, userCount }) => toRoleResponse(role, userCount, this.catalog));
+    return rows.map(({ role, ...counts }) => toRoleResponse(role, counts, this.catalog));
   }
 
   async get(name: string): Promise<RoleResponseDto> {
     assertPossibleName(name);
     const found = await this.roles.findWithUserCount(name);
     if (!found) throw new RoleNotFoundError(name);
-    return toRoleResponse(found.role, found.userCount, this.catalog);
+    return toRoleResponse(found.role, found, this.catalog);
   }
 
   async create(caller: AuthContext, client: ClientInfo, dto: CreateRoleDto): Promise<RoleResponseDto> {
@@ -64,7 +64,7 @@ export class RolesService {
           this.entry('role.created', caller, client, role, { after: snapshotOf(role) }),
           manager,
         );
-        return toRoleResponse(role, 0, this.catalog);
+        return toRoleResponse(role, { userCount: 0, apiUserCount: 0 }, this.catalog);
       });
     } catch (err) {
       // Two concurrent creates both pass the check above; the primary key decides.
@@ -90,8 +90,8 @@ export class RolesService {
       assertCanGrant(caller.permissions, before.permissions, 'edit a role holding');
       if (changes.permissions) await assertAdministratorsKept(tx.manager, before, changes.permissions);
       const keys = ROLE_FIELDS.filter((k) => changes[k] !== undefined);
-      const userCount = await this.roles.countUsers(name, tx.manager);
-      if (keys.length === 0) return toRoleResponse(before, userCount, this.catalog);
+      const counts = await this.roles.userCounts(name, tx.manager);
+      if (keys.length === 0) return toRoleResponse(before, counts, this.catalog);
       const after = await this.roles.update(tx.manager, name, changes);
       await this.audit.record(
         this.entry('role.updated', caller, client, after, {
@@ -101,7 +101,7 @@ export class RolesService {
         tx.manager,
       );
       if (changes.permissions) tx.afterCommit(() => this.rolePermissions.evict(name));
-      return toRoleResponse(after, userCount, this.catalog);
+      return toRoleResponse(after, counts, this.catalog);
     });
   }
 

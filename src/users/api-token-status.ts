@@ -17,8 +17,9 @@ export function apiTokenExpiry(ttlDays: number, now = Date.now()): Date | null {
 }
 
 /**
- * Null for regular users. A revoked token (deactivation) has no id and
- * expired at the moment it was revoked.
+ * Null for regular users. An API user without a token id has no token that
+ * can work: rows revoked when deactivation still ended tokens for good keep
+ * the moment of revocation as their expiry.
  */
 export function apiTokenStatus(
   user: Pick<UserRecord, 'isApiUser' | 'hasApiToken' | 'apiTokenExpiresAt'>,

@@ -84,7 +84,11 @@ export class UsersController {
     description: 'An API user gets a token valid for apiTokenTtlDays; the answer carries it once (apiToken).',
   })
   @ApiCreatedResponse({ type: CreateUserResponseDto })
-  @ApiBadRequestResponse(error('VALIDATION_FAILED, WEAK_PASSWORD'))
+  @ApiBadRequestResponse(
+    error(
+      'VALIDATION_FAILED, WEAK_PASSWORD, ROLE_LACKS_API_ACCESS (an API user with a role without api_access)',
+    ),
+  )
   @ApiForbiddenResponse(error(`PRIVILEGE_ESCALATION (the role holds a permission you lack), ${GUARD_403}`))
   @ApiNotFoundResponse(error('ROLE_NOT_FOUND'))
   @ApiConflictResponse(error('USERNAME_TAKEN, EMAIL_TAKEN'))
@@ -114,7 +118,13 @@ export class UsersController {
       'the new token once, as `apiToken`.',
   })
   @ApiOkResponse({ type: UserWithTokenResponseDto })
-  @ApiBadRequestResponse(error('VALIDATION_FAILED (also: a username in the body)'))
+  @ApiBadRequestResponse(
+    error(
+      'VALIDATION_FAILED ("username is immutable" for a username in the body), CANNOT_DEACTIVATE_SELF ' +
+        '(isActive false on your own account), ROLE_LACKS_API_ACCESS (an API user given, or converted ' +
+        'with, a role without api_access)',
+    ),
+  )
   @ApiForbiddenResponse(error(ESCALATION))
   @ApiNotFoundResponse(error('USER_NOT_FOUND, ROLE_NOT_FOUND'))
   @ApiConflictResponse(error('EMAIL_TAKEN, LAST_ADMINISTRATOR'))
@@ -188,11 +198,13 @@ export class UsersController {
     operationId: 'toggleUserStatus',
     summary: 'Activate or deactivate a user',
     description:
-      'Deactivation ends the sessions and the API token at once (DEACTIVATION_ENDS_SESSIONS=false lets ' +
-      'sessions run out instead); a reactivated API user needs a new token.',
+      'Reversible. Deactivation ends the sessions at once (DEACTIVATION_ENDS_SESSIONS=false lets them ' +
+      'run out instead), and reactivation does not bring them back. An API token is suspended, not ' +
+      'revoked: reactivation makes the same token work again, unless it expired or was regenerated ' +
+      'meanwhile. Nobody toggles their own account.',
   })
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiBadRequestResponse(error(BAD_ID))
+  @ApiBadRequestResponse(error(`CANNOT_DEACTIVATE_SELF, ${BAD_ID}`))
   @ApiForbiddenResponse(error(ESCALATION))
   @ApiNotFoundResponse(error('USER_NOT_FOUND'))
   @ApiConflictResponse(error('LAST_ADMINISTRATOR'))

@@ -38,3 +38,18 @@ export class ApiUserHasNoPasswordError extends DomainError {
     super('API_USER_HAS_NO_PASSWORD', 'API users have no password; regenerate their token instead');
   }
 }
+
+export class CannotDeactivateSelfError extends DomainError {
+  constructor() {
+    super('CANNOT_DEACTIVATE_SELF', 'You cannot deactivate your own account');
+  }
+}
+
+export class RoleLacksApiAccessError extends DomainError {
+  constructor(role: string) {
+    super(
+      'ROLE_LACKS_API_ACCESS',
+      `Role '${role}' lacks api_access, which every request with an API token needs; choose a role that grants it`,
+    );
+  }
+}

@@ -1,27 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
-import { RoleNotFoundError } from '../common/errors/domain-error.js';
+import { type EntityManager, Repository } from 'typeorm';
 import { FULL_ACCESS } from '../roles/permissions.js';
 import type { SortOrder, UserSort } from './dto/list-users.query.js';
 import { EXPIRING_WITHIN_MS } from './api-token-status.js';
 import { HYGIENE } from './user-hygiene.js';
 import type { UserChanges, UserRecord } from './user-record.js';
+import { FROM_USERS, type Row, toRecord, USER_COLUMNS, writeError } from './user-rows.js';
 import { UserEntity } from './user.entity.js';
-import { EmailTakenError, UsernameTakenError } from './users.errors.js';
 import { lockAdministrators } from '../roles/administrators.js';
 
-/** Serializes every change that could remove an administrator, across connections and instances. */
-
 const DAY_MS = 24 * 3600 * 1000;
-
-// Never the password hash or the token id: only whether a token exists.
-const USER_COLUMNS = `
-  u.id, u.username, u.email, u.role_name, r.display_name AS role_display_name, r.permissions AS role_permissions,
-  u.is_active, u.is_api_user, u.api_token_ttl_days, (u.api_token_id IS NOT NULL) AS has_api_token,
-  u.api_token_expires_at, u.must_change_password, u.failed_login_count, u.last_login_at, u.created_at`;
-
-const FROM_USERS = `FROM users u JOIN roles r ON r.name = u.role_name`;
 
 // Each sort with a unique tie-breaker in the same direction, so an index serves it and pages never overlap.
 const ORDER_BY: Record<UserSort, Record<SortOrder, string>> = {
@@ -80,47 +69,9 @@ export interface Page<T> {
   total: number;
 }
 
-type Row = Record<string, unknown>;
-
-const toDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
-
-function toRecord(row: Row): UserRecord {
-  return {
-    id: Number(row.id),
-    username: String(row.username),
-    email: String(row.email),
-    roleName: String(row.role_name),
-    roleDisplayName: String(row.role_display_name),
-    rolePermissions: (row.role_permissions as string[] | null) ?? [],
-    isActive: Boolean(row.is_active),
-    isApiUser: Boolean(row.is_api_user),
-    apiTokenTtlDays: row.api_token_ttl_days == null ? null : Number(row.api_token_ttl_days),
-    hasApiToken: Boolean(row.has_api_token),
-    apiTokenExpiresAt: toDate(row.api_token_expires_at),
-    mustChangePassword: Boolean(row.must_change_password),
-    failedLoginCount: Number(row.failed_login_count ?? 0),
-    lastLoginAt: toDate(row.last_login_at),
-    createdAt: toDate(row.created_at)!,
-  };
-}
-
 /** A LIKE pattern matching `text` anywhere, with its own %, _ and \ taken literally. */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
-}
-
-/** Translates the unique and foreign-key violations of a user write into the contract's errors. */
-function writeError(err: unknown, user: { username?: string; roleName?: string }): unknown {
-  if (!(err instanceof QueryFailedError)) return err;
-  const driver = (err as QueryFailedError & { driverError?: { code?: string; constraint?: string } })
-    .driverError;
-  const constraint = driver?.constraint ?? /constraint "([^"]+)"/.exec(err.message)?.[1];
-  if (driver?.code === '23505' && constraint === 'users_username_key')
-    return new UsernameTakenError(user.username ?? '');
-  if (driver?.code === '23505' && constraint === 'users_email_lower_key') return new EmailTakenError();
-  if (driver?.code === '23503' && constraint === 'users_role_fk')
-    return new RoleNotFoundError(user.roleName ?? '');
-  return err;
 }
 
 /** The only place that builds queries on users. */
@@ -132,12 +83,20 @@ export class UsersRepository {
     return manager ?? this.repo.manager;
   }
 
-  /** `lock`: hold the user's row until the transaction ends, so concurrent changes to one user queue. */
+  /**
+   * `lock`: hold the user's row until the transaction ends, so concurrent
+   * changes to one user queue. The row is locked on its own, then read: a
+   * lock taken through the join with roles would, once the row it waited for
+   * changed role, re-check the new row against the old role row and find
+   * nothing (a user who exists all along answered as not found).
+   */
   async findById(id: number, manager?: EntityManager, lock = false): Promise<UserRecord | null> {
-    const rows = (await this.m(manager).query(
-      `SELECT ${USER_COLUMNS} ${FROM_USERS} WHERE u.id = $1${lock ? ' FOR UPDATE OF u' : ''}`,
-      [id],
-    )) as Row[];
+    const m = this.m(manager);
+    if (lock) {
+      const locked = (await m.query(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [id])) as Row[];
+      if (locked.length === 0) return null;
+    }
+    const rows = (await m.query(`SELECT ${USER_COLUMNS} ${FROM_USERS} WHERE u.id = $1`, [id])) as Row[];
     return rows[0] ? toRecord(rows[0]) : null;
   }
 

@@ -1,16 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionsService } from '../auth/sessions/sessions.service.js';
-import {
-  RoleNotFoundError,
-  UserNotFoundError,
-  ValidationFailedError,
-} from '../common/errors/domain-error.js';
+import { RoleNotFoundError, UserNotFoundError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn, assertCanGrant } from '../roles/escalation.js';
 import { type Actor, userAuditEntry } from './actor.js';
-import { ApiTokenIssuer, type PlannedApiToken } from './api-token-issuer.js';
+import { ApiTokenIssuer } from './api-token-issuer.js';
+import { type AuditedField, apiUserChange } from './api-user-change.js';
 import type { CreateUserResponseDto } from './dto/create-user-response.dto.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { ListUsersQuery } from './dto/list-users.query.js';
@@ -23,21 +20,10 @@ import { LastAdministratorRule } from './last-administrator.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 import type { UserChanges, UserRecord } from './user-record.js';
+import { assertApiRole, assertNotSelf, ttlOnlyForApiUsers, ttlRequired } from './user-rules.js';
 import { toUserResponse } from './users.mapper.js';
 import { type RoleRef, UsersRepository } from './users.repository.js';
 import { CannotDeleteSelfError, EmailTakenError, UsernameTakenError } from './users.errors.js';
-
-/** The fields whose before and after go into a `user.updated` entry. */
-type AuditedField = 'role' | 'email' | 'isActive' | 'isApiUser' | 'apiTokenTtlDays';
-
-const ttlOnlyForApiUsers = () =>
-  new ValidationFailedError([
-    { field: 'apiTokenTtlDays', message: 'apiTokenTtlDays applies to API users only' },
-  ]);
-const ttlRequired = () =>
-  new ValidationFailedError([
-    { field: 'apiTokenTtlDays', message: 'apiTokenTtlDays is required for API users' },
-  ]);
 
 /**
  * Users and their rules: who may create, change or delete whom (no privilege
@@ -89,6 +75,7 @@ export class UsersService {
     const role = await this.users.findRole(dto.role);
     if (!role) throw new RoleNotFoundError(dto.role);
     assertCanGrant(actor.auth.permissions, role.permissions, 'assign a role with');
+    if (isApiUser) assertApiRole(role);
     // API users cannot log in: a password sent for one is not even hashed.
     if (!isApiUser) this.policy.assertAcceptable(dto.password!, dto.username);
     const taken = await this.users.findTaken(dto.username, dto.email);
@@ -102,6 +89,7 @@ export class UsersService {
       const current = await this.users.findRole(dto.role, manager, true);
       if (!current) throw new RoleNotFoundError(dto.role);
       assertCanGrant(actor.auth.permissions, current.permissions, 'assign a role with');
+      if (isApiUser) assertApiRole(current);
       const id = await this.users.insert(
         {
           username: dto.username,
@@ -135,6 +123,7 @@ export class UsersService {
   }
 
   async update(actor: Actor, id: number, dto: UpdateUserDto): Promise<UserWithTokenResponseDto> {
+    if (dto.isActive === false) assertNotSelf(actor, id);
     const result = await this.tx.run(async (tx) => {
       const { manager } = tx;
       const user = await this.lockedUser(id, tx);
@@ -170,6 +159,8 @@ export class UsersService {
       const isActive = dto.isActive ?? user.isActive;
       if (!isApiUser && dto.apiTokenTtlDays !== undefined) throw ttlOnlyForApiUsers();
       if (isApiUser && !user.isApiUser && dto.apiTokenTtlDays === undefined) throw ttlRequired();
+      // Only a change that gives an API user its role is refused; an unrelated edit is not.
+      if (isApiUser && (!user.isApiUser || changes.roleName !== undefined)) assertApiRole(role);
       await this.lastAdministrator.assertKept(
         user,
         { isActive, isApiUser, permissions: role.permissions },
@@ -177,59 +168,17 @@ export class UsersService {
         manager,
       );
 
-      let token: PlannedApiToken | undefined;
-      let sessionsRevoked = 0;
-      if (isApiUser && !user.isApiUser) {
-        // An API user cannot log in: the password and every session end with the conversion.
-        token = this.tokens.plan(dto.apiTokenTtlDays!);
-        Object.assign(changes, {
-          isApiUser: true,
-          apiTokenTtlDays: dto.apiTokenTtlDays,
-          apiTokenId: token.tokenId,
-          apiTokenExpiresAt: token.expiresAt,
-          passwordHash: null,
-          mustChangePassword: false,
-        } satisfies UserChanges);
-        change('isApiUser', false, true);
-        change('apiTokenTtlDays', user.apiTokenTtlDays, dto.apiTokenTtlDays);
-        sessionsRevoked += await this.sessions.revokeAllForUser(id, tx);
-      } else if (!isApiUser && user.isApiUser) {
-        // The token is revoked; the user has no password until an administrator resets one.
-        Object.assign(changes, {
-          isApiUser: false,
-          apiTokenTtlDays: null,
-          apiTokenId: null,
-          apiTokenExpiresAt: null,
-        } satisfies UserChanges);
-        change('isApiUser', true, false);
-        change('apiTokenTtlDays', user.apiTokenTtlDays, null);
-      } else if (
-        isApiUser &&
-        dto.apiTokenTtlDays !== undefined &&
-        dto.apiTokenTtlDays !== user.apiTokenTtlDays
-      ) {
-        // Applies from the next token: the current one keeps the expiry it was issued with.
-        changes.apiTokenTtlDays = dto.apiTokenTtlDays;
-        change('apiTokenTtlDays', user.apiTokenTtlDays, dto.apiTokenTtlDays);
-      }
+      const converted = apiUserChange(user, isApiUser, dto.apiTokenTtlDays, this.tokens);
+      Object.assign(changes, converted.changes);
+      for (const [field, from, to] of converted.audited) change(field, from, to);
+      const token = converted.token;
+      let sessionsRevoked = converted.endsSessions ? await this.sessions.revokeAllForUser(id, tx) : 0;
 
-      let tokenRevoked = false;
       if (isActive !== user.isActive) {
         changes.isActive = isActive;
         change('isActive', user.isActive, isActive);
-        if (!isActive) {
-          const ended = await this.endAccess(
-            { ...user, isApiUser, hasApiToken: !!token || user.hasApiToken },
-            tx,
-          );
-          sessionsRevoked += ended.sessionsRevoked;
-          if (ended.token) {
-            Object.assign(changes, ended.token);
-            tokenRevoked = true;
-            // A token issued in this same change is dead before it is shown: it is not shown.
-            token = undefined;
-          }
-        }
+        // A token issued in this same change is suspended with the user: shown, it works once reactivated.
+        if (!isActive) sessionsRevoked += await this.endSessions(id, tx);
       }
 
       if (Object.keys(after).length === 0) return { user, token: undefined };
@@ -239,7 +188,10 @@ export class UsersService {
           before,
           after,
           ...(token ? { tokenIssued: true } : {}),
-          ...(tokenRevoked || (user.isApiUser && !isApiUser) ? { tokenRevoked: true } : {}),
+          ...(user.isApiUser && !isApiUser ? { tokenRevoked: true } : {}),
+          ...(!isActive && user.isActive && isApiUser && (token || user.hasApiToken)
+            ? { tokenSuspended: true }
+            : {}),
           ...(sessionsRevoked ? { sessionsRevoked } : {}),
         }),
         manager,
@@ -276,12 +228,13 @@ export class UsersService {
   }
 
   async toggleStatus(actor: Actor, id: number): Promise<UserResponseDto> {
+    // Your own account is active while you call: toggling it could only deactivate it.
+    assertNotSelf(actor, id);
     const user = await this.tx.run(async (tx) => {
       const current = await this.lockedUser(id, tx);
       assertCanActOn(actor.auth.permissions, current.rolePermissions);
       const isActive = !current.isActive;
-      const changes: UserChanges = { isActive };
-      let ended: { sessionsRevoked: number; token?: UserChanges } = { sessionsRevoked: 0 };
+      let sessionsRevoked = 0;
       if (!isActive) {
         await this.lastAdministrator.assertKept(
           current,
@@ -289,16 +242,15 @@ export class UsersService {
           'deactivate',
           tx.manager,
         );
-        ended = await this.endAccess(current, tx);
-        Object.assign(changes, ended.token);
+        sessionsRevoked = await this.endSessions(id, tx);
       }
-      await this.users.update(id, changes, tx.manager);
+      await this.users.update(id, { isActive }, tx.manager);
       await this.audit.record(
         userAuditEntry('user.status_changed', actor, current, {
           before: { isActive: current.isActive },
           after: { isActive },
-          ...(ended.sessionsRevoked ? { sessionsRevoked: ended.sessionsRevoked } : {}),
-          ...(ended.token ? { tokenRevoked: true } : {}),
+          ...(sessionsRevoked ? { sessionsRevoked } : {}),
+          ...(!isActive && current.isApiUser && current.hasApiToken ? { tokenSuspended: true } : {}),
         }),
         tx.manager,
       );
@@ -309,21 +261,14 @@ export class UsersService {
   }
 
   /**
-   * Deactivation ends the user's sessions and API token at once, unless
-   * configured (DEACTIVATION_ENDS_SESSIONS=false) to let sessions run out;
-   * an inactive user's token is refused either way. A revoked token is
-   * recorded as expired now, so that reactivation needs a new token.
+   * Deactivation is reversible. Sessions end at once (unless
+   * DEACTIVATION_ENDS_SESSIONS=false lets them run out) and stay ended; an API
+   * token is only suspended: refused while the user is inactive, it works
+   * again on reactivation unless it expired or was regenerated meanwhile.
    */
-  private async endAccess(
-    user: Pick<UserRecord, 'id' | 'isApiUser' | 'hasApiToken' | 'apiTokenExpiresAt'>,
-    tx: Tx,
-  ): Promise<{ sessionsRevoked: number; token?: UserChanges }> {
-    if (!this.options.deactivationEndsSessions) return { sessionsRevoked: 0 };
-    const sessionsRevoked = await this.sessions.revokeAllForUser(user.id, tx);
-    if (!user.isApiUser || !user.hasApiToken) return { sessionsRevoked };
-    const now = new Date();
-    const expired = user.apiTokenExpiresAt && user.apiTokenExpiresAt < now ? user.apiTokenExpiresAt : now;
-    return { sessionsRevoked, token: { apiTokenId: null, apiTokenExpiresAt: expired } };
+  private async endSessions(id: number, tx: Tx): Promise<number> {
+    if (!this.options.deactivationEndsSessions) return 0;
+    return this.sessions.revokeAllForUser(id, tx);
   }
 
   private async lockedUser(id: number, tx: Tx): Promise<UserRecord> {

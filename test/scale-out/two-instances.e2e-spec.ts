@@ -87,6 +87,17 @@ if (usingPostgres && usingRedis)
       );
     });
 
+    it('an API user deactivated, then reactivated on A: B suspends, then accepts the same token on the next request', async () => {
+      const admin = await anAdmin();
+      const { user, token } = await apiCallerWith(a, ['api_access']);
+      expectStatus(await me(b, token), 200);
+      const toggle = () => a.http().post(`${USERS}/${user.id}/toggle-status`).set(bearer(admin));
+      expectStatus(await toggle(), 200);
+      expectError(await me(b, token), 401, 'TOKEN_REVOKED');
+      expectStatus(await toggle(), 200);
+      expectStatus(await me(b, token), 200);
+    });
+
     it('a role change on A: B applies the new role on the next request (403 PERMISSION_DENIED)', async () => {
       const admin = await anAdmin();
       const { user, token } = await callerWith(a, ['manage_roles']);

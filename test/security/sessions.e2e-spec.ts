@@ -146,7 +146,7 @@ describe('security: sessions (ASVS V7)', () => {
     expectStatus(await me(t, a), 200);
   });
 
-  it('V7.4.2 an API token ends with a deactivation or a conversion, and neither a reactivation nor a conversion back revives it', async () => {
+  it('V7.4.2 an API token is suspended by a deactivation and restored by a reactivation; a conversion ends it, and a conversion back does not revive it', async () => {
     const role = await createRoleRow(t, ['api_access']);
     const created = await t
       .http()
@@ -168,7 +168,7 @@ describe('security: sessions (ASVS V7)', () => {
     expectStatus(await toggle(), 200);
     expectError(await me(t, token), 401, 'TOKEN_REVOKED');
     expectStatus(await toggle(), 200);
-    expectError(await me(t, token), 401, 'TOKEN_REVOKED');
+    expectStatus(await me(t, token), 200);
     expectStatus(await t.http().patch(`${USERS}/${id}`).set(bearer(admin)).send({ isApiUser: false }), 200);
     expectError(await me(t, token), 401, 'TOKEN_REVOKED');
     const back = await t

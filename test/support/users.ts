@@ -65,7 +65,8 @@ export async function createUser(
     .send({
       username,
       email: `${username}@example.test`,
-      role: 'viewer',
+      // an API user's role must grant api_access: the starter role does
+      role: body.isApiUser ? 'api_user' : 'viewer',
       ...(body.isApiUser ? { apiTokenTtlDays: 30 } : { password: 'MySecure2025Pass!' }),
       ...body,
     });

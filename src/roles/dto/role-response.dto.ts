@@ -27,7 +27,9 @@ export class RoleResponseDto {
 
   @ApiProperty({
     type: [String],
-    description: 'Separation-of-duty conflicts (user administration with operational access); never blocking',
+    description:
+      'Separation-of-duty conflicts (user administration with operational access), and how many API users ' +
+      'hold the role while it lacks api_access (their tokens are refused); never blocking',
   })
   warnings: string[];
 }

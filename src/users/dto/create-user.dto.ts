@@ -33,7 +33,12 @@ export class CreateUserDto {
   @IsNotEmpty({ message: 'password is required for regular users' })
   password?: string;
 
-  @ApiProperty({ example: 'process_analyst', description: 'Name of an existing role (404 ROLE_NOT_FOUND)' })
+  @ApiProperty({
+    example: 'process_analyst',
+    description:
+      'Name of an existing role (404 ROLE_NOT_FOUND); for an API user, one that grants api_access or ' +
+      'full_access (400 ROLE_LACKS_API_ACCESS), such as api_user',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(63)

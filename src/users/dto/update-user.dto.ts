@@ -1,9 +1,22 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsNotEmpty, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { API_TOKEN_TTL_MAX, API_TOKEN_TTL_MIN, IsApiTokenTtl, IsOptionalNotNull } from './validators.js';
 
-/** The username is immutable: sending one is refused like any unknown field. */
+// Declared, so the refusal names the rule instead of "property username should not exist".
+const Immutable = () =>
+  ValidateBy({
+    name: 'immutable',
+    validator: {
+      validate: (value: unknown) => value === undefined,
+      defaultMessage: () => 'username is immutable',
+    },
+  });
+
 export class UpdateUserDto {
+  @ApiHideProperty()
+  @Immutable()
+  username?: never;
+
   @ApiPropertyOptional({ example: 'jane.doe@example.com', maxLength: 254 })
   @IsOptionalNotNull()
   @IsString()
@@ -11,14 +24,21 @@ export class UpdateUserDto {
   @IsEmail({}, { message: 'email must be a valid e-mail address' })
   email?: string;
 
-  @ApiPropertyOptional({ example: 'viewer', description: 'Name of an existing role' })
+  @ApiPropertyOptional({
+    example: 'viewer',
+    description: 'Name of an existing role; for an API user, one that grants api_access (or full_access)',
+  })
   @IsOptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(63)
   role?: string;
 
-  @ApiPropertyOptional({ description: 'false deactivates the user (as toggle-status does)' })
+  @ApiPropertyOptional({
+    description:
+      'false deactivates the user (as toggle-status does; never your own account); true reactivates it, and ' +
+      "an API user's suspended token works again",
+  })
   @IsOptionalNotNull()
   @IsBoolean()
   isActive?: boolean;
@@ -26,8 +46,8 @@ export class UpdateUserDto {
   @ApiPropertyOptional({
     description:
       'true turns a regular user into an API user: a token is issued (in this answer only), the password ' +
-      'and sessions end, and apiTokenTtlDays is required. false revokes the token; the user then has no ' +
-      'password until one is reset.',
+      'and sessions end, and apiTokenTtlDays is required; the role must grant api_access. false revokes ' +
+      'the token for good; the user then has no password until one is reset.',
   })
   @IsOptionalNotNull()
   @IsBoolean()

@@ -1,0 +1,50 @@
+import { QueryFailedError } from 'typeorm';
+import { RoleNotFoundError } from '../common/errors/domain-error.js';
+import type { UserRecord } from './user-record.js';
+import { EmailTakenError, UsernameTakenError } from './users.errors.js';
+
+export type Row = Record<string, unknown>;
+
+// Never the password hash or the token id: only whether a token exists.
+export const USER_COLUMNS = `
+  u.id, u.username, u.email, u.role_name, r.display_name AS role_display_name, r.permissions AS role_permissions,
+  u.is_active, u.is_api_user, u.api_token_ttl_days, (u.api_token_id IS NOT NULL) AS has_api_token,
+  u.api_token_expires_at, u.must_change_password, u.failed_login_count, u.last_login_at, u.created_at`;
+
+export const FROM_USERS = `FROM users u JOIN roles r ON r.name = u.role_name`;
+
+const toDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+
+export function toRecord(row: Row): UserRecord {
+  return {
+    id: Number(row.id),
+    username: String(row.username),
+    email: String(row.email),
+    roleName: String(row.role_name),
+    roleDisplayName: String(row.role_display_name),
+    rolePermissions: (row.role_permissions as string[] | null) ?? [],
+    isActive: Boolean(row.is_active),
+    isApiUser: Boolean(row.is_api_user),
+    apiTokenTtlDays: row.api_token_ttl_days == null ? null : Number(row.api_token_ttl_days),
+    hasApiToken: Boolean(row.has_api_token),
+    apiTokenExpiresAt: toDate(row.api_token_expires_at),
+    mustChangePassword: Boolean(row.must_change_password),
+    failedLoginCount: Number(row.failed_login_count ?? 0),
+    lastLoginAt: toDate(row.last_login_at),
+    createdAt: toDate(row.created_at)!,
+  };
+}
+
+/** Translates the unique and foreign-key violations of a user write into the contract's errors. */
+export function writeError(err: unknown, user: { username?: string; roleName?: string }): unknown {
+  if (!(err instanceof QueryFailedError)) return err;
+  const driver = (err as QueryFailedError & { driverError?: { code?: string; constraint?: string } })
+    .driverError;
+  const constraint = driver?.constraint ?? /constraint "([^"]+)"/.exec(err.message)?.[1];
+  if (driver?.code === '23505' && constraint === 'users_username_key')
+    return new UsernameTakenError(user.username ?? '');
+  if (driver?.code === '23505' && constraint === 'users_email_lower_key') return new EmailTakenError();
+  if (driver?.code === '23503' && constraint === 'users_role_fk')
+    return new RoleNotFoundError(user.roleName ?? '');
+  return err;
+}
