@@ -214,12 +214,12 @@ if (!usingPostgres)
       } finally {
         await t.close();
       }
-    });
+    }, 600_000);
 
     it('refuses a CLI command on a DATA_DIR in use the same way', async () => {
       const t = await startTestApp();
       try {
-        const cli = await runCli(['verify-audit'], { DATA_DIR: t.env.DATA_DIR });
+        const cli = await runCli(['verify-audit'], { DATA_DIR: t.env.DATA_DIR }, 300_000);
         expect(cli.code).toBe(1);
         expect(cli.stderr).toMatch(IN_USE);
         expect(`${cli.stdout}${cli.stderr}`).not.toMatch(STACK_LINE);
@@ -227,7 +227,7 @@ if (!usingPostgres)
       } finally {
         await t.close();
       }
-    });
+    }, 600_000);
   });
 
 const cleanExit = (r: { code: number | null; signal: NodeJS.Signals | null }, sent: NodeJS.Signals) =>
@@ -263,5 +263,5 @@ if (!usingPostgres)
         await second?.kill();
         rmSync(dir, { recursive: true, force: true });
       }
-    }, 300_000);
+    }, 900_000);
   });

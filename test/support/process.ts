@@ -93,7 +93,7 @@ const SERVICE_ENTRY = 'dist/src/main.js';
  */
 export async function startServiceProcess(
   env: Record<string, string>,
-  timeoutMs = 120_000,
+  timeoutMs = 300_000,
 ): Promise<ServiceProcess> {
   const child = spawnTracked(process.execPath, [SERVICE_ENTRY], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -135,7 +135,7 @@ export async function startServiceProcess(
 /** Runs the built service until it ends on its own (a refused start), killing it after `timeoutMs`. */
 export async function runServiceToExit(
   env: Record<string, string>,
-  timeoutMs = 120_000,
+  timeoutMs = 300_000,
 ): Promise<Exit & { output: string }> {
   const child = spawnTracked(process.execPath, [SERVICE_ENTRY], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
