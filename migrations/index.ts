@@ -3,6 +3,7 @@ import { SeedSystemRoles1795219200001 } from './1795219200001-SeedSystemRoles.js
 import { UserListIndexes1795219400000 } from './1795219400000-UserListIndexes.js';
 import { UserCounts1795219400001 } from './1795219400001-UserCounts.js';
 import { AuditAppendOnlyAndCheckpoints1795219600000 } from './1795219600000-AuditAppendOnlyAndCheckpoints.js';
+import { UserSearchPrefixIndexes1795219800000 } from './1795219800000-UserSearchPrefixIndexes.js';
 
 /** In order. Listed explicitly so the same list serves the app, the CLI and a host application. */
 export const IAM_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const IAM_MIGRATIONS = [
   UserListIndexes1795219400000,
   UserCounts1795219400001,
   AuditAppendOnlyAndCheckpoints1795219600000,
+  UserSearchPrefixIndexes1795219800000,
 ];

@@ -3,10 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { RoleNotFoundError } from '../common/errors/domain-error.js';
 import { FULL_ACCESS } from '../roles/permissions.js';
-import type { SortOrder, UserSort } from './dto/list-users.query.js';
 import { EXPIRING_WITHIN_MS } from './api-token-status.js';
 import { HYGIENE } from './user-hygiene.js';
+import { type ListPage, listUsers, type Page, type UserFilter } from './user-list.query.js';
 import type { UserChanges, UserRecord } from './user-record.js';
+import { FROM_USERS, type Row, toRecord, USER_COLUMNS } from './user-rows.js';
 import { UserEntity } from './user.entity.js';
 import { EmailTakenError, UsernameTakenError } from './users.errors.js';
 import { lockAdministrators } from '../roles/administrators.js';
@@ -14,24 +15,6 @@ import { lockAdministrators } from '../roles/administrators.js';
 /** Serializes every change that could remove an administrator, across connections and instances. */
 
 const DAY_MS = 24 * 3600 * 1000;
-
-// Never the password hash or the token id: only whether a token exists.
-const USER_COLUMNS = `
-  u.id, u.username, u.email, u.role_name, r.display_name AS role_display_name, r.permissions AS role_permissions,
-  u.is_active, u.is_api_user, u.api_token_ttl_days, (u.api_token_id IS NOT NULL) AS has_api_token,
-  u.api_token_expires_at, u.must_change_password, u.failed_login_count, u.last_login_at, u.created_at`;
-
-const FROM_USERS = `FROM users u JOIN roles r ON r.name = u.role_name`;
-
-// Each sort with a unique tie-breaker in the same direction, so an index serves it and pages never overlap.
-const ORDER_BY: Record<UserSort, Record<SortOrder, string>> = {
-  username: { asc: 'u.username ASC', desc: 'u.username DESC' },
-  createdAt: { asc: 'u.created_at ASC, u.id ASC', desc: 'u.created_at DESC, u.id DESC' },
-  lastLoginAt: {
-    asc: 'u.last_login_at ASC NULLS LAST, u.id ASC',
-    desc: 'u.last_login_at DESC NULLS LAST, u.id DESC',
-  },
-};
 
 // Maps each settable field to its column: the only names that ever reach an UPDATE.
 const COLUMN_OF: Record<keyof UserChanges, string> = {
@@ -62,51 +45,6 @@ export interface NewUser {
   apiTokenTtlDays: number | null;
   apiTokenId: string | null;
   apiTokenExpiresAt: Date | null;
-}
-
-export interface UserFilter {
-  search?: string;
-  role?: string;
-  isActive?: boolean;
-  isApiUser?: boolean;
-  sort: UserSort;
-  order: SortOrder;
-  page: number;
-  pageSize: number;
-}
-
-export interface Page<T> {
-  rows: T[];
-  total: number;
-}
-
-type Row = Record<string, unknown>;
-
-const toDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
-
-function toRecord(row: Row): UserRecord {
-  return {
-    id: Number(row.id),
-    username: String(row.username),
-    email: String(row.email),
-    roleName: String(row.role_name),
-    roleDisplayName: String(row.role_display_name),
-    rolePermissions: (row.role_permissions as string[] | null) ?? [],
-    isActive: Boolean(row.is_active),
-    isApiUser: Boolean(row.is_api_user),
-    apiTokenTtlDays: row.api_token_ttl_days == null ? null : Number(row.api_token_ttl_days),
-    hasApiToken: Boolean(row.has_api_token),
-    apiTokenExpiresAt: toDate(row.api_token_expires_at),
-    mustChangePassword: Boolean(row.must_change_password),
-    failedLoginCount: Number(row.failed_login_count ?? 0),
-    lastLoginAt: toDate(row.last_login_at),
-    createdAt: toDate(row.created_at)!,
-  };
-}
-
-/** A LIKE pattern matching `text` anywhere, with its own %, _ and \ taken literally. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 }
 
 /** Translates the unique and foreign-key violations of a user write into the contract's errors. */
@@ -240,65 +178,8 @@ export class UsersRepository {
     return Number(rows[0].n);
   }
 
-  async list(filter: UserFilter): Promise<Page<UserRecord>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (filter.search) {
-      // usernames are lower-case by constraint; e-mails match through the lower(email) trigram index
-      const p = param(containsPattern(filter.search));
-      where.push(`(u.username LIKE lower(${p}) ESCAPE '\\' OR lower(u.email) LIKE lower(${p}) ESCAPE '\\')`);
-    }
-    if (filter.role !== undefined) where.push(`u.role_name = ${param(filter.role)}`);
-    if (filter.isActive !== undefined) where.push(`u.is_active = ${param(filter.isActive)}`);
-    if (filter.isApiUser !== undefined) where.push(`u.is_api_user = ${param(filter.isApiUser)}`);
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const filterParams = [...params];
-    const limit = param(filter.pageSize);
-    const offset = param((filter.page - 1) * filter.pageSize);
-    const order = ORDER_BY[filter.sort][filter.order];
-    const m = this.m();
-    const page = () =>
-      // The page is chosen on users alone (an index walk for deep offsets), then joined with roles.
-      m.query(
-        `SELECT ${USER_COLUMNS}
-           FROM (SELECT u.id FROM users u ${whereSql} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) page
-           JOIN users u ON u.id = page.id JOIN roles r ON r.name = u.role_name
-          ORDER BY ${order}`,
-        params,
-      ) as Promise<Row[]>;
-    if (filter.search) {
-      const [rows, total] = await Promise.all([page(), this.countMatching(whereSql, filterParams, m)]);
-      return { rows: rows.map(toRecord), total };
-    }
-    // Without a search the total costs next to nothing: known first, it spares the page query
-    // when the page is past the end (or nothing matches, where walking the sort index finds nothing).
-    const total = await this.countGroups(filter, m);
-    if ((filter.page - 1) * filter.pageSize >= total) return { rows: [], total };
-    return { rows: (await page()).map(toRecord), total };
-  }
-
-  private async countMatching(whereSql: string, params: unknown[], m: EntityManager): Promise<number> {
-    const rows = (await m.query(`SELECT count(*)::int AS n FROM users u ${whereSql}`, params)) as Row[];
-    return Number(rows[0].n);
-  }
-
-  /** Without a search, the total is a sum over the maintained group counts (see the UserCounts migration). */
-  private async countGroups(
-    filter: Pick<UserFilter, 'role' | 'isActive' | 'isApiUser'>,
-    m: EntityManager,
-  ): Promise<number> {
-    const rows = (await m.query(
-      `SELECT coalesce(sum(n), 0)::bigint AS n FROM user_counts
-        WHERE ($1::varchar IS NULL OR role_name = $1)
-          AND ($2::boolean IS NULL OR is_active = $2)
-          AND ($3::boolean IS NULL OR is_api_user = $3)`,
-      [filter.role ?? null, filter.isActive ?? null, filter.isApiUser ?? null],
-    )) as Row[];
-    return Number(rows[0].n);
+  async list(filter: UserFilter): Promise<ListPage<UserRecord>> {
+    return listUsers(this.m(), filter);
   }
 
   /** Accounts with at least one reason for review (see user-hygiene.ts), oldest first. */

@@ -1,0 +1,33 @@
+import type { UserRecord } from './user-record.js';
+
+// Never the password hash or the token id: only whether a token exists.
+export const USER_COLUMNS = `
+  u.id, u.username, u.email, u.role_name, r.display_name AS role_display_name, r.permissions AS role_permissions,
+  u.is_active, u.is_api_user, u.api_token_ttl_days, (u.api_token_id IS NOT NULL) AS has_api_token,
+  u.api_token_expires_at, u.must_change_password, u.failed_login_count, u.last_login_at, u.created_at`;
+
+export const FROM_USERS = `FROM users u JOIN roles r ON r.name = u.role_name`;
+
+export type Row = Record<string, unknown>;
+
+const toDate = (v: unknown): Date | null => (v == null ? null : v instanceof Date ? v : new Date(String(v)));
+
+export function toRecord(row: Row): UserRecord {
+  return {
+    id: Number(row.id),
+    username: String(row.username),
+    email: String(row.email),
+    roleName: String(row.role_name),
+    roleDisplayName: String(row.role_display_name),
+    rolePermissions: (row.role_permissions as string[] | null) ?? [],
+    isActive: Boolean(row.is_active),
+    isApiUser: Boolean(row.is_api_user),
+    apiTokenTtlDays: row.api_token_ttl_days == null ? null : Number(row.api_token_ttl_days),
+    hasApiToken: Boolean(row.has_api_token),
+    apiTokenExpiresAt: toDate(row.api_token_expires_at),
+    mustChangePassword: Boolean(row.must_change_password),
+    failedLoginCount: Number(row.failed_login_count ?? 0),
+    lastLoginAt: toDate(row.last_login_at),
+    createdAt: toDate(row.created_at)!,
+  };
+}
