@@ -2,8 +2,9 @@
 // seeds 1,000,000 users with INSERT ... SELECT generate_series, then times GET /auth/api/users'
 // query path (UsersRepository.list from the build: the page query and the count, in parallel on a
 // pool, exactly as the service runs them) for substring search, the role filter, each sort both
-// ways, page 1 and page 10,000; and the count alone, to show what `total` costs. Prints p50/p95/max
-// and the plan of each page query. The database is dropped at the end.
+// ways, page 1 and page 10,000; and the count alone, to show what `total` costs. Prints p50/p95/max,
+// the total (~: an estimate, totalExact false) and met/missed against the target, then the plan of
+// some page queries. The database is dropped at the end.
 // Usage: npm run build && node bench/users-list.mjs [users]
 //   BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_DIST (default dist),
 //   BENCH_RUNS (default 100 per scenario), BENCH_ONLY (a regular expression: run the matching scenarios only).
@@ -67,25 +68,33 @@ const SEED = `
          CASE WHEN g % 97 = 0 THEN 6 ELSE 0 END
     FROM generate_series($1::int, $2::int) g`;
 
-async function seed(ds) {
-  // Bulk load without the secondary indexes, then build them from their own definitions.
-  const indexes = await ds.query(
-    `SELECT indexname, indexdef FROM pg_indexes
-      WHERE tablename = 'users' AND indexname NOT IN ('users_pkey')`,
-  );
-  for (const { indexname } of indexes) await ds.query(`DROP INDEX ${indexname}`);
-  const started = performance.now();
-  const chunk = 250_000;
-  for (let from = 1; from <= USERS; from += chunk) {
-    await ds.query(SEED, [from, Math.min(USERS, from + chunk - 1)]);
+async function seed() {
+  // Bulk load without the secondary indexes, then build them from their own definitions, on a session
+  // of its own: the service's statement timeout would cut an index build short on a busy machine.
+  const c = new pg.Client({ connectionString: dbUrl.toString() });
+  await c.connect();
+  try {
+    await c.query(`SET statement_timeout = 0; SET maintenance_work_mem = '256MB'`);
+    const { rows: indexes } = await c.query(
+      `SELECT indexname, indexdef FROM pg_indexes
+        WHERE tablename = 'users' AND indexname NOT IN ('users_pkey')`,
+    );
+    for (const { indexname } of indexes) await c.query(`DROP INDEX ${indexname}`);
+    const started = performance.now();
+    const chunk = 250_000;
+    for (let from = 1; from <= USERS; from += chunk) {
+      await c.query(SEED, [from, Math.min(USERS, from + chunk - 1)]);
+    }
+    const inserted = performance.now() - started;
+    for (const { indexdef } of indexes) await c.query(indexdef);
+    await c.query('VACUUM ANALYZE users');
+    log(
+      `seeded ${USERS.toLocaleString('en')} users in ${secs(inserted)} s, ` +
+        `indexes (${indexes.length}) and analyze in ${secs(performance.now() - started - inserted)} s`,
+    );
+  } finally {
+    await c.end();
   }
-  const inserted = performance.now() - started;
-  for (const { indexdef } of indexes) await ds.query(indexdef);
-  await ds.query('VACUUM ANALYZE users');
-  log(
-    `seeded ${USERS.toLocaleString('en')} users in ${secs(inserted)} s, ` +
-      `indexes (${indexes.length}) and analyze in ${secs(performance.now() - started - inserted)} s`,
-  );
 }
 
 async function measure(fn) {
@@ -115,7 +124,7 @@ try {
     `machine: ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}; PostgreSQL ${version}; ` +
       `${RUNS} runs per scenario`,
   );
-  await seed(ds);
+  await seed();
   const repo = new UsersRepository(ds.getRepository(UserEntity));
   const base = { sort: 'username', order: 'asc', page: 1, pageSize: 20 };
 
@@ -124,7 +133,13 @@ try {
     ['search: 4 hex chars (~300 hits)', (i) => ({ ...base, search: hex(i).slice(0, 4) })],
     ['search: 6 hex chars (~1 hit)', (i) => ({ ...base, search: hex(i).slice(0, 6) })],
     ['search: e-mail domain (1/3 of all)', () => ({ ...base, search: 'corp.test' })],
-    ['search: 2 chars (no trigram)', (i) => ({ ...base, search: hex(i).slice(0, 2) })],
+    ['search: 3 chars (~3,000 hits)', (i) => ({ ...base, search: hex(i).slice(0, 3) })],
+    ['search: 2 chars (prefix)', (i) => ({ ...base, search: hex(i).slice(0, 2) })],
+    ['search: 1 char (prefix)', (i) => ({ ...base, search: hex(i).slice(0, 1) })],
+    [
+      'search: 2 chars, sort createdAt desc',
+      (i) => ({ ...base, search: hex(i).slice(0, 2), sort: 'createdAt', order: 'desc' }),
+    ],
     ['role filter (process_operator, 20%)', () => ({ ...base, role: 'process_operator' })],
     ['role filter (administrator, 10%)', () => ({ ...base, role: 'administrator', sort: 'createdAt' })],
     ['isActive=false + isApiUser=true', () => ({ ...base, isActive: false, isApiUser: true })],
@@ -140,17 +155,18 @@ try {
   ];
 
   log(
-    `\n${'scenario'.padEnd(38)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}  total`,
+    `\n${'scenario'.padEnd(38)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}` +
+      `  ${'total'.padStart(9)}  target p95 < ${TARGET_P95_MS} ms`,
   );
   const misses = [];
   for (const [label, filter] of scenarios.filter(([label]) => ONLY.test(label))) {
     const r = await measure((i) => repo.list(filter(i)));
-    const { total } = await repo.list(filter(0));
-    const flag = r.p95 < TARGET_P95_MS ? '' : `  > ${TARGET_P95_MS} ms`;
-    if (flag) misses.push(label);
+    const { total, totalExact } = await repo.list(filter(0));
+    const met = r.p95 < TARGET_P95_MS;
+    if (!met) misses.push(label);
     log(
       `${label.padEnd(38)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ` +
-        `${r.max.toFixed(1).padStart(8)}  ${String(total).padStart(7)}${flag}`,
+        `${r.max.toFixed(1).padStart(8)}  ${`${totalExact ? '' : '~'}${total}`.padStart(9)}  ${met ? 'met' : 'missed'}`,
     );
   }
 
@@ -165,9 +181,14 @@ try {
       ['process_operator'],
     ],
     [
-      'count(*), search 4 hex chars (used)',
+      'count(*), search 4 hex chars',
       `SELECT count(*)::int FROM users u WHERE (u.username LIKE lower($1) ESCAPE '\\' OR lower(u.email) LIKE lower($1) ESCAPE '\\')`,
       ['%a3f9%'],
+    ],
+    [
+      'count capped at 10,001, 1/3 of all (used)',
+      `SELECT count(*)::int FROM (SELECT 1 FROM users u WHERE (u.username LIKE lower($1) ESCAPE '\\' OR lower(u.email) LIKE lower($1) ESCAPE '\\') LIMIT 10001) c`,
+      ['%corp.test%'],
     ],
   ];
   for (const [label, sql, params] of counts) {
@@ -180,6 +201,8 @@ try {
   log('\nplans of the page queries (EXPLAIN ANALYZE, one run):');
   const plans = [
     ['search 4 hex chars', { ...base, search: 'a3f9' }],
+    ['search 2 chars (prefix)', { ...base, search: 'a3' }],
+    ['search e-mail domain (1/3 of all)', { ...base, search: 'corp.test' }],
     ['role filter', { ...base, role: 'process_operator' }],
     ['sort lastLoginAt desc', { ...base, sort: 'lastLoginAt', order: 'desc' }],
     ['page 10,000', { ...base, page: 10_000 }],
@@ -199,8 +222,8 @@ try {
   }
   log(
     misses.length === 0
-      ? `\nevery scenario: p95 < ${TARGET_P95_MS} ms`
-      : `\np95 over ${TARGET_P95_MS} ms: ${misses.join('; ')}`,
+      ? `\nevery scenario: p95 < ${TARGET_P95_MS} ms: met`
+      : `\np95 < ${TARGET_P95_MS} ms missed by: ${misses.join('; ')}`,
   );
 } finally {
   if (ds.isInitialized) await ds.destroy();

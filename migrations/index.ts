@@ -6,6 +6,7 @@ import { AuditAppendOnlyAndCheckpoints1795219600000 } from './1795219600000-Audi
 import { LoginLockouts1795219700000 } from './1795219700000-LoginLockouts.js';
 import { StarterApiUserRole1795219750000 } from './1795219750000-StarterApiUserRole.js';
 import { AuditKeyedChain1795219800000 } from './1795219800000-AuditKeyedChain.js';
+import { UserSearchPrefixIndexes1795219850000 } from './1795219850000-UserSearchPrefixIndexes.js';
 
 /** In order. Listed explicitly so the same list serves the app, the CLI and a host application. */
 export const IAM_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const IAM_MIGRATIONS = [
   LoginLockouts1795219700000,
   StarterApiUserRole1795219750000,
   AuditKeyedChain1795219800000,
+  UserSearchPrefixIndexes1795219850000,
 ];

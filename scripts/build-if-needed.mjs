@@ -24,9 +24,8 @@ const stale =
 
 if (stale) {
   process.stdout.write('Building champa-iam...\n');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-    stdio: 'inherit',
-  });
+  // JavaScript only (SWC): declarations and type checks come from `npm run build` and `npm run typecheck`.
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 }
 
 const webEntry = 'dist/web/index.html';

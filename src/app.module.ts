@@ -10,7 +10,7 @@ import { type EnvSchema, validateEnv } from './config/env.schema.js';
 import type { PermissionDefinition } from './config/iam-options.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
-import { loggerParams } from './common/logging.js';
+import { AsyncStdout, loggerParams } from './common/logging.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IamModule } from './iam.module.js';
@@ -43,6 +43,7 @@ export class AppModule {
     buildCatalog(options.permissions ?? []);
     const env = validateEnv(process.env);
     const adminConsole = serviceConsole(options, env);
+    const stdout = new AsyncStdout();
     return {
       module: AppModule,
       imports: [
@@ -50,14 +51,9 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [ConfigService],
           useFactory: (config: ConfigService<EnvSchema, true>) => {
-            const params = loggerParams(config.get('LOG_LEVEL'), config.get('LOG_PRETTY'));
-            if (options.logDestination) {
-              return {
-                ...params,
-                pinoHttp: [{ ...params.pinoHttp, transport: undefined }, options.logDestination],
-              };
-            }
-            return params;
+            const pretty = config.get('LOG_PRETTY');
+            const destination = options.logDestination ?? (pretty ? undefined : stdout.open());
+            return loggerParams(config.get('LOG_LEVEL'), pretty, destination);
           },
         }),
         DatabaseModule,
@@ -78,6 +74,7 @@ export class AppModule {
         ...(options.extraModules ?? []),
       ],
       providers: [
+        { provide: AsyncStdout, useValue: stdout },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

@@ -1,11 +1,16 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '@nestjs/common';
-import { createApp } from './app.factory.js';
 import { validateEnv } from './config/env.schema.js';
+import { EmbeddedDatabase } from './database/embedded-database.js';
 
 async function bootstrap(): Promise<void> {
   const env = validateEnv(process.env);
+  // PGlite starts (restoring or reopening its folder) while the application's modules load below.
+  if (!env.DATABASE_URL) EmbeddedDatabase.openEarly(env.DATA_DIR);
+  const [{ createApp }, { Logger }] = await Promise.all([
+    import('./app.factory.js'),
+    import('@nestjs/common'),
+  ]);
   const app = await createApp();
   await app.listen({ port: env.PORT, host: env.HOST });
   const port = (app.getHttpServer().address() as AddressInfo).port;

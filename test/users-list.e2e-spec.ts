@@ -88,16 +88,16 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
     await t?.close();
   });
 
-  it('answers {items, total, page, pageSize} with 20 per page by default', async () => {
+  it('answers {items, total, totalExact, page, pageSize} with 20 per page by default', async () => {
     const res = await list({});
     expectStatus(res, 200);
-    expect(Object.keys(res.body).sort()).toEqual(['items', 'page', 'pageSize', 'total']);
-    expect(res.body).toMatchObject({ total: SET.length + 2, page: 1, pageSize: 20 });
+    expect(Object.keys(res.body).sort()).toEqual(['items', 'page', 'pageSize', 'total', 'totalExact']);
+    expect(res.body).toMatchObject({ total: SET.length + 2, totalExact: true, page: 1, pageSize: 20 });
     expect(res.body.items).toHaveLength(SET.length + 2);
   });
 
   describe('search', () => {
-    it('matches a substring of the username or the e-mail, ignoring case', async () => {
+    it('matches a substring of three or more characters in the username or the e-mail, ignoring case', async () => {
       expect(await names({ search: 'anna' })).toEqual(['lst.anna']);
       expect(await names({ search: 'ANNA' })).toEqual(['lst.anna']);
       expect(await names({ search: 'smith@EXAMPLE' })).toEqual(['lst.anna']);
@@ -106,14 +106,43 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
         'lst_other',
       ]);
       expect(await names({ search: 'nobody-matches-this' })).toEqual([]);
+      expect(await names({ search: 'nna' })).toEqual(['lst.anna']);
+      expect(await names({ search: 'NNA' })).toEqual(['lst.anna']);
+    });
+
+    it('matches one or two characters at the start of the username or the e-mail only', async () => {
+      // usernames all start with "lst"; the e-mails with the first name
+      expect(await names({ search: 'ls' })).toEqual(
+        [...SET.map((s) => s.username)].sort().concat('lst_other'),
+      );
+      expect(await names({ search: 'l' })).toEqual(
+        [...SET.map((s) => s.username)].sort().concat('lst_other'),
+      );
+      expect(await names({ search: 'an' })).toEqual(['lst.anna']);
+      expect(await names({ search: 'AN' })).toEqual(['lst.anna']);
+      expect(await names({ search: 'b' })).toEqual(['lst.bob']);
+      expect(await names({ search: 'ot' })).toEqual(['lst_other']);
+      // inside a name, never at its start: no match below three characters
+      expect(await names({ search: 'nn' })).toEqual([]);
+      expect(await names({ search: 'st' })).toEqual([]);
+      expect(await names({ search: '.a' })).toEqual([]);
+      expect(await names({ search: '@' })).toEqual([]);
+      const res = await list({ search: 'ls' });
+      expect(res.body).toMatchObject({ total: SET.length + 1, totalExact: true });
     });
 
     it('takes % _ \\ and quotes literally, never as wildcards or SQL', async () => {
-      expect(await names({ search: '%' })).toEqual(['lst.carl']);
-      expect(await names({ search: '_' })).toEqual(['lst.dora', 'lst_other']);
+      expect(await names({ search: 'l%x' })).toEqual(['lst.carl']);
+      expect(await names({ search: '%' })).toEqual([]);
+      expect(await names({ search: 'a_y' })).toEqual(['lst.dora']);
+      expect(await names({ search: 't_o' })).toEqual(['lst_other']);
+      expect(await names({ search: '_' })).toEqual([]);
+      expect(await names({ search: 'l_' })).toEqual([]);
       expect(await names({ search: 'lst_' })).toEqual(['lst_other']);
-      expect(await names({ search: '\\' })).toEqual(['lst.hank']);
-      expect(await names({ search: "'" })).toEqual(['lst.gina']);
+      expect(await names({ search: 'k\\z' })).toEqual(['lst.hank']);
+      expect(await names({ search: '\\' })).toEqual([]);
+      expect(await names({ search: "a'o" })).toEqual(['lst.gina']);
+      expect(await names({ search: "'" })).toEqual([]);
       expect(await names({ search: "' OR '1'='1" })).toEqual([]);
       expect(await names({ search: "'; DROP TABLE users; --" })).toEqual([]);
       expect(await names({ search: '%%' })).toEqual([]);
@@ -321,6 +350,54 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
         .set(bearer(admin));
       expectError(res, 400, 'VALIDATION_FAILED');
     });
+  });
+});
+
+describe('GET /users: total exact up to 10,000 matches, an estimate beyond', () => {
+  let t: TestApp;
+  let admin: string;
+  const list = async (query: Record<string, unknown>) => {
+    const res = await t.http().get(USERS).query(query).set(bearer(admin));
+    expectStatus(res, 200);
+    return res.body as { items: { username: string }[]; total: number; totalExact: boolean };
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = (await adminToken(t)).token;
+    // 10,001 viewers: bulk.00000 to bulk.10000
+    await t.dataSource.query(
+      `INSERT INTO users (username, email, role_name)
+       SELECT 'bulk.' || lpad(g::text, 5, '0'), 'bulk.' || lpad(g::text, 5, '0') || '@bulk.test', 'viewer'
+         FROM generate_series(0, 10000) g`,
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('counts a search exactly up to 10,000 matches', async () => {
+    expect(await list({ search: 'bulk.0', pageSize: 5 })).toMatchObject({ total: 10_000, totalExact: true });
+    expect(await list({ search: 'bulk.1' })).toMatchObject({ total: 1, totalExact: true });
+    const one = await list({ search: 'bulk.10000' });
+    expect(one).toMatchObject({ total: 1, totalExact: true });
+    expect(one.items.map((u) => u.username)).toEqual(['bulk.10000']);
+  });
+
+  it('estimates a search beyond 10,000 matches, never below what it counted', async () => {
+    for (const search of ['bulk.', 'bulk', 'bu', 'b']) {
+      const res = await list({ search, pageSize: 3 });
+      expect(res.totalExact, search).toBe(false);
+      expect(res.total, search).toBeGreaterThan(10_000);
+      expect(res.items.map((u) => u.username)).toEqual(['bulk.00000', 'bulk.00001', 'bulk.00002']);
+    }
+  });
+
+  it('marks a filter total beyond 10,000 as not exact, and one within as exact', async () => {
+    expect(await list({})).toMatchObject({ total: 10_002, totalExact: false });
+    expect(await list({ role: 'viewer' })).toMatchObject({ total: 10_001, totalExact: false });
+    expect(await list({ role: 'administrator' })).toMatchObject({ total: 1, totalExact: true });
+    expect(await list({ isApiUser: 'true' })).toMatchObject({ total: 0, totalExact: true });
   });
 });
 

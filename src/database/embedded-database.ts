@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import lockfile from 'proper-lockfile';
+import { defaultTemplatePath, PGLITE_EXTENSIONS, readTemplate } from './data-dir-template.js';
 
 /** Thrown when another process already holds the data folder. */
 export class DataDirLockedError extends Error {
@@ -28,9 +28,30 @@ export class EmbeddedDatabase {
     private readonly releaseLock: () => void,
   ) {}
 
-  /** Opens (creating if needed) the database under dataDir and locks the folder. */
-  static open(dataDir: string): EmbeddedDatabase {
+  private static early?: EmbeddedDatabase;
+
+  /**
+   * Opens the database before the application's modules are imported (main.ts), so that PGlite's
+   * start overlaps their loading; the application's own open() of the same folder then takes it.
+   */
+  static openEarly(dataDir: string): void {
+    const db = EmbeddedDatabase.open(dataDir);
+    // Its failure is reported where the application waits for it; until then it is no crash.
+    db.pglite.waitReady.catch(() => undefined);
+    EmbeddedDatabase.early = db;
+  }
+
+  /**
+   * Opens the database under dataDir and locks the folder. A new folder is restored from the
+   * pre-initialised image when there is one (see data-dir-template.ts), otherwise created by initdb.
+   */
+  static open(dataDir: string, template: string | undefined = defaultTemplatePath()): EmbeddedDatabase {
     const dir = resolve(dataDir);
+    const early = EmbeddedDatabase.early;
+    if (early && early.dataDir === dir && !early.closed) {
+      EmbeddedDatabase.early = undefined;
+      return early;
+    }
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     let release: () => void;
     try {
@@ -48,7 +69,12 @@ export class EmbeddedDatabase {
       if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirLockedError(dir);
       throw err;
     }
-    const pglite = new PGlite(join(dir, 'pgdata'), { extensions: { pg_trgm } });
+    const pgdata = join(dir, 'pgdata');
+    const image = existsSync(join(pgdata, 'PG_VERSION')) ? undefined : readTemplate(template);
+    const pglite = new PGlite(pgdata, {
+      extensions: PGLITE_EXTENSIONS,
+      ...(image ? { loadDataDir: image } : {}),
+    });
     return new EmbeddedDatabase(pglite, dir, release);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containsPattern } from './users.repository.js';
+import { containsPattern, searchPattern } from './user-list.query.js';
 
 describe('containsPattern', () => {
   it.each([
@@ -11,5 +11,18 @@ describe('containsPattern', () => {
     ['%_\\', '%\\%\\_\\\\%'],
   ])('matches %s literally', (text, pattern) => {
     expect(containsPattern(text)).toBe(pattern);
+  });
+});
+
+describe('searchPattern', () => {
+  it.each([
+    ['a', 'a%'],
+    ['ab', 'ab%'],
+    ['%', '\\%%'],
+    ['ü_', 'ü\\_%'],
+    ['abc', '%abc%'],
+    ['😀😀', '😀😀%'],
+  ])('%s: one or two characters match a prefix, three or more anywhere', (text, pattern) => {
+    expect(searchPattern(text)).toBe(pattern);
   });
 });

@@ -2,25 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import { FULL_ACCESS } from '../roles/permissions.js';
-import type { SortOrder, UserSort } from './dto/list-users.query.js';
 import { EXPIRING_WITHIN_MS } from './api-token-status.js';
 import { HYGIENE } from './user-hygiene.js';
+import { type ListPage, listUsers, type Page, type UserFilter } from './user-list.query.js';
 import type { UserChanges, UserRecord } from './user-record.js';
 import { FROM_USERS, type Row, toRecord, USER_COLUMNS, writeError } from './user-rows.js';
 import { UserEntity } from './user.entity.js';
 import { lockAdministrators } from '../roles/administrators.js';
 
 const DAY_MS = 24 * 3600 * 1000;
-
-// Each sort with a unique tie-breaker in the same direction, so an index serves it and pages never overlap.
-const ORDER_BY: Record<UserSort, Record<SortOrder, string>> = {
-  username: { asc: 'u.username ASC', desc: 'u.username DESC' },
-  createdAt: { asc: 'u.created_at ASC, u.id ASC', desc: 'u.created_at DESC, u.id DESC' },
-  lastLoginAt: {
-    asc: 'u.last_login_at ASC NULLS LAST, u.id ASC',
-    desc: 'u.last_login_at DESC NULLS LAST, u.id DESC',
-  },
-};
 
 // Maps each settable field to its column: the only names that ever reach an UPDATE.
 const COLUMN_OF: Record<keyof UserChanges, string> = {
@@ -51,27 +41,6 @@ export interface NewUser {
   apiTokenTtlDays: number | null;
   apiTokenId: string | null;
   apiTokenExpiresAt: Date | null;
-}
-
-export interface UserFilter {
-  search?: string;
-  role?: string;
-  isActive?: boolean;
-  isApiUser?: boolean;
-  sort: UserSort;
-  order: SortOrder;
-  page: number;
-  pageSize: number;
-}
-
-export interface Page<T> {
-  rows: T[];
-  total: number;
-}
-
-/** A LIKE pattern matching `text` anywhere, with its own %, _ and \ taken literally. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 }
 
 /** The only place that builds queries on users. */
@@ -199,65 +168,8 @@ export class UsersRepository {
     return Number(rows[0].n);
   }
 
-  async list(filter: UserFilter): Promise<Page<UserRecord>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (filter.search) {
-      // usernames are lower-case by constraint; e-mails match through the lower(email) trigram index
-      const p = param(containsPattern(filter.search));
-      where.push(`(u.username LIKE lower(${p}) ESCAPE '\\' OR lower(u.email) LIKE lower(${p}) ESCAPE '\\')`);
-    }
-    if (filter.role !== undefined) where.push(`u.role_name = ${param(filter.role)}`);
-    if (filter.isActive !== undefined) where.push(`u.is_active = ${param(filter.isActive)}`);
-    if (filter.isApiUser !== undefined) where.push(`u.is_api_user = ${param(filter.isApiUser)}`);
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const filterParams = [...params];
-    const limit = param(filter.pageSize);
-    const offset = param((filter.page - 1) * filter.pageSize);
-    const order = ORDER_BY[filter.sort][filter.order];
-    const m = this.m();
-    const page = () =>
-      // The page is chosen on users alone (an index walk for deep offsets), then joined with roles.
-      m.query(
-        `SELECT ${USER_COLUMNS}
-           FROM (SELECT u.id FROM users u ${whereSql} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) page
-           JOIN users u ON u.id = page.id JOIN roles r ON r.name = u.role_name
-          ORDER BY ${order}`,
-        params,
-      ) as Promise<Row[]>;
-    if (filter.search) {
-      const [rows, total] = await Promise.all([page(), this.countMatching(whereSql, filterParams, m)]);
-      return { rows: rows.map(toRecord), total };
-    }
-    // Without a search the total costs next to nothing: known first, it spares the page query
-    // when the page is past the end (or nothing matches, where walking the sort index finds nothing).
-    const total = await this.countGroups(filter, m);
-    if ((filter.page - 1) * filter.pageSize >= total) return { rows: [], total };
-    return { rows: (await page()).map(toRecord), total };
-  }
-
-  private async countMatching(whereSql: string, params: unknown[], m: EntityManager): Promise<number> {
-    const rows = (await m.query(`SELECT count(*)::int AS n FROM users u ${whereSql}`, params)) as Row[];
-    return Number(rows[0].n);
-  }
-
-  /** Without a search, the total is a sum over the maintained group counts (see the UserCounts migration). */
-  private async countGroups(
-    filter: Pick<UserFilter, 'role' | 'isActive' | 'isApiUser'>,
-    m: EntityManager,
-  ): Promise<number> {
-    const rows = (await m.query(
-      `SELECT coalesce(sum(n), 0)::bigint AS n FROM user_counts
-        WHERE ($1::varchar IS NULL OR role_name = $1)
-          AND ($2::boolean IS NULL OR is_active = $2)
-          AND ($3::boolean IS NULL OR is_api_user = $3)`,
-      [filter.role ?? null, filter.isActive ?? null, filter.isApiUser ?? null],
-    )) as Row[];
-    return Number(rows[0].n);
+  async list(filter: UserFilter): Promise<ListPage<UserRecord>> {
+    return listUsers(this.m(), filter);
   }
 
   /** Accounts with at least one reason for review (see user-hygiene.ts), oldest first. */

@@ -48,7 +48,7 @@ export class UsersService {
   async list(query: ListUsersQuery): Promise<UserListResponseDto> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-    const { rows, total } = await this.users.list({
+    const { rows, total, totalExact } = await this.users.list({
       search: query.search || undefined,
       role: query.role,
       isActive: query.isActive,
@@ -59,7 +59,7 @@ export class UsersService {
       pageSize,
     });
     const now = Date.now();
-    return { items: rows.map((u) => toUserResponse(u, now)), total, page, pageSize };
+    return { items: rows.map((u) => toUserResponse(u, now)), total, totalExact, page, pageSize };
   }
 
   async get(id: number): Promise<UserResponseDto> {

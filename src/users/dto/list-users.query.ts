@@ -13,7 +13,8 @@ export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({
     maxLength: 254,
     description:
-      'Case-insensitive substring of the username or e-mail; % and _ are matched literally, not as wildcards',
+      'Case-insensitive. One or two characters match the start of the username or e-mail; three or more ' +
+      'match anywhere in either. % and _ are matched literally, not as wildcards',
   })
   @IsOptionalNotNull()
   @IsString()

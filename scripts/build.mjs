@@ -1,0 +1,48 @@
+// Compiles src/ and migrations/ to dist/ with SWC: the same layout as tsc's (dist/src, dist/migrations),
+// in a fraction of its time. Types are checked by `npm run typecheck` and declarations come from
+// `npm run build:types`; starting the service needs neither. Then, once per PGlite version, writes the
+// image of a freshly initialised embedded database that a new DATA_DIR is restored from (no initdb).
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { transformFile } from '@swc/core';
+
+const ROOTS = ['src', 'migrations'];
+const OUT = 'dist';
+const options = JSON.parse(await readFile('.swcrc', 'utf8'));
+delete options.$schema;
+
+async function sources(dir) {
+  const found = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await sources(path)));
+    else if (/\.ts$/.test(entry.name) && !/\.(spec|d)\.ts$/.test(entry.name)) found.push(path);
+  }
+  return found;
+}
+
+async function compile(file) {
+  const target = join(OUT, file.replace(/\.ts$/, '.js'));
+  const mapName = `${basename(target)}.map`;
+  const { code, map } = await transformFile(file, {
+    ...options,
+    swcrc: false,
+    sourceFileName: relative(dirname(target), file),
+  });
+  await mkdir(dirname(target), { recursive: true });
+  await Promise.all([
+    writeFile(target, `${code}\n//# sourceMappingURL=${mapName}\n`),
+    map ? writeFile(`${target}.map`, map) : undefined,
+  ]);
+}
+
+const files = (await Promise.all(ROOTS.map(sources))).flat();
+await Promise.all(files.map(compile));
+
+const template = await import(pathToFileURL(resolve(OUT, 'src/database/data-dir-template.js')).href);
+if (!existsSync(template.defaultTemplatePath())) {
+  process.stdout.write('Preparing the embedded database image (once per PGlite version)...\n');
+  await template.ensureTemplate();
+}

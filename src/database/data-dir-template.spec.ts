@@ -1,0 +1,54 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureTemplate } from './data-dir-template.js';
+import { EmbeddedDatabase } from './embedded-database.js';
+
+// initdb runs once here, for the image; on a busy machine it takes a while.
+const SLOW = { timeout: 600_000 };
+
+describe('the pre-initialised data folder image', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'champa-iam-template-spec-'));
+  const image = join(scratch, 'pgdata.tar.gz');
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('is written once, then a new folder starts from it and reopens as itself', SLOW, async () => {
+    expect(await ensureTemplate(image)).toBe(true);
+    expect(await ensureTemplate(image)).toBe(false);
+
+    const dir = join(scratch, 'data');
+    const first = EmbeddedDatabase.open(dir, image);
+    try {
+      await first.pglite.exec(`CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE TABLE kept (v text)`);
+      await first.pglite.query(`INSERT INTO kept VALUES ('from the image')`);
+      const { rows } = await first.pglite.query<{ s: number }>(`SELECT similarity('abc', 'abd') AS s`);
+      expect(rows[0].s).toBeGreaterThan(0);
+    } finally {
+      await first.close();
+    }
+    expect(existsSync(join(dir, 'pgdata', 'PG_VERSION'))).toBe(true);
+
+    // An existing folder is opened as it is, never overwritten by the image.
+    const again = EmbeddedDatabase.open(dir, image);
+    try {
+      const { rows } = await again.pglite.query<{ v: string }>(`SELECT v FROM kept`);
+      expect(rows).toEqual([{ v: 'from the image' }]);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('hands the database opened early to the application, and only for the same folder', SLOW, async () => {
+    const dir = join(scratch, 'early');
+    EmbeddedDatabase.openEarly(dir);
+    const taken = EmbeddedDatabase.open(dir, image);
+    try {
+      await taken.pglite.waitReady;
+      // The folder stays locked by the one instance: a second open is refused.
+      expect(() => EmbeddedDatabase.open(dir, image)).toThrow(/in use by another champa-iam process/);
+    } finally {
+      await taken.close();
+    }
+  });
+});

@@ -1,0 +1,138 @@
+import type { EntityManager } from 'typeorm';
+import type { SortOrder, UserSort } from './dto/list-users.query.js';
+import type { UserRecord } from './user-record.js';
+import { type Row, toRecord, USER_COLUMNS } from './user-rows.js';
+
+export interface UserFilter {
+  search?: string;
+  role?: string;
+  isActive?: boolean;
+  isApiUser?: boolean;
+  sort: UserSort;
+  order: SortOrder;
+  page: number;
+  pageSize: number;
+}
+
+export interface Page<T> {
+  rows: T[];
+  total: number;
+}
+
+/** A page of the user list: `total` is exact up to EXACT_TOTAL_UP_TO matches, an estimate beyond. */
+export interface ListPage<T> extends Page<T> {
+  totalExact: boolean;
+}
+
+/** Matches are counted one by one up to this many; beyond, counting them all costs a scan of the table. */
+export const EXACT_TOTAL_UP_TO = 10_000;
+
+/** Searches shorter than this match the start of the username or e-mail, longer ones anywhere. */
+export const SUBSTRING_SEARCH_FROM = 3;
+
+// Each sort with a unique tie-breaker in the same direction, so an index serves it and pages never overlap.
+const ORDER_BY: Record<UserSort, Record<SortOrder, string>> = {
+  username: { asc: 'u.username ASC', desc: 'u.username DESC' },
+  createdAt: { asc: 'u.created_at ASC, u.id ASC', desc: 'u.created_at DESC, u.id DESC' },
+  lastLoginAt: {
+    asc: 'u.last_login_at ASC NULLS LAST, u.id ASC',
+    desc: 'u.last_login_at DESC NULLS LAST, u.id DESC',
+  },
+};
+
+const literal = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
+/** A LIKE pattern matching `text` anywhere, with its own %, _ and \ taken literally. */
+export function containsPattern(text: string): string {
+  return `%${literal(text)}%`;
+}
+
+/** A LIKE pattern matching values that start with `text`, taken literally. */
+export function prefixPattern(text: string): string {
+  return `${literal(text)}%`;
+}
+
+/**
+ * One or two characters match a quarter or more of a large directory anywhere in a name, which neither
+ * a trigram index nor a reader can use; at the start of a name they narrow the list, through a btree.
+ */
+export function searchPattern(search: string): string {
+  return [...search].length < SUBSTRING_SEARCH_FROM ? prefixPattern(search) : containsPattern(search);
+}
+
+/** The user list's page and total, for UsersRepository.list. */
+export async function listUsers(m: EntityManager, filter: UserFilter): Promise<ListPage<UserRecord>> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.search) {
+    // usernames are lower-case by constraint; e-mails match through the indexes on lower(email)
+    const p = param(searchPattern(filter.search));
+    where.push(`(u.username LIKE lower(${p}) ESCAPE '\\' OR lower(u.email) LIKE lower(${p}) ESCAPE '\\')`);
+  }
+  if (filter.role !== undefined) where.push(`u.role_name = ${param(filter.role)}`);
+  if (filter.isActive !== undefined) where.push(`u.is_active = ${param(filter.isActive)}`);
+  if (filter.isApiUser !== undefined) where.push(`u.is_api_user = ${param(filter.isApiUser)}`);
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const filterParams = [...params];
+  const limit = param(filter.pageSize);
+  const offset = param((filter.page - 1) * filter.pageSize);
+  const order = ORDER_BY[filter.sort][filter.order];
+  const page = () =>
+    // The page is chosen on users alone (an index walk for deep offsets), then joined with roles.
+    m.query(
+      `SELECT ${USER_COLUMNS}
+         FROM (SELECT u.id FROM users u ${whereSql} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) page
+         JOIN users u ON u.id = page.id JOIN roles r ON r.name = u.role_name
+        ORDER BY ${order}`,
+      params,
+    ) as Promise<Row[]>;
+  if (filter.search) {
+    const [rows, total] = await Promise.all([page(), countMatching(whereSql, filterParams, m)]);
+    return { rows: rows.map(toRecord), ...total };
+  }
+  // Without a search the total costs next to nothing: known first, it spares the page query
+  // when the page is past the end (or nothing matches, where walking the sort index finds nothing).
+  // These counts are exact at any size; the contract still calls a total above the limit an estimate.
+  const total = await countGroups(filter, m);
+  const totalExact = total <= EXACT_TOTAL_UP_TO;
+  if ((filter.page - 1) * filter.pageSize >= total) return { rows: [], total, totalExact };
+  return { rows: (await page()).map(toRecord), total, totalExact };
+}
+
+/** Counts up to the limit and stops there; past it, the planner's estimate of the matches. */
+async function countMatching(
+  whereSql: string,
+  params: unknown[],
+  m: EntityManager,
+): Promise<{ total: number; totalExact: boolean }> {
+  const rows = (await m.query(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM users u ${whereSql} LIMIT ${EXACT_TOTAL_UP_TO + 1}) capped`,
+    params,
+  )) as Row[];
+  const counted = Number(rows[0].n);
+  if (counted <= EXACT_TOTAL_UP_TO) return { total: counted, totalExact: true };
+  const plan = (await m.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM users u ${whereSql}`, params)) as Row[];
+  const raw = plan[0]['QUERY PLAN'];
+  const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: { 'Plan Rows': number } }[];
+  // Never below what was just counted: statistics lag behind a bulk insert.
+  return { total: Math.max(Math.round(parsed[0].Plan['Plan Rows']), counted), totalExact: false };
+}
+
+/** Without a search, the total is a sum over the maintained group counts (see the UserCounts migration). */
+async function countGroups(
+  filter: Pick<UserFilter, 'role' | 'isActive' | 'isApiUser'>,
+  m: EntityManager,
+): Promise<number> {
+  const rows = (await m.query(
+    `SELECT coalesce(sum(n), 0)::bigint AS n FROM user_counts
+      WHERE ($1::varchar IS NULL OR role_name = $1)
+        AND ($2::boolean IS NULL OR is_active = $2)
+        AND ($3::boolean IS NULL OR is_api_user = $3)`,
+    [filter.role ?? null, filter.isActive ?? null, filter.isApiUser ?? null],
+  )) as Row[];
+  return Number(rows[0].n);
+}
