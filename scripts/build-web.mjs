@@ -17,6 +17,8 @@ if (!existsSync(config)) {
     process.exit(1);
   }
   process.stdout.write('Building the admin console...\n');
-  execFileSync(process.execPath, [vite, 'build', '--config', config, '--logLevel', 'warn'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [vite, 'build', '--config', config, '--logLevel', 'warn'], {
+    stdio: 'inherit',
+  });
   execFileSync(process.execPath, ['scripts/web-size.mjs'], { stdio: 'inherit' });
 }
