@@ -36,7 +36,6 @@ describe('admin console: Roles & Permissions', () => {
       .getByRole('link', { name: 'Roles & Permissions' })
       .click();
     await page.getByTestId('role-administrator').waitFor();
-    console.log('T', Date.now());
     expect(await page.getByTestId('role-administrator').getByText('System').count()).toBe(1);
     await expectAccessible(page);
 
