@@ -10,7 +10,12 @@ import {
 import { adminToken, bearer } from '../support/harness.js';
 import type { Page } from 'playwright-core';
 
+// Polls wait as long as the steps may take on a busy machine.
+const POLL = { timeout: 60_000 };
+
 async function signInAs(page: Page, user: string, password: string) {
+  // The machine may be shared and slow: wait longer than Playwright's default for each step.
+  page.setDefaultTimeout(90_000);
   await signIn(page, user, password);
   await page.getByTestId('account-menu').waitFor();
 }
@@ -23,7 +28,7 @@ describe('admin console: Roles & Permissions', () => {
   beforeAll(async () => {
     c = await startConsole();
     token = (await adminToken(c.t)).token;
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await c?.close();
   });
@@ -77,7 +82,7 @@ describe('admin console: Roles & Permissions', () => {
     await expectAccessible(page);
     await refused.getByRole('link', { name: 'Show these users' }).click();
     await expect
-      .poll(() => new URL(page.url()).pathname + new URL(page.url()).search)
+      .poll(() => new URL(page.url()).pathname + new URL(page.url()).search, POLL)
       .toBe('/admin/users?role=operations_manager');
 
     // Reassigned, the role is free again and goes after a confirmation.
@@ -96,7 +101,7 @@ describe('admin console: Roles & Permissions', () => {
     await row.waitFor({ state: 'detached' });
     const gone = await c.t.http().get('/auth/api/roles/operations_manager').set(bearer(token));
     expect(gone.status).toBe(404);
-  }, 240_000);
+  }, 300_000);
 
   it("locks a system role's permissions in its edit form and names a taken role name", async () => {
     const page = await c.newPage();
@@ -128,7 +133,7 @@ describe('admin console: Roles & Permissions', () => {
     await create.getByRole('checkbox', { name: 'portfolio_data', exact: true }).check();
     await create.getByRole('button', { name: 'Create role' }).click();
     await create.getByText('A role with this name already exists.').waitFor();
-  }, 90_000);
+  }, 300_000);
 
   it('shows the roles read-only to a caller with manage_users but not manage_roles', async () => {
     const role = await c.t
@@ -137,16 +142,12 @@ describe('admin console: Roles & Permissions', () => {
       .set(bearer(token))
       .send({ name: 'user_admin', displayName: 'User Admin', permissions: ['manage_users'] });
     expect(role.status).toBe(201);
-    const user = await c.t
-      .http()
-      .post('/auth/api/users')
-      .set(bearer(token))
-      .send({
-        username: 'user.admin',
-        email: 'user.admin@example.test',
-        password: 'Usr-Adm1n-Passw0rd',
-        role: 'user_admin',
-      });
+    const user = await c.t.http().post('/auth/api/users').set(bearer(token)).send({
+      username: 'user.admin',
+      email: 'user.admin@example.test',
+      password: 'Usr-Adm1n-Passw0rd',
+      role: 'user_admin',
+    });
     expect(user.status).toBe(201);
     const page = await c.newPage();
     await signInAs(page, 'user.admin', 'Usr-Adm1n-Passw0rd');
@@ -160,5 +161,5 @@ describe('admin console: Roles & Permissions', () => {
     expect(await page.getByRole('button', { name: 'Create New Role' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^(Edit|Delete) / }).count()).toBe(0);
     await expectAccessible(page);
-  }, 90_000);
+  }, 300_000);
 });

@@ -109,7 +109,7 @@ function RoleForm({
   });
 
   // Errors that belong to a field show there; the rest above the form.
-  const atField = Object.keys(fieldErrors(save.error)).length > 0;
+  const atField = Object.keys(fieldErrors(save.error)).some((k) => k in EMPTY);
   return (
     <form onSubmit={form.onSubmit((v) => save.mutate(v))} noValidate>
       <Stack>
