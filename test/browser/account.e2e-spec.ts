@@ -28,7 +28,7 @@ async function expectSignedOut(page: Page) {
     .getByRole('link', { name: 'Roles & Permissions' })
     .click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
-  expect(await page.evaluate(() => sessionStorage.length + localStorage.length)).toBe(0);
+  expect(await page.evaluate('sessionStorage.length + localStorage.length')).toBe(0);
 }
 
 describe('admin console: My Account', () => {

@@ -31,12 +31,12 @@ describe('admin console: sign in', () => {
     await nav.getByRole('link', { name: 'User Management' }).waitFor();
     for (const name of ['Roles & Permissions', 'Audit Log', 'Account Hygiene', 'My Account'])
       expect(await nav.getByRole('link', { name }).count()).toBe(1);
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(1);
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(1);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
     await expectAccessible(page);
     await page.getByTestId('account-menu').click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
 });
