@@ -3,6 +3,12 @@ import type { ReactNode } from 'react';
 import { ApiError, errorText } from '../lib/errors';
 import { Forbidden } from './Forbidden';
 
+/** The server words a permission refusal as "Missing permission: manage_roles or manage_users". */
+export function missingPermissions(message: string): string[] {
+  const list = /^Missing permissions?: (.+)$/.exec(message.trim())?.[1];
+  return list ? list.split(/\s+or\s+|,\s*/).filter(Boolean) : ['(unknown)'];
+}
+
 /** Loading, error and empty states for a query, so each screen only renders its data. */
 export function QueryState({
   isPending,
@@ -23,8 +29,7 @@ export function QueryState({
     );
   if (error) {
     if (error instanceof ApiError && error.status === 403 && error.code === 'PERMISSION_DENIED') {
-      const missing = /: (.+)$/.exec(error.serverMessage)?.[1];
-      return <Forbidden permissions={missing ? missing.split(/,\s*| or /) : ['(unknown)']} />;
+      return <Forbidden permissions={missingPermissions(error.serverMessage)} />;
     }
     return (
       <Alert color="red" title="Could not load" role="alert">

@@ -44,8 +44,11 @@ export async function unwrap<T>(
   return data as T;
 }
 
-/** Raw GET for streamed answers (audit export) that the typed client would parse. */
-export async function download(path: string): Promise<Blob> {
+/**
+ * Raw GET for streamed answers (audit export) that the typed client would parse. `onProgress` hears the
+ * bytes received so far while the body streams in.
+ */
+export async function download(path: string, onProgress?: (bytes: number) => void): Promise<Blob> {
   const token = readToken();
   const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
   if (!response.ok) {
@@ -53,5 +56,17 @@ export async function download(path: string): Promise<Blob> {
     if (response.status === 401) clearToken();
     throw ApiError.from(response, body);
   }
-  return response.blob();
+  if (!onProgress || !response.body) return response.blob();
+  const type = response.headers.get('Content-Type') ?? '';
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.byteLength;
+    onProgress(received);
+  }
+  return new Blob(chunks as BlobPart[], { type });
 }

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADMIN_PASSWORD,
+  ADMIN_USERNAME,
+  type ConsoleFixture,
+  expectAccessible,
+  signIn,
+  startConsole,
+} from '../support/console.js';
+import { adminToken, bearer } from '../support/harness.js';
+import type { Page } from 'playwright-core';
+
+// Polls wait as long as the steps may take on a busy machine.
+const POLL = { timeout: 60_000 };
+
+async function signInAs(page: Page, user: string, password: string) {
+  // The machine may be shared and slow: wait longer than Playwright's default for each step.
+  page.setDefaultTimeout(90_000);
+  await signIn(page, user, password);
+  await page.getByTestId('account-menu').waitFor();
+}
+
+const OPS_PERMISSIONS = ['manage_users', 'portfolio_data', 'extended_dashboard_data', 'health_monitor_data'];
+
+describe('admin console: Roles & Permissions', () => {
+  let c: ConsoleFixture;
+  let token: string;
+  beforeAll(async () => {
+    c = await startConsole();
+    token = (await adminToken(c.t)).token;
+  }, 300_000);
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it('creates operations_manager, refuses its delete while a user holds it, then deletes it', async () => {
+    const page = await c.newPage();
+    await signInAs(page, ADMIN_USERNAME, ADMIN_PASSWORD);
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Roles & Permissions' })
+      .click();
+    await page.getByTestId('role-administrator').waitFor();
+    expect(await page.getByTestId('role-administrator').getByText('System').count()).toBe(1);
+    await expectAccessible(page);
+
+    await page.getByRole('button', { name: 'Create New Role' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create New Role' });
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).waitFor();
+    await expectAccessible(page);
+    // Administrative and Feature groups, each permission described by the catalog.
+    for (const legend of ['Administrative', 'Feature'])
+      await dialog.getByText(legend, { exact: true }).waitFor();
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill('operations_manager');
+    await dialog.getByRole('textbox', { name: 'Display Name' }).fill('Operations Manager');
+    await dialog.getByLabel('Description').fill('Runs daily operations');
+    await dialog.getByRole('button', { name: 'Create role' }).click();
+    await dialog.getByText('Choose at least one permission').waitFor();
+    for (const p of OPS_PERMISSIONS) await dialog.getByRole('checkbox', { name: p, exact: true }).check();
+    await dialog.getByRole('button', { name: 'Create role' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const row = page.getByTestId('role-operations_manager');
+    await row.getByText('Operations Manager').waitFor();
+    for (const p of OPS_PERMISSIONS) expect(await row.getByText(p, { exact: true }).count()).toBe(1);
+    expect(await row.textContent()).toContain('Separation of duty');
+    expect(await row.getByRole('button', { name: 'Delete operations_manager' }).count()).toBe(1);
+
+    // A user takes the role: delete is no longer offered, the docs' message and a link to them show.
+    const created = await c.t.http().post('/auth/api/users').set(bearer(token)).send({
+      username: 'ops.user',
+      email: 'ops.user@example.test',
+      password: 'Ops-Passw0rd!x',
+      role: 'operations_manager',
+    });
+    expect(created.status).toBe(201);
+    await page.reload();
+    const refused = row.getByTestId('in-use-operations_manager');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('Cannot delete role. 1 user(s) are assigned to this role');
+    expect(await row.getByRole('button', { name: 'Delete operations_manager' }).count()).toBe(0);
+    await expectAccessible(page);
+    await refused.getByRole('link', { name: 'Show these users' }).click();
+    await expect
+      .poll(() => new URL(page.url()).pathname + new URL(page.url()).search, POLL)
+      .toBe('/admin/users?role=operations_manager');
+
+    // Reassigned, the role is free again and goes after a confirmation.
+    const moved = await c.t
+      .http()
+      .patch(`/auth/api/users/${created.body.user.id}`)
+      .set(bearer(token))
+      .send({ role: 'viewer' });
+    expect(moved.status).toBe(200);
+    await page.goto('/admin/roles');
+    await row.getByRole('button', { name: 'Delete operations_manager' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete role operations_manager?' });
+    await confirm.waitFor();
+    await expectAccessible(page);
+    await confirm.getByRole('button', { name: 'Delete role' }).click();
+    await row.waitFor({ state: 'detached' });
+    const gone = await c.t.http().get('/auth/api/roles/operations_manager').set(bearer(token));
+    expect(gone.status).toBe(404);
+  }, 300_000);
+
+  it("locks a system role's permissions in its edit form and names a taken role name", async () => {
+    const page = await c.newPage();
+    await signInAs(page, ADMIN_USERNAME, ADMIN_PASSWORD);
+    await page.goto('/admin/roles');
+    await page.getByRole('button', { name: 'Edit viewer' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit role viewer' });
+    await dialog.getByText('The permissions of a system role are fixed').waitFor();
+    expect(
+      await dialog.getByRole('textbox', { name: 'Name', exact: true }).getAttribute('readonly'),
+    ).not.toBeNull();
+    const boxes = dialog.getByRole('checkbox');
+    expect(await boxes.count()).toBeGreaterThan(5);
+    for (const box of await boxes.all()) expect(await box.isDisabled()).toBe(true);
+    expect(await dialog.getByRole('checkbox', { name: 'health_monitor_data', exact: true }).isChecked()).toBe(
+      true,
+    );
+    await expectAccessible(page);
+    // Its display name is still editable.
+    await dialog.getByRole('textbox', { name: 'Display Name' }).fill('Read-only Viewer');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('role-viewer').getByText('Read-only Viewer').waitFor();
+
+    await page.getByRole('button', { name: 'Create New Role' }).click();
+    const create = page.getByRole('dialog', { name: 'Create New Role' });
+    await create.getByRole('textbox', { name: 'Name', exact: true }).fill('viewer');
+    await create.getByRole('textbox', { name: 'Display Name' }).fill('Another viewer');
+    await create.getByRole('checkbox', { name: 'portfolio_data', exact: true }).check();
+    await create.getByRole('button', { name: 'Create role' }).click();
+    await create.getByText('A role with this name already exists.').waitFor();
+  }, 300_000);
+
+  it('shows the roles read-only to a caller with manage_users but not manage_roles', async () => {
+    const role = await c.t
+      .http()
+      .post('/auth/api/roles')
+      .set(bearer(token))
+      .send({ name: 'user_admin', displayName: 'User Admin', permissions: ['manage_users'] });
+    expect(role.status).toBe(201);
+    const user = await c.t.http().post('/auth/api/users').set(bearer(token)).send({
+      username: 'user.admin',
+      email: 'user.admin@example.test',
+      password: 'Usr-Adm1n-Passw0rd',
+      role: 'user_admin',
+    });
+    expect(user.status).toBe(201);
+    const page = await c.newPage();
+    await signInAs(page, 'user.admin', 'Usr-Adm1n-Passw0rd');
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Roles & Permissions' })
+      .click();
+    await page.getByTestId('role-user_admin').waitFor();
+    // Away from the menu: a hovered entry is not the state under test.
+    await page.mouse.move(600, 10);
+    expect(await page.getByRole('button', { name: 'Create New Role' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^(Edit|Delete) / }).count()).toBe(0);
+    await expectAccessible(page);
+  }, 300_000);
+});
