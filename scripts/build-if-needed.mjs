@@ -23,7 +23,7 @@ const stale =
     statSync(entry).mtimeMs;
 
 if (stale) {
-  process.stdout.write('Building champa-iam...\n');
+  process.stdout.write('building champa-iam…\n');
   // JavaScript only (SWC): declarations and type checks come from `npm run build` and `npm run typecheck`.
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 }

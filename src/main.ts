@@ -15,8 +15,11 @@ async function bootstrap(): Promise<void> {
   await app.listen({ port: env.PORT, host: env.HOST });
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+  const origin = `http://${host}:${port}`;
+  // "listening on <origin>" is what scripts and tests wait for; the console's address comes first for people.
+  const where = env.ADMIN_CONSOLE_ENABLED ? `ready at ${origin}/admin/ (admin console)` : 'ready';
   new Logger('Bootstrap').log(
-    `champa-iam listening on http://${host}:${port} (Swagger UI: http://${host}:${port}/docs; ` +
+    `champa-iam ${where}, listening on ${origin} (Swagger UI: ${origin}/docs; ` +
       `database: ${env.DATABASE_URL ? 'PostgreSQL' : `embedded, ${env.DATA_DIR}`}; cache: ${env.REDIS_URL ? 'Redis' : 'in-process'})`,
   );
 }
