@@ -20,8 +20,8 @@ export default defineConfig({
     setupFiles: ['test/support/teardown.ts'],
     // Sized for two cores busy with other work, where a boot takes many times its idle duration; a
     // test waits for readiness by polling, never for a fixed time, so these bound only a hang.
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
+    testTimeout: 240_000,
+    hookTimeout: 240_000,
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,

@@ -48,6 +48,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // Without autoFlushLogs the lines buffered during the boot wait for this call, and so does every later one.
+  app.flushLogs();
   const adminConsole = serviceConsole(options, env);
   const headersFor = securityHeaders(adminConsole ? adminConsole.path : false);
   app

@@ -12,7 +12,7 @@ export interface CliResult {
 }
 
 /** Runs one CLI command in a process of its own, as an operator would, and waits for it to end. */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 180_000): Promise<CliResult> {
   if (!existsSync(CLI_ENTRY)) {
     throw new Error(`${CLI_ENTRY} is missing: build first (npm test does) or set TEST_BUILD_DIR`);
   }
