@@ -57,9 +57,8 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
   async logHead(when: string): Promise<void> {
     try {
       const head = await chainHead((sql, params) => this.dataSource.query(sql, params));
-      this.logger.log(
-        `audit chain head at ${when}: ${head ? `${head.id}:${head.hash}` : 'none (empty log)'}`,
-      );
+      if (!head) return;
+      this.logger.log(`audit chain head at ${when}: ${head.id}:${head.hash}`);
     } catch (err) {
       this.logger.warn(`audit chain head at ${when} not read: ${(err as Error).message}`);
     }
