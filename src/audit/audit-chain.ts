@@ -96,6 +96,9 @@ export async function appendToChain(
 
 /** The newest entry, or the last one retention removed when none is left; null for an empty log. */
 export async function chainHead(run: SqlRunner): Promise<{ id: number; hash: string } | null> {
+  // Before the migrations (a CLI refusing to run on an old schema) there is no chain to speak of.
+  const [schema] = await run(`SELECT to_regclass('audit_checkpoints') IS NOT NULL AS ok`);
+  if (!schema?.ok) return null;
   const [row] = await run(`
     (SELECT id, hash, 1 AS rank FROM audit_events ORDER BY id DESC LIMIT 1)
     UNION ALL
