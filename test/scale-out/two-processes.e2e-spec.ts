@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, freshCache, freshDatabase, usingPostgres, usingRedis } from '../support/backends.js';
-import { killHard, type ServiceProcess, spawnTracked, startServiceProcess } from '../support/process.js';
+import { killHard, spawnTracked } from '../support/process.js';
 
 const HAPROXY = '/usr/sbin/haproxy';
 const ADMIN_PASSWORD = 'Adm1n-Two-Procs-Passw0rd!';
@@ -58,6 +58,39 @@ function freePort(): Promise<number> {
 
 const portOf = (url: string) => new URL(url).port;
 
+interface ServiceProcess {
+  child: ChildProcess;
+  url: string;
+  kill(): Promise<unknown>;
+}
+
+/**
+ * The built service on a port chosen here, ready once /health/ready answers 200: readiness is read
+ * from the service itself rather than from its log, which it writes at its own pace.
+ */
+async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort();
+  const child = spawnTracked(process.execPath, ['dist/src/main.js'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await until(
+      `the service on port ${port}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
+        return (await fetch(`${url}/health/ready`)).status === 200;
+      },
+      240_000,
+    );
+  } catch (err) {
+    await killHard(child);
+    throw err;
+  }
+  return { child, url, kill: () => killHard(child) };
+}
+
 /** Waits (without a fixed pause) until `check` holds, or fails after `timeoutMs`. */
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -94,8 +127,8 @@ if (usingPostgres && usingRedis)
         LOCKOUT_BASE_SECONDS: '120',
       };
       // One after the other: the first runs the migrations and creates the administrator.
-      a = await startServiceProcess(env);
-      b = await startServiceProcess(env);
+      a = await startService(env);
+      b = await startService(env);
       dir = mkdtempSync(join(tmpdir(), 'champa-iam-haproxy-'));
       const port = await freePort();
       const config = [
@@ -130,7 +163,7 @@ if (usingPostgres && usingRedis)
           'both instances to hear invalidations',
           async () => (await metric(instance, 'iam_auth_local_layer_live')) === 1,
         );
-    }, 300_000);
+    }, 600_000);
 
     afterAll(async () => {
       if (haproxy) await killHard(haproxy);
