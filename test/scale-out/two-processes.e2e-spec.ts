@@ -100,8 +100,10 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
   }
 }
 
-if (usingPostgres && usingRedis)
-  describe('scale-out: two service processes behind HAProxy, one PostgreSQL, one Redis', () => {
+// Shared state between processes needs the real services: skipped on the embedded default.
+describe.skipIf(!(usingPostgres && usingRedis))(
+  'scale-out: two service processes behind HAProxy, one PostgreSQL, one Redis',
+  () => {
     let database: Backend;
     let cache: Backend;
     let a: ServiceProcess | undefined;
@@ -322,4 +324,5 @@ if (usingPostgres && usingRedis)
       expect(await burst(token)).toEqual(Array(BURST).fill('401 TOKEN_REVOKED'));
       await until('B to hear again', async () => (await metric(b!, 'iam_auth_local_layer_live')) === 1);
     });
-  });
+  },
+);
