@@ -14,6 +14,9 @@ import { type Cache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import type { EnvSchema } from '../config/env.schema.js';
 import { AppCache } from './app-cache.js';
+import { type Invalidations, LocalInvalidations, RedisInvalidations } from './invalidation-bus.js';
+import { LayeredAppCache } from './layered-cache.js';
+import { LocalAuthLayer } from './local-layer.js';
 import { MemoryAppCache } from './memory-cache.js';
 import { RedisAppCache } from './redis-cache.js';
 
@@ -48,6 +51,43 @@ export function keyvRedisStore(client: RedisClient): Keyv {
 export interface AppCacheSettings {
   redisUrl?: string;
   keyPrefix?: string;
+  /** How long the caller's auth state is kept in process memory (default 5000 ms, 0 for never). */
+  localTtlMs?: number;
+}
+
+export const DEFAULT_LOCAL_TTL_MS = 5_000;
+
+/** The local auth layer in front of `inner`, told of changes through Redis pub/sub when there is Redis. */
+export function withLocalLayer(
+  inner: AppCache,
+  client: RedisClient | null,
+  settings: AppCacheSettings,
+): LayeredAppCache {
+  const layer = new LocalAuthLayer({ ttlMs: settings.localTtlMs ?? DEFAULT_LOCAL_TTL_MS }, !client);
+  let invalidations: Invalidations;
+  if (!client || !settings.redisUrl) invalidations = new LocalInvalidations(layer);
+  else {
+    const prefix = settings.keyPrefix ?? '';
+    invalidations = new RedisInvalidations(
+      layer,
+      client,
+      createSubscriber(settings.redisUrl, `${prefix}auth-layer:${process.pid}`),
+      `${prefix}auth:invalidate`,
+    );
+  }
+  return new LayeredAppCache(inner, layer, invalidations);
+}
+
+/** The connection that only listens: named, so an operator (or a test) can find it in CLIENT LIST. */
+function createSubscriber(url: string, name: string): RedisClient {
+  const subscriber: RedisClient = createClient({
+    url,
+    name,
+    socket: { connectTimeout: 1_000, reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000) },
+  });
+  subscriber.on('error', () => undefined); // the invalidation bus goes deaf on it
+  subscriber.connect().catch(() => undefined);
+  return subscriber;
 }
 
 const CACHE_SETTINGS = Symbol('CACHE_SETTINGS');
@@ -72,6 +112,7 @@ export class AppCacheModule {
       useFactory: (config: ConfigService<EnvSchema, true>): AppCacheSettings => ({
         redisUrl: config.get('REDIS_URL', { infer: true }),
         keyPrefix: config.get('REDIS_KEY_PREFIX', { infer: true }),
+        localTtlMs: config.get('AUTH_LOCAL_CACHE_TTL_MS', { infer: true }),
       }),
     });
   }
@@ -110,11 +151,11 @@ export class AppCacheModule {
           provide: AppCache,
           inject: [CACHE_MANAGER, REDIS_CLIENT, CACHE_SETTINGS],
           useFactory: async (cache: Cache, client: RedisClient | null, s: AppCacheSettings) => {
-            if (!client) return new MemoryAppCache(cache);
+            if (!client) return withLocalLayer(new MemoryAppCache(cache), null, s);
             const appCache = new RedisAppCache(cache, client, s.keyPrefix ?? '');
             // Give a reachable Redis a moment so the first requests hit the cache; an unreachable one does not block boot.
             await waitUntilReady(client, 2_000);
-            return appCache;
+            return withLocalLayer(appCache, client, s);
           },
         },
         CacheCloser,

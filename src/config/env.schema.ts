@@ -127,6 +127,13 @@ export class EnvSchema {
   AUTH_CACHE_TTL_SECONDS = 300;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  AUTH_LOCAL_CACHE_TTL_MS = 5_000;
+
+  @IsOptional()
   @Transform(emptyToUndefined)
   @Matches(/^[a-z0-9][a-z0-9._-]{2,63}$/, {
     message: 'ADMIN_USERNAME must be 3-64 of a-z 0-9 . _ - starting with a letter or digit',

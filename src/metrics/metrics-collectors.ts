@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { SessionsRepository } from '../auth/sessions/sessions.repository.js';
 import { AppCache } from '../cache/app-cache.js';
+import { LayeredAppCache } from '../cache/layered-cache.js';
 import { IamMetrics } from './iam-metrics.js';
 
 /** The figures read at scrape time rather than counted on the request path. */
@@ -36,6 +37,23 @@ export class MetricsCollectors {
       collect() {
         const { hits, misses } = cache.reads;
         this.set(hits + misses === 0 ? 0 : hits / (hits + misses));
+      },
+    });
+    const layered = cache instanceof LayeredAppCache ? cache : undefined;
+    new Gauge({
+      name: 'iam_auth_local_layer_live',
+      help: 'Whether the in-process auth layer serves reads (1), or is off or bypassed while its invalidation channel is down (0)',
+      registers,
+      collect() {
+        this.set(layered?.localLayerLive ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'iam_auth_local_layer_deaf_spells',
+      help: 'Times the invalidation channel of the in-process auth layer was lost since the process started',
+      registers,
+      collect() {
+        this.set(layered?.layer.deafSpells ?? 0);
       },
     });
     new Gauge({

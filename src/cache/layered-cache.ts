@@ -1,0 +1,91 @@
+import { AppCache } from './app-cache.js';
+import { isCachedState } from './cache-keys.js';
+import type { Invalidations } from './invalidation-bus.js';
+import type { LocalAuthLayer } from './local-layer.js';
+
+/**
+ * The shared cache with the local auth layer in front of it, for cached auth
+ * state only (sessions, users, role permissions); counters, markers and locks
+ * go straight through. Only what the shared cache answered is kept locally,
+ * never what a caller writes after a database read: that write may race an
+ * eviction, which the shared cache's second eviction repairs and the local
+ * layer then hears.
+ */
+export class LayeredAppCache extends AppCache {
+  readonly kind: 'redis' | 'memory';
+
+  constructor(
+    readonly inner: AppCache,
+    readonly layer: LocalAuthLayer,
+    private readonly invalidations: Invalidations,
+  ) {
+    super();
+    this.kind = inner.kind;
+    // One tally for both layers: a local hit is a cache hit.
+    (this as { reads: AppCache['reads'] }).reads = inner.reads;
+  }
+
+  /** Whether the local layer serves reads now (on, and hearing every invalidation). */
+  get localLayerLive(): boolean {
+    return this.layer.enabled && this.invalidations.hearing();
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return (await this.mget<T>([key]))[0];
+  }
+
+  async mget<T>(keys: string[]): Promise<(T | undefined)[]> {
+    if (!this.localLayerLive) return this.inner.mget<T>(keys);
+    const values: (T | undefined)[] = keys.map((k) =>
+      isCachedState(k) ? (this.layer.get(k) as T) : undefined,
+    );
+    const missing = keys.filter((k, i) => values[i] === undefined);
+    if (missing.length === 0) {
+      this.reads.hits += keys.length;
+      return values;
+    }
+    this.reads.hits += keys.length - missing.length;
+    const epoch = this.layer.epoch();
+    const fetched = await this.inner.mget<T>(missing);
+    let j = 0;
+    return values.map((v, i) => {
+      if (v !== undefined) return v;
+      const value = fetched[j++];
+      if (value !== undefined && isCachedState(keys[i])) this.layer.store(keys[i], value, epoch);
+      return value;
+    });
+  }
+
+  set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
+    return this.inner.set(key, value, ttlSeconds);
+  }
+
+  async del(...keys: string[]): Promise<void> {
+    const state = keys.filter(isCachedState);
+    if (state.length > 0) this.layer.drop(state);
+    await this.inner.del(...keys);
+    // After the shared cache lost the keys, so that an instance re-reading on the announcement finds them gone.
+    if (state.length > 0) await this.invalidations.announce(state);
+  }
+
+  incr(key: string, ttlSeconds: number): Promise<number> {
+    return this.inner.incr(key, ttlSeconds);
+  }
+
+  decr(key: string): Promise<number> {
+    return this.inner.decr(key);
+  }
+
+  ttl(key: string): Promise<number> {
+    return this.inner.ttl(key);
+  }
+
+  ping(): Promise<void> {
+    return this.inner.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.invalidations.close();
+    await this.inner.close();
+  }
+}
