@@ -1,0 +1,79 @@
+import { Button, Group, Select, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useEffect, useState } from 'react';
+import { useRoles } from './queries';
+import type { UserListParams } from './useUserListParams';
+
+const YES_NO = [
+  { value: 'true', label: 'Yes' },
+  { value: 'false', label: 'No' },
+];
+
+/** Search (debounced, so typing doesn't flood the URL history) and the Role / Is Active / Is API User filters. */
+export function UserFilters({
+  params,
+  update,
+  clear,
+}: {
+  params: UserListParams;
+  update: (patch: Partial<UserListParams>) => void;
+  clear: () => void;
+}) {
+  const roles = useRoles();
+  const [search, setSearch] = useState(params.search);
+  const [debounced] = useDebouncedValue(search, 300);
+
+  // Back/forward changes the URL under us: the box follows it.
+  useEffect(() => setSearch(params.search), [params.search]);
+  useEffect(() => {
+    if (debounced.trim() !== params.search) update({ search: debounced.trim() });
+    // Only a settled change of the box writes the URL, not a change of the URL itself.
+  }, [debounced]);
+
+  const roleData = (roles.data ?? []).map((r) => ({ value: r.name, label: r.displayName }));
+  const active = !!(params.search || params.role || params.isActive || params.isApiUser);
+  return (
+    <Group align="flex-end" wrap="wrap">
+      <TextInput
+        label="Search"
+        placeholder="Username or email"
+        type="search"
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+        w={260}
+      />
+      <Select
+        label="Role"
+        placeholder="Any role"
+        data={roleData}
+        value={params.role || null}
+        onChange={(v) => update({ role: v ?? '' })}
+        clearable
+        w={200}
+      />
+      <Select
+        label="Is Active"
+        placeholder="Any"
+        data={YES_NO}
+        value={params.isActive || null}
+        onChange={(v) => update({ isActive: v ?? '' })}
+        clearable
+        w={130}
+      />
+      <Select
+        label="Is API User"
+        placeholder="Any"
+        data={YES_NO}
+        value={params.isApiUser || null}
+        onChange={(v) => update({ isApiUser: v ?? '' })}
+        clearable
+        w={130}
+      />
+      {active && (
+        <Button variant="subtle" onClick={clear}>
+          Clear filters
+        </Button>
+      )}
+    </Group>
+  );
+}

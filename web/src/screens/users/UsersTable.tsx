@@ -1,0 +1,102 @@
+import { Anchor, Badge, Table, Text, UnstyledButton } from '@mantine/core';
+import { Link } from 'react-router';
+import { TokenExpiryBadge } from '../../components/TokenExpiryBadge';
+import type { User } from '../../lib/api';
+import { formatDateTime } from '../../lib/format';
+import { UserActionsMenu } from './UserActionsMenu';
+import type { UserAction } from './useUserActions';
+import type { SortKey, UserListParams } from './useUserListParams';
+
+function SortHeader({
+  label,
+  field,
+  params,
+  onSort,
+}: {
+  label: string;
+  field: SortKey;
+  params: UserListParams;
+  onSort: (field: SortKey) => void;
+}) {
+  const active = params.sort === field;
+  const sort = active ? (params.order === 'asc' ? 'ascending' : 'descending') : 'none';
+  return (
+    <Table.Th aria-sort={sort}>
+      <UnstyledButton onClick={() => onSort(field)} fw={700} fz="sm">
+        {label}
+        <span aria-hidden="true">{active ? (params.order === 'asc' ? ' ▲' : ' ▼') : ' ↕'}</span>
+      </UnstyledButton>
+    </Table.Th>
+  );
+}
+
+const yesNo = (v: boolean, yes: string, no: string) => (
+  <Badge color={v ? 'green' : 'gray'} variant="light" c={v ? undefined : 'dark'}>
+    {v ? yes : no}
+  </Badge>
+);
+
+/** The User Management table with the docs' columns; Username, Created At and Last Login sort. */
+export function UsersTable({
+  users,
+  params,
+  onSort,
+  onAction,
+  caption,
+}: {
+  users: User[];
+  params: UserListParams;
+  onSort: (field: SortKey) => void;
+  onAction: (action: UserAction, user: User) => void;
+  caption: string;
+}) {
+  return (
+    <Table.ScrollContainer minWidth={1100}>
+      <Table striped highlightOnHover captionSide="top" aria-label="Users">
+        <Table.Caption>{caption}</Table.Caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>ID</Table.Th>
+            <SortHeader label="Username" field="username" params={params} onSort={onSort} />
+            <Table.Th>Email</Table.Th>
+            <Table.Th>Role</Table.Th>
+            <Table.Th>Is Active</Table.Th>
+            <Table.Th>Is API User</Table.Th>
+            <Table.Th>API Token Expires</Table.Th>
+            <SortHeader label="Created At" field="createdAt" params={params} onSort={onSort} />
+            <SortHeader label="Last Login" field="lastLoginAt" params={params} onSort={onSort} />
+            <Table.Th>Actions</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {users.map((u) => (
+            <Table.Tr key={u.id} data-testid={`user-row-${u.username}`}>
+              <Table.Td>{u.id}</Table.Td>
+              <Table.Td>
+                <Anchor component={Link} to={`/users/${u.id}`} fw={500}>
+                  {u.username}
+                </Anchor>
+              </Table.Td>
+              <Table.Td>{u.email}</Table.Td>
+              <Table.Td>
+                <Text size="sm" title={u.role}>
+                  {u.roleDisplayName}
+                </Text>
+              </Table.Td>
+              <Table.Td data-testid="is-active">{yesNo(u.isActive, 'Active', 'Inactive')}</Table.Td>
+              <Table.Td>{yesNo(u.isApiUser, 'Yes', 'No')}</Table.Td>
+              <Table.Td>
+                <TokenExpiryBadge user={u} />
+              </Table.Td>
+              <Table.Td>{formatDateTime(u.createdAt)}</Table.Td>
+              <Table.Td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : 'Never'}</Table.Td>
+              <Table.Td>
+                <UserActionsMenu user={u} onAction={onAction} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
