@@ -20,7 +20,7 @@ function ReasonBadge({ reason }: { reason: Reason }) {
   return (
     <Badge
       color={color}
-      c={color === 'red' ? undefined : 'dark'}
+      c={color === 'yellow' ? 'dark' : undefined}
       variant="filled"
       tt="none"
       title={reason.code}

@@ -15,7 +15,6 @@ export function UserActionsMenu({
 }) {
   const { me } = useAuth();
   const self = me?.user.id === user.id;
-  const reasonId = `delete-self-${user.id}`;
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
@@ -32,19 +31,15 @@ export function UserActionsMenu({
         <Menu.Item onClick={() => onAction('toggle', user)}>Toggle Status</Menu.Item>
         <Menu.Item onClick={() => onAction('revoke', user)}>Revoke Sessions</Menu.Item>
         <Menu.Divider />
-        <Menu.Item
-          color="red"
-          disabled={self}
-          aria-describedby={self ? reasonId : undefined}
-          onClick={() => onAction('delete', user)}
-        >
+        {/* The reason is part of the item, so it is read out with it (a menu holds only items). */}
+        <Menu.Item color="red" disabled={self} onClick={() => onAction('delete', user)}>
           Delete
+          {self && (
+            <Text size="xs" component="span" display="block">
+              You cannot delete your own account
+            </Text>
+          )}
         </Menu.Item>
-        {self && (
-          <Text id={reasonId} size="xs" px="sm" pb="xs">
-            You cannot delete your own account
-          </Text>
-        )}
       </Menu.Dropdown>
     </Menu>
   );

@@ -64,10 +64,7 @@ export function UserDetailPage() {
             <Group justify="space-between">
               <Group gap="sm">
                 <Title order={1}>{user.data.username}</Title>
-                <Badge
-                  color={user.data.isActive ? 'green' : 'gray'}
-                  c={user.data.isActive ? undefined : 'dark'}
-                >
+                <Badge color={user.data.isActive ? 'green' : 'gray'}>
                   {user.data.isActive ? 'Active' : 'Inactive'}
                 </Badge>
               </Group>

@@ -12,13 +12,13 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { Secret } from '../../components/SecretDialog';
 import { api, type User, unwrap } from '../../lib/api';
 import { errorText, fieldErrors } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
+import { notify } from './notify';
 import { USERS_KEY, useRoles } from './queries';
 import { TTL_OPTIONS } from './ttl';
 
@@ -32,6 +32,9 @@ interface Values {
   /** '' keeps the current lifetime (edit only). */
   apiTokenTtlDays: string;
 }
+
+// Mantine's descriptions are dimmed below WCAG AA contrast; these carry rules people must read.
+const readable = { description: { color: 'var(--mantine-color-text)' } };
 
 const PASSWORD_RULES =
   '8–128 characters with a lowercase letter, an uppercase letter and a digit; not a common password, not containing the username.';
@@ -121,10 +124,7 @@ export function UserFormModal({
         token = answer.apiToken;
       }
       await queryClient.invalidateQueries({ queryKey: USERS_KEY });
-      notifications.show({
-        color: 'green',
-        message: editing ? `Saved ${saved.username}.` : `Created ${saved.username}.`,
-      });
+      notify(editing ? `Saved ${saved.username}.` : `Created ${saved.username}.`);
       close();
       if (token)
         onSecret({
@@ -148,6 +148,7 @@ export function UserFormModal({
       opened={opened}
       onClose={close}
       title={editing ? `Edit ${user.username}` : 'Create New User'}
+      closeButtonProps={{ 'aria-label': 'Close dialog' }}
       size="lg"
     >
       <form onSubmit={submit} noValidate>
@@ -161,6 +162,7 @@ export function UserFormModal({
             label="Username"
             required={!editing}
             readOnly={editing}
+            styles={readable}
             description={editing ? 'The username cannot be changed.' : usernameHint}
             autoComplete="off"
             {...form.getInputProps('username')}
@@ -176,6 +178,7 @@ export function UserFormModal({
             <PasswordInput
               label="Password"
               required
+              styles={readable}
               description={PASSWORD_RULES}
               autoComplete="new-password"
               {...form.getInputProps('password')}
@@ -192,12 +195,14 @@ export function UserFormModal({
           <Switch label="Is Active" {...form.getInputProps('isActive', { type: 'checkbox' })} />
           <Switch
             label="Is API User"
+            styles={readable}
             description="An API user calls the API with a token and cannot sign in; its role needs api_access."
             {...form.getInputProps('isApiUser', { type: 'checkbox' })}
           />
           {v.isApiUser && (
             <Radio.Group
               label="API Token TTL"
+              styles={readable}
               description={
                 editing && user.isApiUser
                   ? 'A new lifetime applies from the next token (Regenerate API Token); leave it to keep the current one.'
@@ -207,7 +212,13 @@ export function UserFormModal({
             >
               <Stack gap="xs" mt="xs">
                 {TTL_OPTIONS.map((o) => (
-                  <Radio key={o.value} value={o.value} label={o.label} description={o.advice} />
+                  <Radio
+                    key={o.value}
+                    value={o.value}
+                    label={o.label}
+                    styles={readable}
+                    description={o.advice}
+                  />
                 ))}
               </Stack>
             </Radio.Group>

@@ -31,9 +31,7 @@ function SortHeader({
 }
 
 const yesNo = (v: boolean, yes: string, no: string) => (
-  <Badge color={v ? 'green' : 'gray'} variant="light" c={v ? undefined : 'dark'}>
-    {v ? yes : no}
-  </Badge>
+  <Badge color={v ? 'green' : 'gray'}>{v ? yes : no}</Badge>
 );
 
 /** The User Management table with the docs' columns; Username, Created At and Last Login sort. */
@@ -52,8 +50,7 @@ export function UsersTable({
 }) {
   return (
     <Table.ScrollContainer minWidth={1100}>
-      <Table striped highlightOnHover captionSide="top" aria-label="Users">
-        <Table.Caption>{caption}</Table.Caption>
+      <Table striped highlightOnHover aria-label={caption}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>ID</Table.Th>

@@ -1,10 +1,10 @@
-import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useConfirm } from '../../components/confirm';
 import { type Secret, SecretDialog } from '../../components/SecretDialog';
 import { api, type User, unwrap } from '../../lib/api';
 import { errorText } from '../../lib/errors';
+import { notify } from './notify';
 import { USERS_KEY } from './queries';
 import { tokenNote, UserFormModal } from './UserFormModal';
 
@@ -26,7 +26,7 @@ export function useUserActions(options: { onDeleted?: (user: User) => void } = {
     try {
       await fn();
     } catch (e) {
-      notifications.show({ color: 'red', title: `Could not ${what}`, message: errorText(e) });
+      notify(errorText(e), { color: 'red', title: `Could not ${what}` });
     } finally {
       await queryClient.invalidateQueries({ queryKey: USERS_KEY });
     }
@@ -89,10 +89,7 @@ export function useUserActions(options: { onDeleted?: (user: User) => void } = {
         if (!ok) return;
         return attempt(deactivate ? 'deactivate' : 'activate', async () => {
           const saved = await unwrap(api.POST('/auth/api/users/{id}/toggle-status', path(user)));
-          notifications.show({
-            color: 'green',
-            message: `${who} is now ${saved.isActive ? 'active' : 'inactive'}.`,
-          });
+          notify(`${who} is now ${saved.isActive ? 'active' : 'inactive'}.`);
         });
       }
       case 'revoke':
@@ -106,10 +103,7 @@ export function useUserActions(options: { onDeleted?: (user: User) => void } = {
           return;
         return attempt('revoke the sessions', async () => {
           const { revoked } = await unwrap(api.POST('/auth/api/users/{id}/revoke-sessions', path(user)));
-          notifications.show({
-            color: 'green',
-            message: `Ended ${revoked} ${revoked === 1 ? 'session' : 'sessions'} of ${who}.`,
-          });
+          notify(`Ended ${revoked} ${revoked === 1 ? 'session' : 'sessions'} of ${who}.`);
         });
       case 'delete':
         if (
@@ -122,7 +116,7 @@ export function useUserActions(options: { onDeleted?: (user: User) => void } = {
           return;
         return attempt('delete the user', async () => {
           await unwrap(api.DELETE('/auth/api/users/{id}', path(user)));
-          notifications.show({ color: 'green', message: `Deleted ${who}.` });
+          notify(`Deleted ${who}.`);
           options.onDeleted?.(user);
         });
     }
