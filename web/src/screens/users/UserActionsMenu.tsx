@@ -16,7 +16,8 @@ export function UserActionsMenu({
   const { me } = useAuth();
   const self = me?.user.id === user.id;
   return (
-    <Menu position="bottom-end" withinPortal>
+    // No focus placeholder: a menu may hold only its items.
+    <Menu position="bottom-end" withinPortal withInitialFocusPlaceholder={false}>
       <Menu.Target>
         <Button size="xs" variant="default" aria-label={`Actions for ${user.username}`}>
           {label}

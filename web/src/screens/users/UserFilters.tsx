@@ -1,6 +1,5 @@
 import { Button, Group, Select, TextInput } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useRoles } from './queries';
 import type { UserListParams } from './useUserListParams';
 
@@ -21,14 +20,21 @@ export function UserFilters({
 }) {
   const roles = useRoles();
   const [search, setSearch] = useState(params.search);
-  const [debounced] = useDebouncedValue(search, 300);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  // Back/forward changes the URL under us: the box follows it.
-  useEffect(() => setSearch(params.search), [params.search]);
+  // Back/forward or Clear filters change the URL under us: the box follows it, and a pending write is
+  // dropped so it cannot undo that change.
   useEffect(() => {
-    if (debounced.trim() !== params.search) update({ search: debounced.trim() });
-    // Only a settled change of the box writes the URL, not a change of the URL itself.
-  }, [debounced]);
+    clearTimeout(timer.current);
+    setSearch(params.search);
+  }, [params.search]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const onSearch = (value: string) => {
+    setSearch(value);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => update({ search: value.trim() }), 300);
+  };
 
   const roleData = (roles.data ?? []).map((r) => ({ value: r.name, label: r.displayName }));
   const active = !!(params.search || params.role || params.isActive || params.isApiUser);
@@ -39,7 +45,7 @@ export function UserFilters({
         placeholder="Username or email"
         type="search"
         value={search}
-        onChange={(e) => setSearch(e.currentTarget.value)}
+        onChange={(e) => onSearch(e.currentTarget.value)}
         w={260}
       />
       <Select

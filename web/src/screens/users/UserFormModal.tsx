@@ -33,8 +33,13 @@ interface Values {
   apiTokenTtlDays: string;
 }
 
-// Mantine's descriptions are dimmed below WCAG AA contrast; these carry rules people must read.
-const readable = { description: { color: 'var(--mantine-color-text)' } };
+// Mantine's dimmed descriptions and light-red errors fall below WCAG AA contrast; these carry rules
+// people must read, so they keep the text colour (errors a darker, scheme-aware red).
+const readable = {
+  description: { color: 'var(--mantine-color-text)' },
+  error: { color: 'var(--mantine-color-red-text)' },
+  input: { color: 'var(--mantine-color-text)' },
+};
 
 const PASSWORD_RULES =
   '8–128 characters with a lowercase letter, an uppercase letter and a digit; not a common password, not containing the username.';
@@ -185,6 +190,7 @@ export function UserFormModal({
             />
           )}
           <Select
+            styles={readable}
             label="Role"
             required
             data={roleData}
