@@ -241,6 +241,9 @@ describe('admin console: User Management and Account Hygiene', () => {
 
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await poll(() => page.url()).not.toContain('?');
+    // The list has caught up with the cleared URL before typing again.
+    await poll(() => page.getByLabel('Search').inputValue()).toBe('');
+    await poll(() => rowNames(page)).toContain(ADMIN_USERNAME);
     await page.getByLabel('Search').fill('flt');
     await poll(() => rowNames(page)).toEqual(['flt.anna', 'flt.bert', 'flt.cora']);
     const username = page.getByRole('columnheader', { name: /Username/ });

@@ -76,7 +76,14 @@ export function UserFilters({
         w={130}
       />
       {active && (
-        <Button variant="subtle" onClick={clear}>
+        <Button
+          variant="subtle"
+          onClick={() => {
+            clearTimeout(timer.current);
+            setSearch('');
+            clear();
+          }}
+        >
           Clear filters
         </Button>
       )}

@@ -2,7 +2,7 @@ import { Anchor, Badge, Table, Text, UnstyledButton } from '@mantine/core';
 import { Link } from 'react-router';
 import { TokenExpiryBadge } from '../../components/TokenExpiryBadge';
 import type { User } from '../../lib/api';
-import { formatDateTime } from '../../lib/format';
+
 import { UserActionsMenu } from './UserActionsMenu';
 import type { UserAction } from './useUserActions';
 import type { SortKey, UserListParams } from './useUserListParams';
@@ -30,8 +30,22 @@ function SortHeader({
   );
 }
 
+/** Date over time, each kept whole, so a narrow column takes two lines rather than four. */
+function When({ iso }: { iso: string | null }) {
+  if (!iso) return <>Never</>;
+  const d = new Date(iso);
+  return (
+    <>
+      <span style={{ whiteSpace: 'nowrap' }}>{d.toLocaleDateString(undefined, { dateStyle: 'medium' })}</span>{' '}
+      <span style={{ whiteSpace: 'nowrap' }}>{d.toLocaleTimeString(undefined, { timeStyle: 'short' })}</span>
+    </>
+  );
+}
+
 const yesNo = (v: boolean, yes: string, no: string) => (
-  <Badge color={v ? 'green' : 'gray'}>{v ? yes : no}</Badge>
+  <Badge color={v ? 'green' : 'gray'} miw="max-content">
+    {v ? yes : no}
+  </Badge>
 );
 
 /** The User Management table with the docs' columns; Username, Created At and Last Login sort. */
@@ -49,8 +63,8 @@ export function UsersTable({
   caption: string;
 }) {
   return (
-    <Table.ScrollContainer minWidth={1100}>
-      <Table striped highlightOnHover aria-label={caption}>
+    <Table.ScrollContainer minWidth={1000}>
+      <Table striped highlightOnHover fz="sm" verticalSpacing="xs" aria-label={caption}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>ID</Table.Th>
@@ -85,8 +99,12 @@ export function UsersTable({
               <Table.Td>
                 <TokenExpiryBadge user={u} />
               </Table.Td>
-              <Table.Td>{formatDateTime(u.createdAt)}</Table.Td>
-              <Table.Td>{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : 'Never'}</Table.Td>
+              <Table.Td>
+                <When iso={u.createdAt} />
+              </Table.Td>
+              <Table.Td>
+                <When iso={u.lastLoginAt} />
+              </Table.Td>
               <Table.Td>
                 <UserActionsMenu user={u} onAction={onAction} />
               </Table.Td>
