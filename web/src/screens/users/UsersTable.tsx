@@ -63,7 +63,7 @@ export function UsersTable({
   caption: string;
 }) {
   return (
-    <Table.ScrollContainer minWidth={1000}>
+    <Table.ScrollContainer minWidth={960}>
       <Table striped highlightOnHover fz="sm" verticalSpacing="xs" aria-label={caption}>
         <Table.Thead>
           <Table.Tr>
@@ -88,7 +88,11 @@ export function UsersTable({
                   {u.username}
                 </Anchor>
               </Table.Td>
-              <Table.Td>{u.email}</Table.Td>
+              <Table.Td>
+                {/* A long address may break before its domain, nowhere else. */}
+                {u.email.split('@')[0]}
+                <wbr />@{u.email.split('@').slice(1).join('@')}
+              </Table.Td>
               <Table.Td>
                 <Text size="sm" title={u.role}>
                   {u.roleDisplayName}
