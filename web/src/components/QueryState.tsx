@@ -52,7 +52,7 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
     <Stack align="center" py="xl" gap="xs">
       <Text fw={600}>{title}</Text>
       {children && (
-        <Text size="sm" c="dimmed" ta="center">
+        <Text size="sm" ta="center">
           {children}
         </Text>
       )}

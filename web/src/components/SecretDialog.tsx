@@ -23,6 +23,7 @@ export function SecretDialog({ secret, onClose }: { secret: Secret | null; onClo
   return (
     <Modal
       opened={!!secret}
+      closeButtonProps={{ 'aria-label': 'Close dialog' }}
       onClose={() => setConfirming(true)}
       title={secret?.title}
       size="lg"
@@ -31,21 +32,22 @@ export function SecretDialog({ secret, onClose }: { secret: Secret | null; onClo
     >
       {secret && (
         <Stack>
-          <Alert color="yellow" title="Copy it now">
+          {/* Yellow titles fall below AA contrast on the light background: keep the text colour. */}
+          <Alert
+            color="yellow"
+            title="Copy it now"
+            styles={{ title: { color: 'var(--mantine-color-text)' } }}
+          >
             This {secret.label.toLowerCase()} is shown only once! It cannot be shown again after you close
             this dialog.
           </Alert>
           <Text size="sm" fw={500}>
             {secret.label}
           </Text>
-          <Code block data-testid="secret-value" style={{ wordBreak: 'break-all' }}>
+          <Code block data-testid="secret-value" tabIndex={0} style={{ wordBreak: 'break-all' }}>
             {secret.value}
           </Code>
-          {secret.note && (
-            <Text size="sm" c="dimmed">
-              {secret.note}
-            </Text>
-          )}
+          {secret.note && <Text size="sm">{secret.note}</Text>}
           {confirming ? (
             <Alert color="red" title="Close without copying?">
               <Stack gap="xs">

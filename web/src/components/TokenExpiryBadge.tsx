@@ -9,22 +9,34 @@ export function TokenExpiryBadge({ user }: { user: Pick<User, 'apiTokenStatus' |
   let badge;
   switch (status) {
     case 'valid':
-      badge = <Badge color="green">Valid</Badge>;
+      badge = (
+        <Badge color="green" miw="max-content">
+          Valid
+        </Badge>
+      );
       break;
     case 'expiring': {
       const days = at ? Math.max(0, daysUntil(at)) : 0;
       badge = (
-        <Badge color="yellow" c="dark">
+        <Badge color="yellow" c="dark" miw="max-content">
           Expires in {days} {days === 1 ? 'day' : 'days'}
         </Badge>
       );
       break;
     }
     case 'expired':
-      badge = <Badge color="red">Expired</Badge>;
+      badge = (
+        <Badge color="red" miw="max-content">
+          Expired
+        </Badge>
+      );
       break;
     case 'never':
-      badge = <Badge color="gray">Never</Badge>;
+      badge = (
+        <Badge color="gray" miw="max-content">
+          Never
+        </Badge>
+      );
       break;
   }
   return (

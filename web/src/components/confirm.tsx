@@ -35,7 +35,12 @@ export function ConfirmProvider({ children }: { children: ReactNode }) {
   return (
     <ConfirmContext.Provider value={confirm}>
       {children}
-      <Modal opened={!!options} onClose={() => settle(false)} title={options?.title}>
+      <Modal
+        opened={!!options}
+        closeButtonProps={{ 'aria-label': 'Close dialog' }}
+        onClose={() => settle(false)}
+        title={options?.title}
+      >
         {options && (
           <Stack>
             {typeof options.message === 'string' ? <Text size="sm">{options.message}</Text> : options.message}
