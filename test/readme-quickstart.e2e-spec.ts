@@ -56,7 +56,7 @@ async function freshService(): Promise<{
 }> {
   const database = await freshDatabase();
   const cache = await freshCache();
-  const keys = usingPostgres
+  const keys: Record<string, string> = usingPostgres
     ? { JWT_SECRET: randomBytes(32).toString('hex'), AUDIT_HMAC_KEY: randomBytes(32).toString('base64') }
     : {};
   let service: ServiceProcess | undefined;
@@ -125,7 +125,7 @@ describe('README quick start', () => {
     expect(lines).toHaveLength(5);
   }, 600_000);
 
-  it('typed client: the snippet runs as written and log what their comment says', async () => {
+  it('typed client: the snippet runs as written and logs what its comment says', async () => {
     const { service, bannerPassword, end } = await freshService();
     ends.push(end);
     const [snippet] = fencedBlocks(readme, 'Quick start', 'ts');
@@ -167,6 +167,6 @@ describe('README quick start', () => {
       body: JSON.stringify({ username: 'admin', password: NEW_ADMIN_PASSWORD }),
     });
     expect(login.status).toBe(200);
-    expect((await login.json()).mustChangePassword).toBe(false);
+    expect(((await login.json()) as { mustChangePassword: boolean }).mustChangePassword).toBe(false);
   }, 600_000);
 });
