@@ -61,6 +61,7 @@ export class RedisInvalidations implements Invalidations {
     private readonly subscriber: Subscriber,
     readonly channel: string,
     probeEveryMs = 1_000,
+    private readonly publishDeadlineMs = 1_000,
   ) {
     subscriber.on('error', () => this.deaf('error'));
     subscriber.on('end', () => this.deaf('end'));
@@ -84,11 +85,24 @@ export class RedisInvalidations implements Invalidations {
 
   async announce(keys: string[]): Promise<void> {
     this.layer.drop(keys);
+    let timer: NodeJS.Timeout | undefined;
+    // A silent Redis (connected, never answering) must not hold the change's answer: give the publish
+    // the cache's own deadline, then retry it in the background.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('publish timed out')), this.publishDeadlineMs);
+    });
     try {
-      await this.publisher.publish(this.channel, JSON.stringify({ keys } satisfies Message));
+      await Promise.race([
+        this.publisher.publish(this.channel, JSON.stringify({ keys } satisfies Message)),
+        deadline,
+      ]);
     } catch {
-      // Another instance could keep these for one TTL at most; tried again until it goes through.
+      // Another instance could keep these for one TTL at most; tried again until it goes through. A
+      // channel that can't carry our own message can't be trusted to carry others': stop serving locally.
       for (const k of keys) this.unannounced.add(k);
+      this.deaf('publish failed');
+    } finally {
+      clearTimeout(timer);
     }
   }
 
