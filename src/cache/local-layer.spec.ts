@@ -170,3 +170,23 @@ describe('LayeredAppCache over an invalidation channel', () => {
     await cache.close();
   });
 });
+
+describe('RedisInvalidations with a silent Redis', () => {
+  it('answers an announcement after the publish deadline and stops serving locally', async () => {
+    const redis = new FakeRedis();
+    const layer = new LocalAuthLayer({ ttlMs: 5_000 }, false);
+    // The probe goes through; announcements are swallowed without an answer, as by a black-holed Redis.
+    const silent = {
+      publish: (channel: string, message: string) =>
+        message.includes('"keys"') ? new Promise<unknown>(() => undefined) : redis.publish(channel, message),
+    };
+    const bus = new RedisInvalidations(layer, silent, redis, 'p:auth:invalidate', 60_000, 5);
+    await settle();
+    redis.up();
+    await settle();
+    expect(bus.hearing()).toBe(true);
+    await bus.announce(['auth:session:s']);
+    expect(bus.hearing()).toBe(false);
+    await bus.close();
+  });
+});
