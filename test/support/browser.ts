@@ -48,12 +48,16 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
   });
 }
 
-/** A fresh context (its own cookies and storage: one signed-in person) with generous timeouts. */
+/**
+ * A fresh context (its own cookies and storage: one signed-in person) with generous timeouts. It asks for
+ * reduced motion, so the console's dialogs and menus open without a transition: a page checked for
+ * contrast is never caught halfway through a fade.
+ */
 export async function newContext(
   browser: Browser,
   options: BrowserContextOptions = {},
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ locale: 'en-US', ...options });
+  const context = await browser.newContext({ locale: 'en-US', reducedMotion: 'reduce', ...options });
   context.setDefaultTimeout(BROWSER_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(BROWSER_TIMEOUT_MS);
   return context;
@@ -96,13 +100,26 @@ export async function startConsoleApp(options: ConsoleAppOptions = {}): Promise<
   }
 }
 
-/** Runs axe on the page as it is now; fails on any serious or critical violation, naming each. */
+/**
+ * Runs axe on the page once its transitions have ended; fails on any serious or critical violation, naming
+ * each. Colour contrast read during a fade is the contrast of a half-transparent element, not the page's.
+ */
 export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
+  await settleAnimations(page);
   const { violations } = await new AxeBuilder({ page }).analyze();
   const serious = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(serious, `accessibility violations on ${page.url()}`).toEqual([]);
+}
+
+/** Waits until every finite animation and transition on the page has finished (spinners loop forever). */
+export async function settleAnimations(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+  );
 }
 
 /** Saves a full-page PNG under SCREENSHOT_DIR (default: the system temp folder); returns its path. */

@@ -28,6 +28,8 @@ const theme = createTheme({
   autoContrast: true,
   luminanceThreshold: 0.25,
   defaultRadius: 'sm',
+  // Dialogs, menus and notifications appear without animation for people who ask their system for less motion.
+  respectReducedMotion: true,
   components: {
     // Mantine's close button is an icon alone; it needs a name for screen readers.
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
