@@ -184,12 +184,6 @@ export function expectNoLeak(res: Response, what: string, sent = ''): void {
   }
 }
 
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 // ---------------------------------------------------------------- secrets
 
 /**
