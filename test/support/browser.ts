@@ -115,10 +115,9 @@ export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
 
 /** Waits until every finite animation and transition on the page has finished (spinners loop forever). */
 export async function settleAnimations(page: Page): Promise<void> {
-  await page.waitForFunction(() =>
-    document
-      .getAnimations()
-      .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+  // Evaluated in the page, as text: this project's TypeScript has no DOM library.
+  await page.waitForFunction(
+    `document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)`,
   );
 }
 
