@@ -1,11 +1,15 @@
 import { Logger } from '@nestjs/common';
+import { DependencyUnavailableError } from '../common/errors/domain-error.js';
 import { isCachedState } from './cache-keys.js';
 
-/** Raised by the operations that cannot fall back silently (counters) when the cache is down. */
-export class CacheUnavailableError extends Error {
+/**
+ * Raised by the operations that cannot fall back silently (counters) when the cache is down. Uncaught, it
+ * answers 503 `DEPENDENCY_UNAVAILABLE` like any other unavailable dependency.
+ */
+export class CacheUnavailableError extends DependencyUnavailableError {
   constructor(cause?: unknown) {
-    super('The cache is unavailable', { cause });
-    this.name = 'CacheUnavailableError';
+    super('A backing service');
+    if (cause !== undefined) this.cause = cause;
   }
 }
 

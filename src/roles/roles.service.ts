@@ -23,7 +23,7 @@ import { ROLE_FIELDS, type RoleSnapshot, sameSet, snapshotOf, toRoleResponse } f
 import { RolePermissionsService } from './role-permissions.service.js';
 import type { RoleEntity } from './role.entity.js';
 import { type RoleChanges, RolesRepository } from './roles.repository.js';
-import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from './sql-state.js';
+import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from '../database/sql-state.js';
 
 /** Roles as named permission sets: the rules, the audit entries and the cache evictions. */
 @Injectable()

@@ -1,5 +1,10 @@
-import { QueryFailedError } from 'typeorm';
 import { RoleNotFoundError } from '../common/errors/domain-error.js';
+import {
+  FOREIGN_KEY_VIOLATION,
+  sqlState,
+  UNIQUE_VIOLATION,
+  violatedConstraint,
+} from '../database/sql-state.js';
 import type { UserRecord } from './user-record.js';
 import { EmailTakenError, UsernameTakenError } from './users.errors.js';
 
@@ -37,14 +42,12 @@ export function toRecord(row: Row): UserRecord {
 
 /** Translates the unique and foreign-key violations of a user write into the contract's errors. */
 export function writeError(err: unknown, user: { username?: string; roleName?: string }): unknown {
-  if (!(err instanceof QueryFailedError)) return err;
-  const driver = (err as QueryFailedError & { driverError?: { code?: string; constraint?: string } })
-    .driverError;
-  const constraint = driver?.constraint ?? /constraint "([^"]+)"/.exec(err.message)?.[1];
-  if (driver?.code === '23505' && constraint === 'users_username_key')
+  const state = sqlState(err);
+  const constraint = violatedConstraint(err);
+  if (state === UNIQUE_VIOLATION && constraint === 'users_username_key')
     return new UsernameTakenError(user.username ?? '');
-  if (driver?.code === '23505' && constraint === 'users_email_lower_key') return new EmailTakenError();
-  if (driver?.code === '23503' && constraint === 'users_role_fk')
+  if (state === UNIQUE_VIOLATION && constraint === 'users_email_lower_key') return new EmailTakenError();
+  if (state === FOREIGN_KEY_VIOLATION && constraint === 'users_role_fk')
     return new RoleNotFoundError(user.roleName ?? '');
   return err;
 }

@@ -1,7 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
-import { CacheUnavailableError } from '../../cache/app-cache.js';
+import {
+  BAD_VALUE_STATES,
+  FOREIGN_KEY_VIOLATION,
+  sqlState,
+  UNIQUE_VIOLATION,
+} from '../../database/sql-state.js';
 import { DomainError, type FieldError } from './domain-error.js';
 import { DEFAULT_CODE_FOR_STATUS, type ErrorCode } from './error-codes.js';
 
@@ -51,7 +55,6 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 export function isDependencyFailure(err: unknown): boolean {
-  if (err instanceof CacheUnavailableError) return true;
   const e = err as {
     code?: unknown;
     severity?: unknown;
@@ -139,22 +142,14 @@ export function mapError(err: unknown): MappedError {
     const code = DEFAULT_CODE_FOR_STATUS[fw.status] ?? 'VALIDATION_FAILED';
     return { body: body(fw.status, code, fw.message), unexpected: false };
   }
-  if (err instanceof QueryFailedError) {
-    // Constraint violations that a module did not translate: still the caller's conflict, never a 500 with SQL.
-    const code = String((err as { driverError?: { code?: string } }).driverError?.code ?? '');
-    if (code === '23505')
-      return { body: body(409, 'CONFLICT', 'Conflicts with an existing record'), unexpected: true };
-    if (code === '23503')
-      return {
-        body: body(409, 'CONFLICT', 'Refers to a record that is in use or missing'),
-        unexpected: true,
-      };
-    // Malformed text (a NUL byte, bad encoding), a value out of range or too long for its column.
-    if (['22P02', '22003', '22001', '22021', '22P05', '22007', '22008', '54000'].includes(code))
-      return {
-        body: body(400, 'VALIDATION_FAILED', 'A value is out of range or malformed'),
-        unexpected: true,
-      };
-  }
+  // Constraint violations that a module did not translate: still the caller's conflict, never a 500 with SQL.
+  const state = sqlState(err);
+  if (state === UNIQUE_VIOLATION)
+    return { body: body(409, 'CONFLICT', 'Conflicts with an existing record'), unexpected: true };
+  if (state === FOREIGN_KEY_VIOLATION)
+    return { body: body(409, 'CONFLICT', 'Refers to a record that is in use or missing'), unexpected: true };
+  // Malformed text (a NUL byte, bad encoding), a value out of range or too long for its column.
+  if (state && BAD_VALUE_STATES.has(state))
+    return { body: body(400, 'VALIDATION_FAILED', 'A value is out of range or malformed'), unexpected: true };
   return { body: body(500, 'INTERNAL_ERROR', 'Internal server error'), unexpected: true };
 }
