@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptionalNotNull } from './optional.js';
+import { IsOptionalNotNull } from '../../common/validation.js';
 import { IsDescription, IsDisplayName, IsPermissionList, IsRoleName, ROLE_NAME } from './role-fields.js';
 
 export class CreateRoleDto {

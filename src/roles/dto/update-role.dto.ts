@@ -1,6 +1,6 @@
 import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ValidateBy } from 'class-validator';
-import { IsOptionalNotNull } from './optional.js';
+import { IsOptionalNotNull } from '../../common/validation.js';
 import { IsDescription, IsDisplayName, IsPermissionList } from './role-fields.js';
 
 // Declared, so the refusal names the rule instead of "property name should not exist".

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsNotEmpty, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/validation.js';
 import {
   API_TOKEN_TTL_MAX,
   API_TOKEN_TTL_MIN,
   IsApiTokenTtl,
-  IsOptionalNotNull,
   USERNAME_PATTERN,
   USERNAME_RULE,
 } from './validators.js';

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from './page.query.js';
-import { IsOptionalNotNull, queryBoolean } from './validators.js';
+import { IsOptionalNotNull, queryBoolean } from '../../common/validation.js';
 
 export const USER_SORTS = ['username', 'createdAt', 'lastLoginAt'] as const;
 export type UserSort = (typeof USER_SORTS)[number];

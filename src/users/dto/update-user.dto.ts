@@ -1,6 +1,7 @@
 import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsNotEmpty, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { API_TOKEN_TTL_MAX, API_TOKEN_TTL_MIN, IsApiTokenTtl, IsOptionalNotNull } from './validators.js';
+import { IsOptionalNotNull } from '../../common/validation.js';
+import { API_TOKEN_TTL_MAX, API_TOKEN_TTL_MIN, IsApiTokenTtl } from './validators.js';
 
 // Declared, so the refusal names the rule instead of "property username should not exist".
 const Immutable = () =>

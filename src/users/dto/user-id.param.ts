@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ValidateBy } from 'class-validator';
-import { queryInteger } from './validators.js';
+import { queryInteger } from '../../common/validation.js';
 
 const MAX_ID = 2_147_483_647;
 
