@@ -1,6 +1,6 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { RootRedirectModule } from './admin-console/admin-console.module.js';
 import { type AdminConsoleOptions, resolveAdminConsole } from './admin-console/admin-console.options.js';
@@ -8,7 +8,6 @@ import { AppCacheModule } from './cache/cache.module.js';
 import { iamOptionsFromEnv } from './config/app-config.js';
 import { type EnvSchema, validateEnv } from './config/env.schema.js';
 import type { PermissionDefinition } from './config/iam-options.js';
-import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { createValidationPipe } from './common/errors/validation.js';
 import { AsyncStdout, loggerParams } from './common/logging.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -62,6 +61,7 @@ export class AppModule {
         // The same validated environment ConfigModule checked at boot.
         IamModule.forRootAsync({
           metrics: options.metrics ?? true,
+          errorBodies: 'all',
           adminConsole,
           useFactory: () => ({
             ...iamOptionsFromEnv(validateEnv(process.env)),
@@ -75,7 +75,6 @@ export class AppModule {
       ],
       providers: [
         { provide: AsyncStdout, useValue: stdout },
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
     };

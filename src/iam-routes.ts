@@ -28,10 +28,18 @@ const controllersOf = (modules: Type[]): Type[] =>
 
 const IAM_CONTROLLERS = new Set<unknown>(controllersOf([...IAM_HTTP_MODULES, MetricsHttpModule]));
 
-// The routes validate their input by the contract's rules in any host: with
-// the host's own global pipe, or none. The service's global pipe marks what
-// it validated, so the check runs once there.
-for (const controller of IAM_CONTROLLERS) UsePipes(createValidationPipe())(controller as Type);
+let validated = false;
+
+/**
+ * Gives the IAM's controllers the contract's validation, so their input is checked by its rules in any host:
+ * with the host's own global pipe, or none. The service's global pipe marks what it validated, so the check
+ * runs once there. IamModule calls it when it is built; it attaches the pipe once however often it runs.
+ */
+export function validateIamRoutes(): void {
+  if (validated) return;
+  validated = true;
+  for (const controller of IAM_CONTROLLERS) UsePipes(createValidationPipe())(controller as Type);
+}
 
 /**
  * Without global guards the host protects its own controllers with

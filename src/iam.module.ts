@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module, type ModuleMetadata, type Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, RouterModule, type Routes } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, RouterModule, type Routes } from '@nestjs/core';
 import { AdminConsoleModule, RootRedirectModule } from './admin-console/admin-console.module.js';
 import { type AdminConsoleOptions, resolveAdminConsole } from './admin-console/admin-console.options.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -9,8 +9,10 @@ import { IamThrottlerGuard } from './auth/throttling/iam-throttler.guard.js';
 import { defineIamOptions, type IamOptionsInput, normalizeRoutePrefix } from './config/define-iam-options.js';
 import { IAM_OPTIONS } from './config/iam-options.js';
 import { TransactionModule } from './database/transaction.module.js';
-import { IAM_HTTP_MODULES, IamErrorFilter, IamRoutesGuard } from './iam-routes.js';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { IAM_HTTP_MODULES, IamErrorFilter, IamRoutesGuard, validateIamRoutes } from './iam-routes.js';
 import { MetricsHttpModule, MetricsModule } from './metrics/metrics.module.js';
+import { EscalationAuditInterceptor } from './roles/escalation-audit.interceptor.js';
 import { PermissionsGuard } from './roles/permissions.guard.js';
 import { RolesModule } from './roles/roles.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -27,6 +29,11 @@ export interface IamModuleShape {
   metrics?: boolean;
   /** Serve the admin console (default off in a host; the service turns it on at /admin). */
   adminConsole?: AdminConsoleOptions | false;
+  /**
+   * Which errors answer with the contract's error body: the IAM's own, on any route of the host (default),
+   * or every error of the application, as the service does.
+   */
+  errorBodies?: 'iam' | 'all';
 }
 
 export interface IamModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'>, IamModuleShape {
@@ -55,7 +62,17 @@ function guards(global: boolean): Provider[] {
   ];
 }
 
+/** Everything the module registers for the whole application, in one place. */
+function globals(shape: IamModuleShape): Provider[] {
+  return [
+    ...guards(shape.globalGuards ?? true),
+    { provide: APP_INTERCEPTOR, useExisting: EscalationAuditInterceptor },
+    { provide: APP_FILTER, useClass: shape.errorBodies === 'all' ? AllExceptionsFilter : IamErrorFilter },
+  ];
+}
+
 function build(shape: IamModuleShape, options: Provider, imports?: ModuleMetadata['imports']): DynamicModule {
+  validateIamRoutes();
   const mount = shape.mountControllers ?? true;
   const metrics = shape.metrics ?? false;
   const prefix = normalizeRoutePrefix(shape.routePrefix);
@@ -79,7 +96,7 @@ function build(shape: IamModuleShape, options: Provider, imports?: ModuleMetadat
       ...consoleModules,
       ...(routes.length > 0 ? [RouterModule.register(routes)] : []),
     ],
-    providers: [...guards(shape.globalGuards ?? true), { provide: APP_FILTER, useClass: IamErrorFilter }],
+    providers: globals(shape),
     exports: FEATURE_MODULES,
   };
 }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { AccessDenials } from './access-denials.js';
@@ -19,7 +18,7 @@ import { RolesService } from './roles.service.js';
   imports: [TypeOrmModule.forFeature([RoleEntity]), AuditModule],
   providers: [
     AccessDenials,
-    { provide: APP_INTERCEPTOR, useClass: EscalationAuditInterceptor },
+    EscalationAuditInterceptor,
     PermissionCatalog,
     RolePermissionsService,
     PermissionsGuard,
@@ -29,6 +28,7 @@ import { RolesService } from './roles.service.js';
   ],
   exports: [
     AccessDenials,
+    EscalationAuditInterceptor,
     PermissionCatalog,
     RolePermissionsService,
     PermissionsGuard,
