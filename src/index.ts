@@ -3,6 +3,7 @@
 // The module and its options
 export { IamModule, type IamModuleAsyncOptions, type IamModuleShape } from './iam.module.js';
 export { defineIamOptions, type IamOptionsInput } from './config/define-iam-options.js';
+export { Permission, type BuiltInPermission } from './common/auth/permission.js';
 export { IAM_OPTIONS, type IamOptions, type PermissionDefinition } from './config/iam-options.js';
 export { API_PREFIX } from './common/http/routes.js';
 export type { AdminConsoleOptions } from './admin-console/admin-console.options.js';

@@ -1,3 +1,4 @@
+import { Permission } from '../common/auth/permission.js';
 import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../common/auth/decorators.js';
@@ -21,7 +22,7 @@ export class AuditController {
   constructor(private readonly log: AuditLogService) {}
 
   @Get()
-  @RequirePermission('audit_log_data')
+  @RequirePermission(Permission.AuditLog)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     operationId: 'listAuditEntries',
@@ -34,7 +35,7 @@ export class AuditController {
   }
 
   @Get('export')
-  @RequirePermission('audit_log_data')
+  @RequirePermission(Permission.AuditLog)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     operationId: 'exportAuditEntries',
@@ -56,7 +57,7 @@ export class AuditController {
   }
 
   @Get('verify')
-  @RequirePermission('audit_log_data')
+  @RequirePermission(Permission.AuditLog)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     operationId: 'verifyAuditChain',

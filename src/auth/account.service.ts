@@ -4,7 +4,7 @@ import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { PermissionCatalog } from '../roles/permission-catalog.js';
-import { FULL_ACCESS } from '../roles/permissions.js';
+import { Permission } from '../common/auth/permission.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { PasswordPolicy } from '../users/password-policy.js';
 import { AuthStateService } from './auth-state.service.js';
@@ -140,7 +140,7 @@ export class AccountService {
   }
 
   private effectivePermissions(held: ReadonlySet<string>): string[] {
-    const names = held.has(FULL_ACCESS) ? this.catalog.all().map((p) => p.name) : [...held];
+    const names = held.has(Permission.FullAccess) ? this.catalog.all().map((p) => p.name) : [...held];
     return names.sort();
   }
 }

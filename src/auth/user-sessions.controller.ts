@@ -1,3 +1,4 @@
+import { Permission } from '../common/auth/permission.js';
 import { Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -22,7 +23,7 @@ export class UserSessionsController {
   constructor(private readonly userSessions: UserSessionsService) {}
 
   @Get(':id/sessions')
-  @RequirePermission('manage_users')
+  @RequirePermission(Permission.ManageUsers)
   @ApiOperation({ operationId: 'listUserSessions', summary: "A user's live sessions, newest first" })
   @ApiOkResponse({ type: [SessionResponseDto] })
   @ApiBadRequestResponse({
@@ -36,7 +37,7 @@ export class UserSessionsController {
   }
 
   @Post(':id/revoke-sessions')
-  @RequirePermission('manage_users')
+  @RequirePermission(Permission.ManageUsers)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     operationId: 'revokeUserSessions',

@@ -1,3 +1,4 @@
+import { Permission } from '../common/auth/permission.js';
 import type { Actor } from '../users/actor.js';
 
 /**
@@ -9,7 +10,7 @@ export const CLI_ACTOR: Actor = {
     userId: 0,
     username: 'cli',
     roleName: 'cli',
-    permissions: new Set(['full_access']),
+    permissions: new Set<string>([Permission.FullAccess]),
     kind: 'session',
     mustChangePassword: false,
   },

@@ -1,3 +1,4 @@
+import { Permission } from '../common/auth/permission.js';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
@@ -10,7 +11,7 @@ export class MetricsController {
   constructor(private readonly metrics: IamMetrics) {}
 
   @Get()
-  @RequirePermission('health_monitor_data')
+  @RequirePermission(Permission.HealthMonitor)
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({

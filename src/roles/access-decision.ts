@@ -1,6 +1,7 @@
 import type { AuthContext } from '../common/auth/auth-context.js';
 import { DomainError, PermissionDeniedError } from '../common/errors/domain-error.js';
-import { API_ACCESS, satisfiesAny } from './permissions.js';
+import { Permission } from '../common/auth/permission.js';
+import { satisfiesAny } from './permissions.js';
 
 export type AccessDecision = { ok: true } | { ok: false; error: DomainError; missing?: readonly string[] };
 
@@ -14,14 +15,14 @@ export function permissionDecision(
   held: ReadonlySet<string>,
   required: readonly string[] | undefined,
 ): AccessDecision {
-  if (kind === 'api' && !satisfiesAny(held, [API_ACCESS])) {
+  if (kind === 'api' && !satisfiesAny(held, [Permission.ApiAccess])) {
     return {
       ok: false,
       error: new DomainError(
         'API_ACCESS_REQUIRED',
-        `Requests with an API token need the ${API_ACCESS} permission`,
+        `Requests with an API token need the ${Permission.ApiAccess} permission`,
       ),
-      missing: [API_ACCESS],
+      missing: [Permission.ApiAccess],
     };
   }
   if (required && required.length > 0 && !satisfiesAny(held, required)) {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { FULL_ACCESS } from './permissions.js';
+import { Permission } from '../common/auth/permission.js';
 
 /**
  * One advisory lock for every change that can remove an administrator (a user
@@ -23,7 +23,7 @@ export async function countAdministratorsOutside(
   const rows = (await manager.query(
     `SELECT count(*)::int AS n FROM users u JOIN roles r ON r.name = u.role_name
       WHERE u.is_active AND NOT u.is_api_user AND $1 = ANY(r.permissions) AND r.name <> $2`,
-    [FULL_ACCESS, exceptRole],
+    [Permission.FullAccess, exceptRole],
   )) as { n: number }[];
   return Number(rows[0].n);
 }

@@ -1,5 +1,5 @@
 import { PrivilegeEscalationError } from '../common/errors/domain-error.js';
-import { FULL_ACCESS } from './permissions.js';
+import { Permission } from '../common/auth/permission.js';
 
 /**
  * The one no-escalation rule, for every grant path (role create and edit,
@@ -7,7 +7,7 @@ import { FULL_ACCESS } from './permissions.js';
  * grant or touch permissions they hold themselves. Returns what is missing.
  */
 export function missingForGrant(callerPermissions: ReadonlySet<string>, granted: Iterable<string>): string[] {
-  if (callerPermissions.has(FULL_ACCESS)) return [];
+  if (callerPermissions.has(Permission.FullAccess)) return [];
   const missing = new Set<string>();
   for (const p of granted) if (!callerPermissions.has(p)) missing.add(p);
   return [...missing].sort();

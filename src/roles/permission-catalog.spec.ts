@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Permission } from '../common/auth/permission.js';
 import type { IamOptions, PermissionDefinition } from '../config/iam-options.js';
 import { PermissionCatalog } from './permission-catalog.js';
 
@@ -6,6 +7,15 @@ const catalogWith = (permissions: PermissionDefinition[]) =>
   new PermissionCatalog({ permissions } as unknown as IamOptions);
 
 describe('PermissionCatalog', () => {
+  it('has one built-in entry for each typed permission constant, and none besides', () => {
+    const builtIn = catalogWith([])
+      .all()
+      .filter((p) => p.builtIn)
+      .map((p) => p.name)
+      .sort();
+    expect(builtIn).toEqual(Object.values(Permission).sort());
+  });
+
   it('holds the 14 built-in permissions, 4 administrative and 10 feature', () => {
     const all = catalogWith([]).all();
     expect(all).toHaveLength(14);

@@ -1,3 +1,4 @@
+import { Permission } from '../common/auth/permission.js';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../common/auth/decorators.js';
@@ -10,7 +11,7 @@ export class PermissionsController {
   constructor(private readonly permissions: PermissionsService) {}
 
   @Get()
-  @RequirePermission('manage_roles', 'manage_users')
+  @RequirePermission(Permission.ManageRoles, Permission.ManageUsers)
   @ApiOperation({
     operationId: 'listPermissions',
     summary:

@@ -1,3 +1,4 @@
+import { Permission } from '../common/auth/permission.js';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
@@ -26,7 +27,7 @@ export class RolesController {
   constructor(private readonly roles: RolesService) {}
 
   @Get()
-  @RequirePermission('manage_roles', 'manage_users')
+  @RequirePermission(Permission.ManageRoles, Permission.ManageUsers)
   @ApiOperation({
     operationId: 'listRoles',
     summary: 'List roles with their user counts (manage_roles or manage_users)',
@@ -37,7 +38,7 @@ export class RolesController {
   }
 
   @Get(':name')
-  @RequirePermission('manage_roles')
+  @RequirePermission(Permission.ManageRoles)
   @ApiOperation({ operationId: 'getRole', summary: 'One role (manage_roles)' })
   @ApiParam(NAME_PARAM)
   @ApiOkResponse({ type: RoleResponseDto })
@@ -47,7 +48,7 @@ export class RolesController {
   }
 
   @Post()
-  @RequirePermission('manage_roles')
+  @RequirePermission(Permission.ManageRoles)
   @ApiOperation({
     operationId: 'createRole',
     summary: 'Create a custom role from permissions the caller holds (manage_roles)',
@@ -73,7 +74,7 @@ export class RolesController {
   }
 
   @Patch(':name')
-  @RequirePermission('manage_roles')
+  @RequirePermission(Permission.ManageRoles)
   @ApiOperation({
     operationId: 'updateRole',
     summary: 'Edit a role; the name is immutable and a system role keeps its permissions (manage_roles)',
@@ -102,7 +103,7 @@ export class RolesController {
 
   @Delete(':name')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @RequirePermission('manage_roles')
+  @RequirePermission(Permission.ManageRoles)
   @ApiOperation({
     operationId: 'deleteRole',
     summary: 'Delete a custom role that no user holds (manage_roles)',

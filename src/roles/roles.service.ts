@@ -16,7 +16,7 @@ import type { RoleResponseDto } from './dto/role-response.dto.js';
 import type { UpdateRoleDto } from './dto/update-role.dto.js';
 import { countAdministratorsIn, countAdministratorsOutside, lockAdministrators } from './administrators.js';
 import { assertCanGrant } from './escalation.js';
-import { FULL_ACCESS } from './permissions.js';
+import { Permission } from '../common/auth/permission.js';
 import { PermissionCatalog } from './permission-catalog.js';
 import { RoleExistsError, SystemRoleError } from './role.errors.js';
 import { ROLE_FIELDS, type RoleSnapshot, sameSet, snapshotOf, toRoleResponse } from './role-mapping.js';
@@ -190,7 +190,8 @@ async function assertAdministratorsKept(
   before: RoleEntity,
   permissions: string[],
 ): Promise<void> {
-  if (!before.permissions.includes(FULL_ACCESS) || permissions.includes(FULL_ACCESS)) return;
+  if (!before.permissions.includes(Permission.FullAccess) || permissions.includes(Permission.FullAccess))
+    return;
   await lockAdministrators(manager);
   if ((await countAdministratorsIn(manager, before.name)) === 0) return;
   if ((await countAdministratorsOutside(manager, before.name)) > 0) return;

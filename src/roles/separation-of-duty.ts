@@ -1,7 +1,7 @@
-import { API_ACCESS, FULL_ACCESS } from './permissions.js';
+import { Permission } from '../common/auth/permission.js';
 
 /** The permissions that administer who may do what. */
-export const USER_ADMINISTRATION = ['manage_users', 'manage_roles'] as const;
+export const USER_ADMINISTRATION = [Permission.ManageUsers, Permission.ManageRoles] as const;
 
 export type PermissionCategory = 'administrative' | 'feature';
 
@@ -17,11 +17,11 @@ export function separationOfDutyWarnings(
   permissions: readonly string[],
   categoryOf: (permission: string) => PermissionCategory | undefined,
 ): string[] {
-  if (permissions.includes(FULL_ACCESS)) return [];
+  if (permissions.includes(Permission.FullAccess)) return [];
   const admin = USER_ADMINISTRATION.filter((p) => permissions.includes(p));
   if (admin.length === 0) return [];
   const operational = [...new Set(permissions)]
-    .filter((p) => p !== API_ACCESS && categoryOf(p) === 'feature')
+    .filter((p) => p !== Permission.ApiAccess && categoryOf(p) === 'feature')
     .sort();
   if (operational.length === 0) return [];
   return [

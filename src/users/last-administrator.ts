@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { FULL_ACCESS } from '../roles/permissions.js';
+import { Permission } from '../common/auth/permission.js';
 import { UsersRepository } from './users.repository.js';
 import type { UserRecord } from './user-record.js';
 import { LastAdministratorError } from './users.errors.js';
@@ -17,7 +17,7 @@ export interface AdministratorState {
  * the last person able to administer interactively.
  */
 export function isAdministrator(state: AdministratorState): boolean {
-  return state.isActive && !state.isApiUser && state.permissions.includes(FULL_ACCESS);
+  return state.isActive && !state.isApiUser && state.permissions.includes(Permission.FullAccess);
 }
 
 /** Keeps at least one administrator: no change may delete, deactivate or demote the last one. */

@@ -1,3 +1,4 @@
+import { Permission } from '../common/auth/permission.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -34,8 +35,6 @@ import { UserCredentialsService } from './user-credentials.service.js';
 import { UserHygieneService } from './user-hygiene.service.js';
 import { UsersService } from './users.service.js';
 
-const MANAGE_USERS = 'manage_users';
-
 const error = (description: string) => ({ type: ErrorResponseDto, description });
 const BAD_ID = 'VALIDATION_FAILED (id is not a positive integer)';
 const GUARD_403 = 'PERMISSION_DENIED (needs manage_users), API_ACCESS_REQUIRED, PASSWORD_CHANGE_REQUIRED';
@@ -44,7 +43,7 @@ const ESCALATION = `PRIVILEGE_ESCALATION (the user holds a permission you lack),
 @ApiTags('users')
 @ApiExtraModels(UserResponseDto)
 @Controller('users')
-@RequirePermission(MANAGE_USERS)
+@RequirePermission(Permission.ManageUsers)
 export class UsersController {
   constructor(
     private readonly users: UsersService,

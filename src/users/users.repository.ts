@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
-import { FULL_ACCESS } from '../roles/permissions.js';
+import { Permission } from '../common/auth/permission.js';
 import { EXPIRING_WITHIN_MS } from './api-token-status.js';
 import { HYGIENE } from './user-hygiene.js';
 import { type ListPage, listUsers, type Page, type UserFilter } from './user-list.query.js';
@@ -163,7 +163,7 @@ export class UsersRepository {
     const rows = (await manager.query(
       `SELECT count(*)::int AS n ${FROM_USERS}
         WHERE u.is_active AND NOT u.is_api_user AND $1 = ANY(r.permissions) AND u.id <> $2`,
-      [FULL_ACCESS, exceptId],
+      [Permission.FullAccess, exceptId],
     )) as Row[];
     return Number(rows[0].n);
   }
