@@ -114,9 +114,10 @@ const hex = (i) =>
     .padStart(8, '0');
 
 await withAdmin((c) => c.query(`CREATE DATABASE ${dbName}`));
-const ds = new DataSource(
-  buildDataSourceOptions({ url: dbUrl.toString(), poolSize: 10, ssl: false, migrationsRun: true }),
-);
+const ds = new DataSource({
+  ...buildDataSourceOptions({ url: dbUrl.toString(), poolSize: 10, ssl: false, migrationsRun: true }),
+  entities: [UserEntity],
+});
 try {
   await ds.initialize();
   const [{ server_version: version }] = await ds.query('SHOW server_version');

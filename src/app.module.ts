@@ -3,7 +3,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { RootRedirectModule } from './admin-console/admin-console.module.js';
-import { type AdminConsoleOptions, resolveAdminConsole } from './admin-console/admin-console.options.js';
+import { type AdminConsoleOptions, resolveAdminConsole } from './config/admin-console.options.js';
 import { AppCacheModule } from './cache/cache.module.js';
 import { iamOptionsFromEnv } from './config/app-config.js';
 import { type EnvSchema, validateEnv } from './config/env.schema.js';

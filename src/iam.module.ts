@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Module, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, RouterModule, type Routes } from '@nestjs/core';
 import { AdminConsoleModule, RootRedirectModule } from './admin-console/admin-console.module.js';
-import { type AdminConsoleOptions, resolveAdminConsole } from './admin-console/admin-console.options.js';
+import { type AdminConsoleOptions, resolveAdminConsole } from './config/admin-console.options.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';

@@ -6,10 +6,10 @@ export { defineIamOptions, type IamOptionsInput } from './config/define-iam-opti
 export { Permission, type BuiltInPermission } from './common/auth/permission.js';
 export { IAM_OPTIONS, type IamOptions, type PermissionDefinition } from './config/iam-options.js';
 export { API_PREFIX } from './common/http/routes.js';
-export type { AdminConsoleOptions } from './admin-console/admin-console.options.js';
+export type { AdminConsoleOptions } from './config/admin-console.options.js';
 
 // What the host's TypeORM connection and cache need
-export { IAM_ENTITIES } from './database/entities.js';
+export { IAM_ENTITIES } from './iam-entities.js';
 export { IAM_MIGRATIONS } from '../migrations/index.js';
 export { TransactionRunner, type Tx } from './database/transaction.js';
 export { AppCacheModule, type AppCacheSettings } from './cache/cache.module.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { SessionEntity } from '../src/auth/session.entity.js';
+import { SessionEntity } from '../src/sessions/session.entity.js';
 import { RolePermissionsService } from '../src/roles/role-permissions.service.js';
 import { RoleEntity } from '../src/roles/role.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
@@ -256,7 +256,7 @@ describe('GET /auth/api/me', () => {
     await me(t, token).expect(200);
     await t.dataSource.getRepository(UserEntity).update(user.id, { roleName: 'process_operator' });
     // The users module evicts on change; here the row is changed behind its back, so evict as it would.
-    const { SessionsService } = await import('../src/auth/sessions/sessions.service.js');
+    const { SessionsService } = await import('../src/sessions/sessions.service.js');
     await t.app.get(SessionsService).evictUser(user.id);
     const res = await me(t, token).expect(200);
     expect(res.body.user.role).toBe('process_operator');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { SessionEntity } from '../src/auth/session.entity.js';
+import { SessionEntity } from '../src/sessions/session.entity.js';
 import { CacheKeys } from '../src/cache/cache-keys.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { createRoleRow, decodeJwt, flushCache, login, loginRequest, me } from './support/auth.js';
@@ -108,7 +108,7 @@ describe('logout and revocation', () => {
     const token = await login(t, user.username, PASSWORD);
     await me(t, token).expect(200);
     await t.dataSource.getRepository(UserEntity).update(user.id, { isActive: false });
-    const { SessionsService } = await import('../src/auth/sessions/sessions.service.js');
+    const { SessionsService } = await import('../src/sessions/sessions.service.js');
     await t.app.get(SessionsService).evictUser(user.id);
     await expectRevoked(t, token);
   });

@@ -1,7 +1,7 @@
 import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenService } from '../src/auth/token/token.service.js';
+import { TokenService } from '../src/tokens/token.service.js';
 import { IAM_OPTIONS, type IamOptions } from '../src/config/iam-options.js';
 import { apiUserWithToken, createRoleRow, decodeJwt, login, me } from './support/auth.js';
 import { bearer, createUserRow, sessionTokenFor, startTestApp, type TestApp } from './support/harness.js';
@@ -231,7 +231,7 @@ describe('API tokens', () => {
     const { user, token } = await apiUserWithToken(t, { role: role.name });
     await me(t, token).expect(200);
     const { UserEntity } = await import('../src/users/user.entity.js');
-    const { SessionsService } = await import('../src/auth/sessions/sessions.service.js');
+    const { SessionsService } = await import('../src/sessions/sessions.service.js');
     await t.dataSource.getRepository(UserEntity).update(user.id, { apiTokenId: randomUUID() });
     await t.app.get(SessionsService).evictUser(user.id);
     const replaced = await me(t, token);

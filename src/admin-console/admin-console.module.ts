@@ -15,7 +15,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../common/auth/decorators.js';
 import { DomainError } from '../common/errors/domain-error.js';
-import { ADMIN_CONSOLE, type AdminConsole } from './admin-console.options.js';
+import { ADMIN_CONSOLE, type AdminConsole } from '../config/admin-console.options.js';
 
 const IMMUTABLE_MS = 365 * 24 * 3600 * 1000;
 const ROOT_TARGET = Symbol('ROOT_TARGET');

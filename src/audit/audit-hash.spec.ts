@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
-import {
-  canonicalJson,
-  checkpointMac,
-  deriveAuditKey,
-  entryHash,
-  GENESIS_HASH,
-  legacyEntryHash,
-} from './audit-hash.js';
+import { canonicalJson, checkpointMac, entryHash, GENESIS_HASH, legacyEntryHash } from './audit-hash.js';
+import { deriveAuditKey } from '../config/audit-key.js';
 
 const SECRET = 'an audit key of at least 32 characters, as a passphrase';
 const key = deriveAuditKey(SECRET);

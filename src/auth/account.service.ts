@@ -12,10 +12,10 @@ import { AuthUsersRepository } from './auth-users.repository.js';
 import { BruteForceService } from './brute-force/brute-force.service.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { MeResponseDto } from './dto/me-response.dto.js';
-import type { SessionResponseDto } from './dto/session-response.dto.js';
-import { currentSessionViewOf, sessionViewOf } from './session-view.js';
-import { SessionsService } from './sessions/sessions.service.js';
-import { userViewOf } from './user-view.js';
+import type { SessionResponseDto } from '../sessions/dto/session-response.dto.js';
+import { currentSessionViewOf, sessionViewOf } from '../sessions/session.mapper.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { userViewOf } from './cached-user.mapper.js';
 
 /** A session-only route called with an API token. */
 export const sessionRequired = () =>

@@ -6,9 +6,9 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { RolePermissionsService } from '../roles/role-permissions.service.js';
 import { type AuthUserRow, AuthUsersRepository } from './auth-users.repository.js';
-import type { CachedSession } from './sessions/session-state.js';
-import { SessionsRepository } from './sessions/sessions.repository.js';
-import type { TokenClaims } from './token/token-claims.js';
+import type { CachedSession } from '../sessions/session-state.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
+import type { TokenClaims } from '../tokens/token-claims.js';
 
 /** What the cache keeps per user: enough to accept or refuse a caller, and to answer /me, without the database. */
 export interface CachedUser {

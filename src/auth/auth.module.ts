@@ -17,10 +17,10 @@ import { LockoutRepository } from './brute-force/lockout.repository.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { LoginService } from './login.service.js';
 import { MySessionsController } from './my-sessions.controller.js';
-import { SessionsModule } from './sessions/sessions.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
 import { IamThrottlerGuard } from './throttling/iam-throttler.guard.js';
 import { throttlerOptions } from './throttling/throttler-options.js';
-import { TokenModule } from './token/token.module.js';
+import { TokenModule } from '../tokens/token.module.js';
 import { UserSessionsController } from './user-sessions.controller.js';
 import { UserSessionsService } from './user-sessions.service.js';
 

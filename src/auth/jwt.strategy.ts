@@ -5,7 +5,7 @@ import type { AuthContext } from '../common/auth/auth-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { AuthStateService } from './auth-state.service.js';
-import { FORBIDDEN_HEADER_PARAMS, type TokenClaims } from './token/token-claims.js';
+import { FORBIDDEN_HEADER_PARAMS, type TokenClaims } from '../tokens/token-claims.js';
 
 interface CompleteToken {
   header: Record<string, unknown>;

@@ -17,9 +17,9 @@ import {
 } from './brute-force/brute-force.service.js';
 import type { LoginDto } from './dto/login.dto.js';
 import type { LoginResponseDto } from './dto/login-response.dto.js';
-import { SessionsService } from './sessions/sessions.service.js';
-import { TokenService } from './token/token.service.js';
-import { userViewOf } from './user-view.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import { TokenService } from '../tokens/token.service.js';
+import { userViewOf } from './cached-user.mapper.js';
 
 /** One answer for an unknown name and a wrong password: status, code and message alike. */
 export const invalidCredentials = () =>

@@ -14,7 +14,7 @@ import { Authenticated, CurrentUser } from '../common/auth/decorators.js';
 import { ErrorResponseDto } from '../common/http/error-response.dto.js';
 import { AccountService } from './account.service.js';
 import { SessionIdParam } from './dto/session-id.param.js';
-import { SessionResponseDto } from './dto/session-response.dto.js';
+import { SessionResponseDto } from '../sessions/dto/session-response.dto.js';
 
 @ApiTags('auth')
 @Controller('me/sessions')

@@ -14,7 +14,7 @@ import { CurrentUser, RequirePermission } from '../common/auth/decorators.js';
 import { ErrorResponseDto } from '../common/http/error-response.dto.js';
 import { UserIdParam } from '../users/dto/user-id.param.js';
 import { RevokeSessionsResponseDto } from './dto/revoke-sessions-response.dto.js';
-import { SessionResponseDto } from './dto/session-response.dto.js';
+import { SessionResponseDto } from '../sessions/dto/session-response.dto.js';
 import { UserSessionsService } from './user-sessions.service.js';
 
 @ApiTags('users')

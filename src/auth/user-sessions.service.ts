@@ -7,9 +7,9 @@ import { assertCanActOn } from '../roles/escalation.js';
 import { RolePermissionsService } from '../roles/role-permissions.service.js';
 import { type AuthUserRow, AuthUsersRepository } from './auth-users.repository.js';
 import type { RevokeSessionsResponseDto } from './dto/revoke-sessions-response.dto.js';
-import type { SessionResponseDto } from './dto/session-response.dto.js';
-import { sessionViewOf } from './session-view.js';
-import { SessionsService } from './sessions/sessions.service.js';
+import type { SessionResponseDto } from '../sessions/dto/session-response.dto.js';
+import { sessionViewOf } from '../sessions/session.mapper.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 
 /** A user administrator's view of another user's sessions. */
 @Injectable()

@@ -2,7 +2,7 @@ import { createSecretKey } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { EnvSchema } from './env.schema.js';
 import type { IamOptions } from './iam-options.js';
-import { deriveAuditKey } from '../audit/audit-hash.js';
+import { deriveAuditKey } from './audit-key.js';
 import { loadOrCreateAuditHmacKey, loadOrCreateJwtSecret } from './jwt-secret.js';
 
 /** Maps the validated environment to the IAM modules' options. */

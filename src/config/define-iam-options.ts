@@ -1,6 +1,6 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
-import { type AdminConsoleOptions, resolveAdminConsole } from '../admin-console/admin-console.options.js';
-import { deriveAuditKey } from '../audit/audit-hash.js';
+import { type AdminConsoleOptions, resolveAdminConsole } from './admin-console.options.js';
+import { deriveAuditKey } from './audit-key.js';
 import { API_PREFIX } from '../common/http/routes.js';
 import { EnvSchema } from './env.schema.js';
 import type { IamOptions, PermissionDefinition } from './iam-options.js';

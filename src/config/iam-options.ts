@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { AdminConsole } from '../admin-console/admin-console.options.js';
+import type { AdminConsole } from './admin-console.options.js';
 
 /** A permission a host application adds to the catalog. */
 export interface PermissionDefinition {

@@ -1,7 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { IAM_MIGRATIONS } from '../../migrations/index.js';
 import type { EmbeddedDatabase } from './embedded-database.js';
-import { IAM_ENTITIES } from './entities.js';
 
 export interface DatabaseSettings {
   url?: string;
@@ -10,14 +9,16 @@ export interface DatabaseSettings {
   migrationsRun: boolean;
 }
 
-/** TypeORM options for PostgreSQL (url given) or the embedded PGlite. */
+/**
+ * TypeORM options for PostgreSQL (url given) or the embedded PGlite. No entity list: each module registers its
+ * own (`TypeOrmModule.forFeature`, loaded with `autoLoadEntities`), and migrations need none.
+ */
 export function buildDataSourceOptions(
   settings: DatabaseSettings,
   embedded?: EmbeddedDatabase,
 ): DataSourceOptions {
   const common = {
     type: 'postgres' as const,
-    entities: IAM_ENTITIES,
     migrations: IAM_MIGRATIONS,
     migrationsRun: settings.migrationsRun,
     migrationsTransactionMode: 'each' as const,

@@ -53,6 +53,8 @@ class EmbeddedDatabaseModule {}
           },
           embedded ?? undefined,
         ),
+        // The entities of the modules that register them with TypeOrmModule.forFeature.
+        autoLoadEntities: true,
         retryAttempts: 3,
         retryDelay: 1_000,
       }),

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { SessionsRepository } from '../auth/sessions/sessions.repository.js';
 import { AppCache } from '../cache/app-cache.js';
 import { LayeredAppCache } from '../cache/layered-cache.js';
 import { IamMetrics } from './iam-metrics.js';
@@ -8,7 +7,7 @@ import { IamMetrics } from './iam-metrics.js';
 /** The figures read at scrape time rather than counted on the request path. */
 @Injectable()
 export class MetricsCollectors {
-  constructor(metrics: IamMetrics, cache: AppCache, sessions: SessionsRepository) {
+  constructor(metrics: IamMetrics, cache: AppCache) {
     const registers = [metrics.registry];
     let seenHits = 0;
     let seenMisses = 0;
@@ -54,16 +53,6 @@ export class MetricsCollectors {
       registers,
       collect() {
         this.set(layered?.layer.deafSpells ?? 0);
-      },
-    });
-    new Gauge({
-      name: 'iam_active_sessions',
-      help: 'Sessions neither revoked nor expired, read from the database at scrape time',
-      registers,
-      async collect() {
-        // An unreachable database keeps the last value: the scrape itself still answers.
-        const live = await sessions.countLive().catch(() => undefined);
-        if (live !== undefined) this.set(live);
       },
     });
   }

@@ -1,6 +1,5 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { SessionsModule } from '../auth/sessions/sessions.module.js';
 import { attachHttpMetrics } from './http-metrics.js';
 import { IamMetrics } from './iam-metrics.js';
 import { MetricsCollectors } from './metrics-collectors.js';
@@ -15,7 +14,6 @@ const HTTP_METRICS = Symbol('HTTP_METRICS');
  */
 @Global()
 @Module({
-  imports: [SessionsModule],
   providers: [
     IamMetrics,
     MetricsCollectors,

@@ -19,11 +19,11 @@ import { assertCanGrant } from './escalation.js';
 import { Permission } from '../common/auth/permission.js';
 import { PermissionCatalog } from './permission-catalog.js';
 import { RoleExistsError, SystemRoleError } from './role.errors.js';
-import { ROLE_FIELDS, type RoleSnapshot, sameSet, snapshotOf, toRoleResponse } from './role-mapping.js';
+import { ROLE_FIELDS, type RoleSnapshot, sameSet, snapshotOf, toRoleResponse } from './role.mapper.js';
 import { RolePermissionsService } from './role-permissions.service.js';
 import type { RoleEntity } from './role.entity.js';
 import { type RoleChanges, RolesRepository } from './roles.repository.js';
-import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from '../database/sql-state.js';
+import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from '../common/errors/sql-state.js';
 
 /** Roles as named permission sets: the rules, the audit entries and the cache evictions. */
 @Injectable()

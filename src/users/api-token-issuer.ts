@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { TokenService } from '../auth/token/token.service.js';
+import { TokenService } from '../tokens/token.service.js';
 import { apiTokenExpiry } from './api-token-status.js';
 
 /** What is stored of an API token: its id (`jti`) and expiry, never the token. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
-import { SessionsService } from '../auth/sessions/sessions.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { UserNotFoundError } from '../common/errors/domain-error.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn } from '../roles/escalation.js';

@@ -4,7 +4,7 @@ import {
   sqlState,
   UNIQUE_VIOLATION,
   violatedConstraint,
-} from '../database/sql-state.js';
+} from '../common/errors/sql-state.js';
 import type { UserRecord } from './user-record.js';
 import { EmailTakenError, UsernameTakenError } from './users.errors.js';
 

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
-import { SessionsModule } from '../auth/sessions/sessions.module.js';
-import { TokenModule } from '../auth/token/token.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { TokenModule } from '../tokens/token.module.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
-import { SessionsService } from '../auth/sessions/sessions.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { RoleNotFoundError, UserNotFoundError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';

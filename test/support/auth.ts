@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient } from '@redis/client';
 import { expect } from 'vitest';
-import { TokenService } from '../../src/auth/token/token.service.js';
+import { TokenService } from '../../src/tokens/token.service.js';
 import { RoleEntity } from '../../src/roles/role.entity.js';
 import { UserEntity } from '../../src/users/user.entity.js';
 import { usingRedis } from './backends.js';

@@ -11,7 +11,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { expect } from 'vitest';
-import type { AdminConsoleOptions } from '../../src/admin-console/admin-console.options.js';
+import type { AdminConsoleOptions } from '../../src/config/admin-console.options.js';
 import { startTestApp, type TestApp } from './harness.js';
 
 /** Debian's Chromium (`apt-get install -y chromium`); Playwright downloads no browser of its own here. */

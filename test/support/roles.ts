@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { TokenService } from '../../src/auth/token/token.service.js';
+import { TokenService } from '../../src/tokens/token.service.js';
 import { RoleEntity } from '../../src/roles/role.entity.js';
 import { UserEntity } from '../../src/users/user.entity.js';
 import { createUserRow, type TestApp, type UserSeed, userWithToken } from './harness.js';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { UserResponseDto } from '../../users/dto/user-response.dto.js';
-import { SessionResponseDto } from './session-response.dto.js';
+import { SessionResponseDto } from '../../sessions/dto/session-response.dto.js';
 
 export class MeResponseDto {
   @ApiProperty({ type: UserResponseDto })

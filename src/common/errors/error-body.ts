@@ -1,11 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
-import {
-  BAD_VALUE_STATES,
-  FOREIGN_KEY_VIOLATION,
-  sqlState,
-  UNIQUE_VIOLATION,
-} from '../../database/sql-state.js';
+import { BAD_VALUE_STATES, FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from './sql-state.js';
 import { DomainError, type FieldError } from './domain-error.js';
 import { DEFAULT_CODE_FOR_STATUS, type ErrorCode } from './error-codes.js';
 

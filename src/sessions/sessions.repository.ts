@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
-import { SessionEntity } from '../session.entity.js';
+import { SessionEntity } from './session.entity.js';
 
 /** The only place that builds queries on sessions. */
 @Injectable()

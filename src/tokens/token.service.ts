@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
-import { IAM_OPTIONS, type IamOptions } from '../../config/iam-options.js';
+import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 
 /**
  * Signs the two kinds of token with the one HS256 key. Verification happens

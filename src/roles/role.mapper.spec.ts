@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { grantsApiAccess } from './permissions.js';
-import { apiAccessWarnings } from './role-mapping.js';
+import { apiAccessWarnings } from './role.mapper.js';
 
 describe('api_access on roles held by API users', () => {
   it('api_access or full_access lets an API token through', () => {

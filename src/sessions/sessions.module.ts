@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { SessionEntity } from '../session.entity.js';
+import { SessionEntity } from './session.entity.js';
+import { SessionsMetrics } from './sessions.metrics.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 
-/** A leaf: the users module ends sessions through it without depending on the auth module. */
+/** Sessions, their state and revocation: below users and auth, so both end sessions through it. */
 @Module({
   imports: [TypeOrmModule.forFeature([SessionEntity])],
-  providers: [SessionsRepository, SessionsService],
+  providers: [SessionsRepository, SessionsService, SessionsMetrics],
   exports: [SessionsService, SessionsRepository],
 })
 export class SessionsModule {}

@@ -1,6 +1,6 @@
 import type { SessionResponseDto } from './dto/session-response.dto.js';
 import type { SessionEntity } from './session.entity.js';
-import type { CachedSession } from './sessions/session-state.js';
+import type { CachedSession } from './session-state.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

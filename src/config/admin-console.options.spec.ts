@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineIamOptions } from '../config/define-iam-options.js';
+import { defineIamOptions } from './define-iam-options.js';
 import { defaultConsoleRoot, normalizeConsolePath, resolveAdminConsole } from './admin-console.options.js';
 
 describe('the admin console options', () => {

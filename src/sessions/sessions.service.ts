@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AppCache } from '../../cache/app-cache.js';
-import { CacheKeys } from '../../cache/cache-keys.js';
-import type { Tx } from '../../database/transaction.js';
+import { AppCache } from '../cache/app-cache.js';
+import { CacheKeys } from '../cache/cache-keys.js';
+import type { Tx } from '../database/transaction.js';
 import { SessionsRepository } from './sessions.repository.js';
 
 /**
