@@ -2,7 +2,7 @@
 // their own, a scratch PostgreSQL database and Redis prefix, CPU time and RSS of a process from /proc.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,6 +19,10 @@ export function requireBuild() {
   if (!existsSync(join(dist, 'src/main.js'))) {
     console.error(`No built service in ${dist}: run npm run build (or set BENCH_DIST)`);
     process.exit(1);
+  }
+  // A build outside the repository still needs the repository's packages.
+  if (!existsSync(join(dist, 'node_modules')) && !dist.startsWith(resolve('.') + '/')) {
+    symlinkSync(resolve('node_modules'), join(dist, 'node_modules'), 'dir');
   }
 }
 
