@@ -60,7 +60,7 @@ describe('accessLogHook', () => {
       },
     });
     const root = pino(optionsOf(loggerParams('info', false)) as Parameters<typeof pino>[0], sink);
-    return { lines, hook: accessLogHook(root) };
+    return { lines, hook: accessLogHook(root as unknown as Parameters<typeof accessLogHook>[0]) };
   }
   const request = (url: string) =>
     ({
