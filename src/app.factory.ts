@@ -2,13 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions, serviceConsole } from './app.module.js';
 import { validateEnv } from './config/env.schema.js';
 import { mapError } from './common/errors/error-body.js';
 import { API_PREFIX } from './common/http/routes.js';
 import { securityHeaders } from './common/http/security-headers.js';
-import { requestIdFor } from './common/logging.js';
+import { accessLogHook, requestIdFor } from './common/logging.js';
 import { setupSwagger } from './swagger.js';
 
 const API_ROOT = `/${API_PREFIX}`;
@@ -52,17 +52,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   app.flushLogs();
   const adminConsole = serviceConsole(options, env);
   const headersFor = securityHeaders(adminConsole ? adminConsole.path : false);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRequest', (req, reply, done) => {
-      // protocol is https over TLS, or from X-Forwarded-Proto when TRUST_PROXY is on.
-      reply.headers(headersFor(req.url, req.protocol === 'https'));
-      reply.header('X-Request-Id', req.id);
-      // Tokens, temporary passwords and account data: no cache may keep any answer of the API, errors included.
-      if (underApi(req.url)) reply.header('Cache-Control', 'no-store');
-      done();
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', accessLogHook(PinoLogger.root));
+  fastify.addHook('onRequest', (req, reply, done) => {
+    // protocol is https over TLS, or from X-Forwarded-Proto when TRUST_PROXY is on.
+    reply.headers(headersFor(req.url, req.protocol === 'https'));
+    reply.header('X-Request-Id', req.id);
+    // Tokens, temporary passwords and account data: no cache may keep any answer of the API, errors included.
+    if (underApi(req.url)) reply.header('Cache-Control', 'no-store');
+    done();
+  });
   if (env.SWAGGER_ENABLED) setupSwagger(app);
   app.enableShutdownHooks();
   return app;

@@ -38,8 +38,8 @@ export abstract class AppCache {
   abstract mget<T>(keys: string[]): Promise<(T | undefined)[]>;
   abstract set<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
   abstract del(...keys: string[]): Promise<void>;
-  /** Atomically adds 1 and returns the new value; the key expires ttlSeconds after its first increment. */
-  abstract incr(key: string, ttlSeconds: number): Promise<number>;
+  /** Atomically adds `by` (1) and returns the new value; the key expires ttlSeconds after its first increment. */
+  abstract incr(key: string, ttlSeconds: number, by?: number): Promise<number>;
   /**
    * Atomically subtracts 1 from a live counter and returns the new value; an
    * absent counter stays absent (0). Gives back a slot taken with incr.

@@ -68,8 +68,8 @@ export class LayeredAppCache extends AppCache {
     if (state.length > 0) await this.invalidations.announce(state);
   }
 
-  incr(key: string, ttlSeconds: number): Promise<number> {
-    return this.inner.incr(key, ttlSeconds);
+  incr(key: string, ttlSeconds: number, by = 1): Promise<number> {
+    return this.inner.incr(key, ttlSeconds, by);
   }
 
   decr(key: string): Promise<number> {

@@ -36,14 +36,14 @@ export class MemoryAppCache extends AppCache {
     await this.cache.mdel(keys);
   }
 
-  async incr(key: string, ttlSeconds: number): Promise<number> {
+  async incr(key: string, ttlSeconds: number, by = 1): Promise<number> {
     const now = Date.now();
     const current = this.counters.get(key);
     if (!current || current.expiresAt <= now) {
-      this.counters.set(key, { value: 1, expiresAt: now + ttlSeconds * 1000 });
-      return 1;
+      this.counters.set(key, { value: by, expiresAt: now + ttlSeconds * 1000 });
+      return by;
     }
-    current.value += 1;
+    current.value += by;
     return current.value;
   }
 

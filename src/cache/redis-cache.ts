@@ -6,8 +6,8 @@ type RedisClient = ReturnType<typeof createClient>;
 
 // INCR and EXPIRE in one step, so a counter can never be left without an expiry.
 const INCR_WITH_EXPIRY = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local n = redis.call('INCRBY', KEYS[1], ARGV[2])
+if n == tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
 // DECR only an existing counter: a bare DECR would create a key without an expiry.
@@ -88,13 +88,13 @@ export class RedisAppCache extends AppCache {
     await this.withDeadline(this.client.del(full)).catch(remember);
   }
 
-  async incr(key: string, ttlSeconds: number): Promise<number> {
+  async incr(key: string, ttlSeconds: number, by = 1): Promise<number> {
     if (!this.usable()) throw new CacheUnavailableError();
     try {
       const n = await this.withDeadline(
         this.client.eval(INCR_WITH_EXPIRY, {
           keys: [this.prefix + key],
-          arguments: [String(Math.max(1, Math.ceil(ttlSeconds)))],
+          arguments: [String(Math.max(1, Math.ceil(ttlSeconds))), String(by)],
         }),
       );
       return Number(n);

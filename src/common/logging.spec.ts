@@ -1,6 +1,8 @@
 import { Writable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AsyncStdout, loggerParams } from './logging.js';
+import { AsyncStdout, accessLogHook, loggerParams } from './logging.js';
 
 type Options = { serializers: Record<string, (v: unknown) => unknown>; transport?: unknown };
 
@@ -45,5 +47,54 @@ describe('loggerParams', () => {
 describe('AsyncStdout', () => {
   it('flushes at shutdown without failing, opened or not', () => {
     expect(() => new AsyncStdout().onApplicationShutdown()).not.toThrow();
+  });
+});
+
+describe('accessLogHook', () => {
+  function capture() {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write: (chunk, _e, done) => {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const root = pino(optionsOf(loggerParams('info', false)) as Parameters<typeof pino>[0], sink);
+    return { lines, hook: accessLogHook(root as unknown as Parameters<typeof accessLogHook>[0]) };
+  }
+  const request = (url: string) =>
+    ({
+      id: 'r1',
+      method: 'GET',
+      url,
+      headers: { authorization: 'Bearer secret', cookie: 'a=secret', 'user-agent': 'ua/1' },
+    }) as unknown as FastifyRequest;
+  const reply = (statusCode: number) => ({ statusCode, elapsedTime: 1.6 }) as unknown as FastifyReply;
+
+  it('writes one line per answer: id, method, path without the query, agent, status, time', () => {
+    const { lines, hook } = capture();
+    let called = 0;
+    hook(request('/auth/api/me?access_token=secret'), reply(200), () => called++);
+    expect(called).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { id: 'r1', method: 'GET', path: '/auth/api/me', userAgent: 'ua/1' },
+      res: { statusCode: 200 },
+      responseTime: 2,
+    });
+    expect(JSON.stringify(lines)).not.toContain('secret');
+  });
+
+  it('logs a refusal at warn and a failure at error', () => {
+    const { lines, hook } = capture();
+    hook(request('/x'), reply(404), () => undefined);
+    hook(request('/x'), reply(503), () => undefined);
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      [40, 'request completed'],
+      [50, 'request errored'],
+    ]);
+    expect(lines[1].err).toEqual({ type: 'Error', message: 'failed with status code 503' });
   });
 });

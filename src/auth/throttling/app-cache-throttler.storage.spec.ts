@@ -2,7 +2,9 @@ import { createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CacheUnavailableError } from '../../cache/app-cache.js';
+import { CacheKeys } from '../../cache/cache-keys.js';
 import { MemoryAppCache } from '../../cache/memory-cache.js';
+import type { Clock } from '../../common/clock.js';
 import { AppCacheThrottlerStorage } from './app-cache-throttler.storage.js';
 
 describe('AppCacheThrottlerStorage', () => {
@@ -40,5 +42,151 @@ describe('AppCacheThrottlerStorage', () => {
       new AppCacheThrottlerStorage(broken).increment('k', 1000, 1, 1000, 'default'),
     ).rejects.toThrow(TypeError);
     await broken.close();
+  });
+});
+
+/** A clock the test moves, and a flush the test runs: the batching without timers. */
+function manual() {
+  let now = 1_000_000;
+  const pending: (() => void)[] = [];
+  return {
+    clock: { now: () => now } as Clock,
+    schedule: (flush: () => void) => void pending.push(flush),
+    advance: (ms: number) => (now += ms),
+    scheduled: () => pending.length,
+    runScheduled: () => pending.splice(0).forEach((f) => f()),
+  };
+}
+
+/** A cache whose increments are counted, so a test can see which requests waited for it. */
+function countingCache() {
+  const cache = new MemoryAppCache(createCache({ stores: [new Keyv()] }));
+  const calls: number[] = [];
+  const incr = cache.incr.bind(cache);
+  cache.incr = (key: string, ttl: number, by = 1) => {
+    calls.push(by);
+    return incr(key, ttl, by);
+  };
+  return { cache, calls };
+}
+
+describe('AppCacheThrottlerStorage: counting far from the limit in process', () => {
+  it('waits for the shared count on a caller’s first request, then admits in process and sends the hits in one batch', async () => {
+    const m = manual();
+    const { cache, calls } = countingCache();
+    const storage = new AppCacheThrottlerStorage(cache, m.clock, { schedule: m.schedule });
+    await storage.increment('k', 60_000, 100, 60_000, 'default');
+    expect(calls).toEqual([1]);
+    for (let i = 0; i < 10; i++) {
+      expect((await storage.increment('k', 60_000, 100, 60_000, 'default')).isBlocked).toBe(false);
+    }
+    // No request waited; one flush is pending for all ten hits.
+    expect(calls).toEqual([1]);
+    expect(m.scheduled()).toBe(1);
+    await storage.flush();
+    expect(calls).toEqual([1, 10]);
+    expect(await cache.incr(CacheKeys.throttle('k'), 60, 0)).toBe(11);
+    await cache.close();
+  });
+
+  it('waits for the shared count from half the limit on, and refuses exactly past the limit', async () => {
+    const m = manual();
+    const { cache, calls } = countingCache();
+    const storage = new AppCacheThrottlerStorage(cache, m.clock, { schedule: m.schedule });
+    const results = [];
+    for (let i = 0; i < 11; i++) results.push(await storage.increment('k', 60_000, 10, 60_000, 'default'));
+    expect(results.map((r) => r.isBlocked)).toEqual([...Array(10).fill(false), true]);
+    expect(results.map((r) => r.totalHits)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // First request, four in process (up to 5 = half of 10), then the batch rides along with the sixth.
+    expect(calls).toEqual([1, 5, 1, 1, 1, 1, 1]);
+    await cache.close();
+  });
+
+  it('counts the hits of two instances against one limit', async () => {
+    const m = manual();
+    const cache = new MemoryAppCache(createCache({ stores: [new Keyv()] }));
+    const a = new AppCacheThrottlerStorage(cache, m.clock, { schedule: m.schedule });
+    const b = new AppCacheThrottlerStorage(cache, m.clock, { schedule: m.schedule });
+    const admitted = [];
+    for (let i = 0; i < 40; i++) {
+      const r = await (i % 2 ? a : b).increment('k', 60_000, 30, 60_000, 'default');
+      admitted.push(!r.isBlocked);
+      // The batch of the turn goes out before the next request arrives, as it does between HTTP requests.
+      m.runScheduled();
+      await Promise.resolve();
+    }
+    expect(admitted.filter(Boolean)).toHaveLength(30);
+    expect(admitted.slice(0, 30).every(Boolean)).toBe(true);
+    await cache.close();
+  });
+
+  it('bounds the overshoot by the hits another instance admitted and has not sent', async () => {
+    const m = manual();
+    const cache = new MemoryAppCache(createCache({ stores: [new Keyv()] }));
+    const a = new AppCacheThrottlerStorage(cache, m.clock, { schedule: m.schedule });
+    const b = new AppCacheThrottlerStorage(cache, m.clock, { schedule: m.schedule });
+    await a.increment('k', 60_000, 10, 60_000, 'default');
+    await b.increment('k', 60_000, 10, 60_000, 'default');
+    // A admits three more in process, unsent; B counts on the shared store alone.
+    for (let i = 0; i < 3; i++) await a.increment('k', 60_000, 10, 60_000, 'default');
+    let admittedByB = 0;
+    for (let i = 0; i < 20; i++) {
+      if (!(await b.increment('k', 60_000, 10, 60_000, 'default')).isBlocked) admittedByB++;
+    }
+    // 10 in all plus A's three unsent hits at most.
+    expect(1 + 3 + 1 + admittedByB).toBeLessThanOrEqual(10 + 3);
+    await a.flush();
+    expect((await a.increment('k', 60_000, 10, 60_000, 'default')).isBlocked).toBe(true);
+    await cache.close();
+  });
+
+  it('refuses in process once the shared count is past the limit, with Retry-After from the window’s end', async () => {
+    const m = manual();
+    const { cache, calls } = countingCache();
+    const storage = new AppCacheThrottlerStorage(cache, m.clock, { schedule: m.schedule });
+    for (let i = 0; i < 3; i++) await storage.increment('k', 60_000, 2, 60_000, 'default');
+    const sent = calls.length;
+    m.advance(45_000);
+    const refused = await storage.increment('k', 60_000, 2, 60_000, 'default');
+    expect(refused).toMatchObject({ isBlocked: true, timeToBlockExpire: 15 });
+    expect(calls).toHaveLength(sent);
+    await cache.close();
+  });
+
+  it('starts a new window when the old one has ended', async () => {
+    const m = manual();
+    const cache = new MemoryAppCache(createCache({ stores: [new Keyv()] }));
+    const storage = new AppCacheThrottlerStorage(cache, m.clock, { schedule: m.schedule });
+    for (let i = 0; i < 3; i++) await storage.increment('k', 60_000, 2, 60_000, 'default');
+    m.advance(60_000);
+    // The shared counter expires on the cache's own clock; here it is dropped as Redis would drop it.
+    await cache.del(CacheKeys.throttle('k'));
+    const fresh = await storage.increment('k', 60_000, 2, 60_000, 'default');
+    expect(fresh).toMatchObject({ isBlocked: false, totalHits: 1 });
+    await cache.close();
+  });
+
+  it('drops a counter whose batch could not be sent, and falls back to counting in process', async () => {
+    const m = manual();
+    const cache = new MemoryAppCache(createCache({ stores: [new Keyv()] }));
+    const storage = new AppCacheThrottlerStorage(cache, m.clock, { schedule: m.schedule });
+    await storage.increment('k', 60_000, 10, 60_000, 'default');
+    await storage.increment('k', 60_000, 10, 60_000, 'default');
+    cache.incr = () => Promise.reject(new CacheUnavailableError());
+    await storage.flush();
+    expect(storage.size).toBe(0);
+    const results = [];
+    for (let i = 0; i < 11; i++) results.push(await storage.increment('k', 60_000, 10, 60_000, 'default'));
+    expect(results.map((r) => r.isBlocked)).toEqual([...Array(10).fill(false), true]);
+    await cache.close();
+  });
+
+  it('keeps at most maxCounters, dropping expired ones first', async () => {
+    const m = manual();
+    const cache = new MemoryAppCache(createCache({ stores: [new Keyv()] }));
+    const storage = new AppCacheThrottlerStorage(cache, m.clock, { schedule: m.schedule, maxCounters: 3 });
+    for (const key of ['a', 'b', 'c', 'd', 'e']) await storage.increment(key, 60_000, 10, 60_000, 'default');
+    expect(storage.size).toBeLessThanOrEqual(3);
+    await cache.close();
   });
 });
