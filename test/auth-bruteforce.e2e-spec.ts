@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { Clock } from '../src/common/clock.js';
 import { UserEntity } from '../src/users/user.entity.js';
@@ -43,6 +42,20 @@ describe('brute-force lockout', () => {
     await t?.close();
   });
 
+  // The service's clock stands still unless a test moves it: a one-second lock then lasts however slow the
+  // machine is, and "after the wait" is a step of the clock, not a sleep.
+  let now = 0;
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  beforeEach(() => {
+    now = Date.now();
+    vi.spyOn(t.app.get(Clock), 'now').mockImplementation(() => now);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('locks a (username, address) pair after the threshold, even against the right password', async () => {
     const user = await createUserRow(t);
     await failTimes(t, user.username, 5, '10.1.0.1');
@@ -73,12 +86,12 @@ describe('brute-force lockout', () => {
     const first = await loginRequest(t, user.username, PASSWORD, { ip });
     await expectLocked(first);
     expect(first.headers['retry-after']).toBe('1');
-    await sleep(1_100);
+    advance(1_100);
     await failTimes(t, user.username, 5, ip);
     const second = await loginRequest(t, user.username, WRONG, { ip });
     await expectLocked(second);
     expect(Number(second.headers['retry-after'])).toBeLessThanOrEqual(2);
-    await sleep(2_100);
+    advance(2_100);
     await login(t, user.username, PASSWORD, { ip });
     // The success reset the pair: a fresh count, and the next lock starts from the base again.
     await failTimes(t, user.username, 5, ip);
@@ -111,7 +124,7 @@ describe('brute-force lockout', () => {
     const ip = '10.4.0.1';
     await failTimes(t, user.username, 5, ip);
     await expectLocked(await loginRequest(t, user.username, WRONG, { ip }));
-    await sleep(1_100);
+    advance(1_100);
     await failTimes(t, user.username, 5, ip);
     await expectLocked(await loginRequest(t, user.username, WRONG, { ip }));
     // Ten failures from one address, over the per-address threshold twice: the others still get in.
