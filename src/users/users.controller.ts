@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiExtraModels,
@@ -186,6 +187,7 @@ export class UsersController {
       'that use it can be moved first (only a token that works now gets a grace). A token still in an ' +
       'earlier grace ends now. Deactivation, deletion and revoke-previous-token also end a grace.',
   })
+  @ApiBody({ type: RegenerateTokenDto, required: false })
   @ApiOkResponse({ type: RegenerateTokenResponseDto })
   @ApiBadRequestResponse(error(`NOT_AN_API_USER, VALIDATION_FAILED (graceHours), ${BAD_ID}`))
   @ApiForbiddenResponse(error(ESCALATION))
