@@ -73,6 +73,16 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, NamedExample>> = {
     },
     Deactivate: { summary: 'Reversible: isActive true lets the user in again', value: { isActive: false } },
   },
+  regenerateUserToken: {
+    'Replace at once': {
+      summary: 'The previous token fails from the next request (the same as no body)',
+      value: { graceHours: 0 },
+    },
+    'Rotate with a day of grace': {
+      summary: 'The previous token keeps working for 24 hours, so its users can be moved first',
+      value: { graceHours: 24 },
+    },
+  },
   updateRole: {
     'Rename for display': {
       summary: 'The name stays; displayName and description change',
@@ -98,7 +108,9 @@ export const SUCCESS_DESCRIPTIONS: Record<string, string> = {
   getUser: 'The user',
   updateUser: 'The user as changed',
   resetUserPassword: 'A temporary password, shown this once; the user must change it at next login',
-  regenerateUserToken: 'The new token (shown this once) and when it expires; the old one fails from now on',
+  regenerateUserToken:
+    'The new token (shown this once), when it expires, and until when the previous one still works ' +
+    '(null: it fails from now on)',
   toggleUserStatus: 'The user, with isActive flipped',
   listRoles: 'Every role, with how many users hold it',
   createRole: 'The role',
@@ -138,6 +150,7 @@ export const ERROR_MESSAGES: Partial<Record<ErrorCode, string>> = {
   ROLE_EXISTS: "Role 'report_reader' already exists",
   ROLE_IN_USE: 'Cannot delete role. 2 user(s) are assigned to this role',
   LAST_ADMINISTRATOR: 'The last active administrator must stay an active administrator',
+  NO_PREVIOUS_TOKEN: 'This API user has no previous token in its grace',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported Content-Type; send application/json',
   ACCOUNT_LOCKED: 'Too many failed attempts; try again later',
   RATE_LIMITED: 'Too many requests; try again later',

@@ -203,13 +203,22 @@ describe('audit coverage: every action of the contract', () => {
     lastId = Number((await auditRows(t)).at(-1)!.id);
 
     s = step();
-    const regenerated = await call('post', `/users/${api.body.user.id}/regenerate-token`, s, token).expect(
-      200,
-    );
+    const regenerated = await call('post', `/users/${api.body.user.id}/regenerate-token`, s, token)
+      .send({ graceHours: 2 })
+      .expect(200);
     secrets.push(regenerated.body.apiToken);
     expect(await expectOne('user.token_regenerated', s)).toMatchObject({
       target_label: 'robot',
       outcome: 'success',
+      details: { graceHours: 2, previousTokenValidUntil: regenerated.body.previousTokenValidUntil },
+    });
+
+    s = step();
+    await call('post', `/users/${api.body.user.id}/revoke-previous-token`, s, token).expect(204);
+    expect(await expectOne('user.previous_token_revoked', s)).toMatchObject({
+      target_label: 'robot',
+      outcome: 'success',
+      details: { previousTokenValidUntil: regenerated.body.previousTokenValidUntil },
     });
 
     s = step();

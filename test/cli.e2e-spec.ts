@@ -4,7 +4,7 @@ import { loginRequest, me } from './support/auth.js';
 import { auditRows, tamper } from './support/audit.js';
 import { type Backend, freshCache, freshDatabase } from './support/backends.js';
 import { runCli } from './support/cli.js';
-import { startTestApp, type TestApp } from './support/harness.js';
+import { createUserRow, startTestApp, type TestApp } from './support/harness.js';
 
 const STRONG = 'Quartz-Lantern-42';
 const TEMPORARY = /^Temporary password(?: for '[a-z0-9._-]+')?: (\S{12})$/m;
@@ -190,6 +190,62 @@ describe('admin CLI (npm run cli)', () => {
         expect(entry.actor_username).toBe('cli');
         expect(entry.target_label).toBe('ops');
         expect(entry.details).toEqual({ revoked: 1 });
+      });
+    });
+  });
+
+  describe('regenerate-token', () => {
+    let first = '';
+    const tokenIn = (stdout: string) => {
+      const lines = stdout.split('\n');
+      const at = lines.findIndex((l) => l.startsWith("New API token for 'scraper'"));
+      expect(at, stdout).toBeGreaterThanOrEqual(0);
+      return lines[at + 1].trim();
+    };
+
+    it('refuses a bad --grace-hours, a regular user and an unknown one (exit 1)', async () => {
+      await withApp(async (t) => {
+        await createUserRow(t, { username: 'scraper', role: 'api_user', isApiUser: true });
+      });
+      for (const bad of ['169', '-1', '1.5', 'day']) {
+        const res = await cli('regenerate-token', 'scraper', '--grace-hours', bad);
+        expect(res.code).toBe(1);
+        expect(res.stderr).toContain('--grace-hours must be an integer from 0 to 168');
+      }
+      const regular = await cli('regenerate-token', 'ops');
+      expect(regular.code).toBe(1);
+      expect(regular.stderr).toContain('NOT_AN_API_USER');
+      const unknown = await cli('regenerate-token', 'nobody');
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('USER_NOT_FOUND');
+    });
+
+    it('prints the new token once; with --grace-hours the old one keeps working, without it fails', async () => {
+      const issued = await cli('regenerate-token', 'scraper');
+      expect(issued.code, issued.stderr).toBe(0);
+      first = tokenIn(issued.stdout);
+      const graced = await cli('regenerate-token', 'scraper', '--grace-hours', '2');
+      expect(graced.code, graced.stderr).toBe(0);
+      expect(graced.stdout).toContain('The previous token keeps working until');
+      const second = tokenIn(graced.stdout);
+      await withApp(async (t) => {
+        expect((await me(t, first)).status).toBe(200);
+        expect((await me(t, second)).status).toBe(200);
+        const entry = (
+          await auditRows(t, `action = 'user.token_regenerated' AND target_label = 'scraper'`)
+        ).at(-1)!;
+        expect(entry.actor_username).toBe('cli');
+        expect(entry.details).toMatchObject({ graceHours: 2 });
+        expect(JSON.stringify(entry)).not.toContain(second);
+      });
+      const plain = await cli('regenerate-token', 'scraper');
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(plain.stdout).toContain('The previous token no longer works.');
+      const third = tokenIn(plain.stdout);
+      await withApp(async (t) => {
+        expect((await me(t, first)).body.code).toBe('TOKEN_REVOKED');
+        expect((await me(t, second)).body.code).toBe('TOKEN_REVOKED');
+        expect((await me(t, third)).status).toBe(200);
       });
     });
   });

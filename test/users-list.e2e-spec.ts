@@ -15,6 +15,8 @@ interface Seed {
   createdDaysAgo?: number;
   lastLoginDaysAgo?: number;
   failedLogins?: number;
+  /** When the API token was last used (unset: never). */
+  tokenUsedDaysAgo?: number;
 }
 
 /** Writes a user straight to the database, with the dates and counters a test needs. */
@@ -23,8 +25,9 @@ async function seed(t: TestApp, s: Seed): Promise<number> {
   const api = s.apiTokenInDays !== undefined;
   const [row] = await t.dataSource.query(
     `INSERT INTO users (username, email, role_name, is_active, is_api_user, api_token_ttl_days, api_token_id,
-                        api_token_expires_at, created_at, last_login_at, failed_login_count)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+                        api_token_expires_at, created_at, last_login_at, failed_login_count,
+                        api_token_last_used_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
     [
       s.username,
       s.email ?? `${s.username}@example.test`,
@@ -37,6 +40,7 @@ async function seed(t: TestApp, s: Seed): Promise<number> {
       new Date(now - (s.createdDaysAgo ?? 0) * DAY),
       s.lastLoginDaysAgo === undefined ? null : new Date(now - s.lastLoginDaysAgo * DAY),
       s.failedLogins ?? 0,
+      s.tokenUsedDaysAgo === undefined ? null : new Date(now - s.tokenUsedDaysAgo * DAY),
     ],
   );
   return row.id;
@@ -419,7 +423,8 @@ describe('GET /users/hygiene', () => {
       { username: 'h.api-expiring', apiTokenInDays: 2 },
       { username: 'h.api-expired', apiTokenInDays: -1 },
       { username: 'h.api-revoked', apiTokenInDays: 'revoked' },
-      { username: 'h.api-ok', apiTokenInDays: 30, createdDaysAgo: 40 },
+      { username: 'h.api-ok', apiTokenInDays: 30, createdDaysAgo: 40, tokenUsedDaysAgo: 1 },
+      { username: 'h.api-unused', apiTokenInDays: 60, createdDaysAgo: 40, tokenUsedDaysAgo: 31 },
       { username: 'h.inactive', isActive: false, createdDaysAgo: 1, lastLoginDaysAgo: 1 },
       { username: 'h.everything', isActive: false, createdDaysAgo: 90, failedLogins: 12 },
     ];
@@ -440,14 +445,16 @@ describe('GET /users/hygiene', () => {
     expect(reasons).toEqual({
       'h.never': ['never_logged_in'],
       'h.failed': ['repeated_failed_logins'],
-      'h.api-never': ['token_never_expires'],
+      // Created 40 days ago and never used: its token is unused for 30 days, too.
+      'h.api-never': ['token_never_expires', 'token_unused'],
+      'h.api-unused': ['token_unused'],
       'h.api-expiring': ['token_expiring'],
       'h.api-expired': ['token_expired'],
       'h.api-revoked': ['token_expired'],
       'h.inactive': ['inactive'],
       'h.everything': ['never_logged_in', 'repeated_failed_logins', 'inactive'],
     });
-    expect(res.body).toMatchObject({ total: 8, page: 1, pageSize: 100 });
+    expect(res.body).toMatchObject({ total: 9, page: 1, pageSize: 100 });
     const item = res.body.items.find((i: { user: { username: string } }) => i.user.username === 'h.never');
     expect(item.user.id).toBe(ids['h.never']);
     expect(item.reasons[0].message).toMatch(/Never logged in; created 40 days ago/);
@@ -457,7 +464,7 @@ describe('GET /users/hygiene', () => {
   it('pages like the user list', async () => {
     const res = await t.http().get(`${USERS}/hygiene`).query({ page: 2, pageSize: 3 }).set(bearer(admin));
     expectStatus(res, 200);
-    expect(res.body).toMatchObject({ total: 8, page: 2, pageSize: 3 });
+    expect(res.body).toMatchObject({ total: 9, page: 2, pageSize: 3 });
     expect(res.body.items).toHaveLength(3);
     expectError(
       await t.http().get(`${USERS}/hygiene`).query({ pageSize: 101 }).set(bearer(admin)),

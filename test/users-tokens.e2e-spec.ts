@@ -164,7 +164,8 @@ describe('API users, their tokens, and deactivation', () => {
       expectStatus(await canCall(api.apiToken!, api.id), 200);
       const res = await t.http().post(`${USERS}/${api.id}/regenerate-token`).set(h());
       expectStatus(res, 200);
-      expect(Object.keys(res.body).sort()).toEqual(['apiToken', 'expiresAt']);
+      expect(Object.keys(res.body).sort()).toEqual(['apiToken', 'expiresAt', 'previousTokenValidUntil']);
+      expect(res.body.previousTokenValidUntil).toBeNull();
       expect(res.body.apiToken).not.toBe(api.apiToken);
       expect(jwtClaims(res.body.apiToken).jti).not.toBe(jwtClaims(api.apiToken!).jti);
       expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(Date.now() + 29 * DAY);

@@ -19,6 +19,8 @@ describe('audit sanitising', () => {
     ['apiTokenTtlDays', false],
     ['apiTokenExpiresAt', false],
     ['tokenStatus', false],
+    ['previousTokenValidUntil', false],
+    ['previousTokenLastUsedAt', false],
     ['role', false],
     ['email', false],
     ['sessionId', false],

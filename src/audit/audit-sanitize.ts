@@ -48,8 +48,9 @@ const SECRET_KEY_PARTS = [
   'salt',
 ];
 const SECRET_KEYS = new Set(['pass', 'pwd', 'jti', 'otp']);
-// Facts about a token that are not the token: "apiTokenTtlDays" and "apiTokenExpiresAt" stay readable.
-const TOKEN_METADATA_SUFFIX = /token(ttldays|ttl|expiresat|expiry|status)$/;
+// Facts about a token that are not the token: "apiTokenTtlDays", "apiTokenExpiresAt" and
+// "previousTokenValidUntil" stay readable.
+const TOKEN_METADATA_SUFFIX = /token(ttldays|ttl|expiresat|expiry|status|validuntil|lastusedat)$/;
 
 // Values shaped like a credential, whatever key they sit under.
 const SECRET_VALUES = [

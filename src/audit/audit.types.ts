@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'user.deleted',
   'user.password_reset',
   'user.token_regenerated',
+  'user.previous_token_revoked',
   'user.status_changed',
   'user.sessions_revoked',
   'role.created',

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppCache } from '../cache/app-cache.js';
+import { Clock } from '../common/clock.js';
 import { CacheKeys } from '../cache/cache-keys.js';
 import type { AuthContext } from '../common/auth/auth-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { RolePermissionsService } from '../roles/role-permissions.service.js';
+import { ApiTokenUsage } from './api-token-usage.js';
 import { type AuthUserRow, AuthUsersRepository } from './auth-users.repository.js';
 import type { CachedSession } from '../sessions/session-state.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
@@ -23,6 +25,12 @@ export interface CachedUser {
   apiTokenId: string | null;
   /** epoch ms, or null for a token that never expires */
   apiTokenExpiresAt: number | null;
+  /** The token a regeneration with a grace replaced, and until when (epoch ms) it still works. */
+  previousApiTokenId: string | null;
+  previousTokenValidUntil: number | null;
+  /** epoch ms, or null; as of the last read from the database (for /me, never for a decision) */
+  apiTokenLastUsedAt: number | null;
+  previousTokenLastUsedAt: number | null;
   /** epoch ms */
   createdAt: number;
   /** epoch ms, or null */
@@ -52,6 +60,10 @@ export function cachedUserOf(row: AuthUserRow): CachedUser {
     mustChangePassword: row.mustChangePassword,
     apiTokenId: row.apiTokenId,
     apiTokenExpiresAt: row.apiTokenExpiresAt?.getTime() ?? null,
+    previousApiTokenId: row.previousApiTokenId,
+    previousTokenValidUntil: row.previousTokenValidUntil?.getTime() ?? null,
+    apiTokenLastUsedAt: row.apiTokenLastUsedAt?.getTime() ?? null,
+    previousTokenLastUsedAt: row.previousTokenLastUsedAt?.getTime() ?? null,
     createdAt: row.createdAt.getTime(),
     lastLoginAt: row.lastLoginAt?.getTime() ?? null,
   };
@@ -76,6 +88,8 @@ export class AuthStateService {
     private readonly rolePermissions: RolePermissionsService,
     private readonly cache: AppCache,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
+    private readonly clock: Clock,
+    private readonly tokenUsage: ApiTokenUsage,
   ) {}
 
   async resolve(claims: TokenClaims): Promise<AuthContext> {
@@ -100,7 +114,8 @@ export class AuthStateService {
     }
     const [cachedUser, cachedRole] = await this.cache.mget<unknown>([CacheKeys.user(userId), ...roleKey]);
     const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(userId));
-    this.checkApiToken(user, claims.jti);
+    const previous = this.checkApiToken(user, claims.jti);
+    this.tokenUsage.used(userId, claims.jti, previous);
     return this.context({ user: user!, session: null }, 'api', { tokenId: claims.jti }, hint, cachedRole);
   }
 
@@ -123,14 +138,23 @@ export class AuthStateService {
     if (!user.isActive && this.options.deactivationEndsSessions) throw revoked('Account is deactivated');
   }
 
-  private checkApiToken(user: CachedUser | null, tokenId: string): void {
-    if (!user || !user.isApiUser || !user.apiTokenId || user.apiTokenId !== tokenId) {
-      throw revoked('API token is no longer valid');
+  /**
+   * The current token, or the previous one while its grace runs (its own
+   * expiry is the signature's `exp`). Answers whether it was the previous.
+   */
+  private checkApiToken(user: CachedUser | null, tokenId: string): boolean {
+    if (!user || !user.isApiUser) throw revoked('API token is no longer valid');
+    const current = user.apiTokenId !== null && user.apiTokenId === tokenId;
+    const previous = !current && !!user.previousApiTokenId && user.previousApiTokenId === tokenId;
+    if (!current && !previous) throw revoked('API token is no longer valid');
+    if (previous && !(user.previousTokenValidUntil! > this.clock.now())) {
+      throw revoked('API token was replaced and its grace has ended');
     }
     if (!user.isActive) throw revoked('Account is deactivated');
-    if (user.apiTokenExpiresAt !== null && user.apiTokenExpiresAt <= Date.now()) {
+    if (current && user.apiTokenExpiresAt !== null && user.apiTokenExpiresAt <= Date.now()) {
       throw new DomainError('TOKEN_EXPIRED', 'API token has expired');
     }
+    return previous;
   }
 
   private async context(

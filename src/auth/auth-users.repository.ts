@@ -20,6 +20,10 @@ export interface AuthUserRow {
   isApiUser: boolean;
   apiTokenId: string | null;
   apiTokenExpiresAt: Date | null;
+  apiTokenLastUsedAt: Date | null;
+  previousApiTokenId: string | null;
+  previousTokenValidUntil: Date | null;
+  previousTokenLastUsedAt: Date | null;
   mustChangePassword: boolean;
   lastLoginAt: Date | null;
   createdAt: Date;
@@ -41,7 +45,9 @@ export interface NewSession {
 const VIEW_COLUMNS = `
   u.id, u.username, u.email, u.role_name AS "roleName", coalesce(r.display_name, u.role_name) AS "roleDisplayName",
   u.is_active AS "isActive", u.is_api_user AS "isApiUser", u.api_token_id AS "apiTokenId",
-  u.api_token_expires_at AS "apiTokenExpiresAt", u.must_change_password AS "mustChangePassword",
+  u.api_token_expires_at AS "apiTokenExpiresAt", u.api_token_last_used_at AS "apiTokenLastUsedAt",
+  u.previous_api_token_id AS "previousApiTokenId", u.previous_token_valid_until AS "previousTokenValidUntil",
+  u.previous_token_last_used_at AS "previousTokenLastUsedAt", u.must_change_password AS "mustChangePassword",
   u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt"`;
 
 /** The only place that builds the auth module's queries on users. */
@@ -116,6 +122,26 @@ export class AuthUsersRepository {
       ],
     );
     return returned<{ at: Date }>(result)[0]?.at ?? new Date();
+  }
+
+  /**
+   * Stamps the use of an API token, current or previous, off the request
+   * path. The row keeps the pace across instances: a stamp less than
+   * `everyMs` old is left as it is, and the statement then changes nothing.
+   */
+  async recordTokenUse(userId: number, tokenId: string, at: Date, everyMs: number): Promise<void> {
+    const before = new Date(at.getTime() - everyMs);
+    await this.q().query(
+      `UPDATE users
+          SET api_token_last_used_at = CASE WHEN api_token_id = $2 THEN $3 ELSE api_token_last_used_at END,
+              previous_token_last_used_at =
+                CASE WHEN previous_api_token_id = $2 THEN $3 ELSE previous_token_last_used_at END
+        WHERE id = $1
+          AND ((api_token_id = $2 AND (api_token_last_used_at IS NULL OR api_token_last_used_at <= $4))
+            OR (previous_api_token_id = $2
+                AND (previous_token_last_used_at IS NULL OR previous_token_last_used_at <= $4)))`,
+      [userId, tokenId, at, before],
+    );
   }
 
   /** The user's own password change: the new hash, and the pending change cleared. */

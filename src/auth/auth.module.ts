@@ -3,12 +3,12 @@ import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AuditModule } from '../audit/audit.module.js';
 import { AppCache } from '../cache/app-cache.js';
-import { Clock } from '../common/clock.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountService } from './account.service.js';
 import { AuthController } from './auth.controller.js';
+import { ApiTokenUsage } from './api-token-usage.js';
 import { AuthStateService } from './auth-state.service.js';
 import { AuthUsersRepository } from './auth-users.repository.js';
 import { AuthenticationGuard } from './authentication.guard.js';
@@ -39,11 +39,11 @@ import { UserSessionsService } from './user-sessions.service.js';
   ],
   providers: [
     AuthUsersRepository,
+    ApiTokenUsage,
     AuthStateService,
     JwtStrategy,
     AuthenticationGuard,
     IamThrottlerGuard,
-    Clock,
     LockoutRepository,
     BruteForceService,
     LoginService,

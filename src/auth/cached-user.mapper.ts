@@ -2,7 +2,7 @@ import type { UserResponseDto } from '../users/dto/user-response.dto.js';
 import { toUserResponse } from '../users/users.mapper.js';
 import type { CachedUser } from './auth-state.service.js';
 
-const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+const date = (ms: number | null | undefined) => (ms == null ? null : new Date(ms));
 
 /** The user as every answer shows it, from the cached auth state, through the users module's one mapper. */
 export function userViewOf(user: CachedUser, now = Date.now()): UserResponseDto {
@@ -17,6 +17,9 @@ export function userViewOf(user: CachedUser, now = Date.now()): UserResponseDto 
       isApiUser: user.isApiUser,
       hasApiToken: user.apiTokenId !== null,
       apiTokenExpiresAt: date(user.apiTokenExpiresAt),
+      apiTokenLastUsedAt: date(user.apiTokenLastUsedAt),
+      previousTokenValidUntil: date(user.previousTokenValidUntil),
+      previousTokenLastUsedAt: date(user.previousTokenLastUsedAt),
       mustChangePassword: user.mustChangePassword,
       lastLoginAt: date(user.lastLoginAt),
       createdAt: new Date(user.createdAt),

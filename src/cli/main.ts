@@ -62,6 +62,17 @@ program
   .action((username: string) => run('revoke-sessions', [username]));
 
 program
+  .command('regenerate-token')
+  .description(
+    'Issue a new token for an API user and print it once; the old one fails at once, or keeps working for --grace-hours',
+  )
+  .argument('<username>')
+  .option('-g, --grace-hours <hours>', 'hours (0-168) during which the previous token keeps working', '0')
+  .action((username: string, options: { graceHours: string }) =>
+    run('regenerate-token', [username], options),
+  );
+
+program
   .command('verify-audit')
   .description(`Check the audit log's hash chain; exits with ${BROKEN_CHAIN_EXIT_CODE} when it does not hold`)
   .action(() => run('verify-audit', []));

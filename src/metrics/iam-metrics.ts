@@ -46,6 +46,12 @@ export class IamMetrics {
     registers: [this.registry],
   });
 
+  private readonly graceRequests = new Counter({
+    name: 'iam_api_token_grace_requests_total',
+    help: 'Requests authenticated with an API token in its grace (replaced by a regeneration, not yet ended)',
+    registers: [this.registry],
+  });
+
   constructor() {
     this.http.register(this.registry);
     for (const outcome of ['success', 'unknown_user', 'wrong_password', 'locked', 'inactive', 'api_user']) {
@@ -67,6 +73,10 @@ export class IamMetrics {
 
   lockout(scope: 'address' | 'user'): void {
     this.lockouts.inc({ scope });
+  }
+
+  graceTokenRequest(): void {
+    this.graceRequests.inc();
   }
 
   permissionDenied(code: string): void {

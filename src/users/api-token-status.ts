@@ -16,6 +16,11 @@ export function apiTokenExpiry(ttlDays: number, now = Date.now()): Date | null {
   return ttlDays === NEVER_EXPIRES ? null : new Date(now + ttlDays * DAY_MS);
 }
 
+/** The previous token's grace is running: it still works (unless its own expiry came first). */
+export function inGrace(user: Pick<UserRecord, 'previousTokenValidUntil'>, now = Date.now()): boolean {
+  return user.previousTokenValidUntil !== null && user.previousTokenValidUntil.getTime() > now;
+}
+
 /**
  * Null for regular users. An API user without a token id has no token that
  * can work: rows revoked when deactivation still ended tokens for good keep

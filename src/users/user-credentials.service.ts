@@ -1,18 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { Clock } from '../common/clock.js';
 import { UserNotFoundError } from '../common/errors/domain-error.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn } from '../roles/escalation.js';
 import { type Actor, userAuditEntry } from './actor.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
+import { inGrace } from './api-token-status.js';
 import type { RegenerateTokenResponseDto, ResetPasswordResponseDto } from './dto/credentials-response.dto.js';
 import { generatePassword } from './password-generator.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 import type { UserRecord } from './user-record.js';
 import { UsersRepository } from './users.repository.js';
-import { ApiUserHasNoPasswordError, NotAnApiUserError } from './users.errors.js';
+import { ApiUserHasNoPasswordError, NoPreviousTokenError, NotAnApiUserError } from './users.errors.js';
+
+const HOUR_MS = 3600 * 1000;
 
 export const TEMPORARY_PASSWORD_LENGTH = 12;
 
@@ -27,6 +31,7 @@ export class UserCredentialsService {
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly tokens: ApiTokenIssuer,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -53,29 +58,62 @@ export class UserCredentialsService {
     return { temporaryPassword };
   }
 
-  /** A new token for an API user; the previous one fails from the next request, on every instance. */
-  async regenerateToken(actor: Actor, id: number): Promise<RegenerateTokenResponseDto> {
-    const planned = await this.tx.run(async (tx) => {
+  /**
+   * A new token for an API user. Without a grace the previous one fails from
+   * the next request, on every instance; with one, it keeps working until
+   * the grace ends. Either way a token still in an earlier grace ends now.
+   */
+  async regenerateToken(actor: Actor, id: number, graceHours = 0): Promise<RegenerateTokenResponseDto> {
+    const { planned, validUntil } = await this.tx.run(async (tx) => {
       const user = await this.lockedUser(id, tx);
       assertCanActOn(actor.auth.permissions, user.rolePermissions);
       if (!user.isApiUser) throw new NotAnApiUserError();
+      const now = this.clock.now();
       const next = this.tokens.plan(user.apiTokenTtlDays!);
-      await this.users.update(
-        id,
-        { apiTokenId: next.tokenId, apiTokenExpiresAt: next.expiresAt },
-        tx.manager,
-      );
+      // Only a token that works now is given a grace: none, an expired one or a suspended one gets none.
+      const currentWorks =
+        user.isActive &&
+        user.hasApiToken &&
+        (user.apiTokenExpiresAt === null || user.apiTokenExpiresAt.getTime() > now);
+      const until = graceHours > 0 && currentWorks ? new Date(now + graceHours * HOUR_MS) : null;
+      await this.users.rotateToken(id, { ...next, issuedAt: new Date(now) }, until, tx.manager);
       await this.audit.record(
         userAuditEntry('user.token_regenerated', actor, user, {
           apiTokenTtlDays: user.apiTokenTtlDays,
           expiresAt: next.expiresAt?.toISOString() ?? null,
+          graceHours: until ? graceHours : 0,
+          previousTokenValidUntil: until?.toISOString() ?? null,
+          ...(inGrace(user, now) ? { earlierGraceEnded: true } : {}),
         }),
         tx.manager,
       );
       tx.afterCommit(() => this.sessions.evictUser(id));
-      return next;
+      return { planned: next, validUntil: until };
     });
-    return { apiToken: this.tokens.sign(id, planned), expiresAt: planned.expiresAt?.toISOString() ?? null };
+    return {
+      apiToken: this.tokens.sign(id, planned),
+      expiresAt: planned.expiresAt?.toISOString() ?? null,
+      previousTokenValidUntil: validUntil?.toISOString() ?? null,
+    };
+  }
+
+  /** Ends a previous token's grace early: it fails from the next request, on every instance. */
+  async revokePreviousToken(actor: Actor, id: number): Promise<void> {
+    await this.tx.run(async (tx) => {
+      const user = await this.lockedUser(id, tx);
+      assertCanActOn(actor.auth.permissions, user.rolePermissions);
+      if (!user.isApiUser) throw new NotAnApiUserError();
+      if (!inGrace(user, this.clock.now())) throw new NoPreviousTokenError();
+      await this.users.update(id, { previousApiTokenId: null, previousTokenValidUntil: null }, tx.manager);
+      await this.audit.record(
+        userAuditEntry('user.previous_token_revoked', actor, user, {
+          previousTokenValidUntil: user.previousTokenValidUntil!.toISOString(),
+          previousTokenLastUsedAt: user.previousTokenLastUsedAt?.toISOString() ?? null,
+        }),
+        tx.manager,
+      );
+      tx.afterCommit(() => this.sessions.evictUser(id));
+    });
   }
 
   private assertResettable(actor: Actor, user: UserRecord | null): asserts user is UserRecord {

@@ -18,6 +18,11 @@ function user(over: Partial<UserRecord> = {}): UserRecord {
     apiTokenTtlDays: null,
     hasApiToken: false,
     apiTokenExpiresAt: null,
+    apiTokenIssuedAt: new Date(now - DAY),
+    apiTokenLastUsedAt: null,
+    hasPreviousToken: false,
+    previousTokenValidUntil: null,
+    previousTokenLastUsedAt: null,
     mustChangePassword: false,
     failedLoginCount: 0,
     lastLoginAt: new Date(now - DAY),
@@ -70,5 +75,38 @@ describe('hygieneReasons', () => {
       'repeated_failed_logins',
       'inactive',
     ]);
+  });
+
+  it('flags an API token unused for 30 days, counting from its issue while it was never used', () => {
+    const api = (over: Partial<UserRecord>) =>
+      user({ isApiUser: true, hasApiToken: true, apiTokenExpiresAt: new Date(now + 60 * DAY), ...over });
+    expect(codes(api({ apiTokenLastUsedAt: new Date(now - 29 * DAY) }))).toEqual([]);
+    expect(codes(api({ apiTokenLastUsedAt: new Date(now - 31 * DAY) }))).toEqual(['token_unused']);
+    expect(codes(api({ apiTokenIssuedAt: new Date(now - 29 * DAY) }))).toEqual([]);
+    expect(codes(api({ apiTokenIssuedAt: new Date(now - 31 * DAY) }))).toEqual(['token_unused']);
+    expect(hygieneReasons(api({ apiTokenIssuedAt: null }), now)[0].message).toBe(
+      'API token unused for 30 days: never used',
+    );
+  });
+
+  it('flags a previous token used since the new one was issued, while its grace runs', () => {
+    const api = (over: Partial<UserRecord>) =>
+      user({
+        isApiUser: true,
+        hasApiToken: true,
+        apiTokenExpiresAt: new Date(now + 60 * DAY),
+        apiTokenIssuedAt: new Date(now - 2 * 3600_000),
+        hasPreviousToken: true,
+        previousTokenValidUntil: new Date(now + 3600_000),
+        ...over,
+      });
+    expect(codes(api({ previousTokenLastUsedAt: new Date(now - 60_000) }))).toEqual([
+      'previous_token_in_use',
+    ]);
+    expect(codes(api({ previousTokenLastUsedAt: new Date(now - 3 * 3600_000) }))).toEqual([]);
+    expect(codes(api({ previousTokenLastUsedAt: null }))).toEqual([]);
+    expect(
+      codes(api({ previousTokenLastUsedAt: new Date(now - 60_000), previousTokenValidUntil: new Date(now) })),
+    ).toEqual([]);
   });
 });

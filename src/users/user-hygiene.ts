@@ -1,4 +1,4 @@
-import { apiTokenStatus } from './api-token-status.js';
+import { apiTokenStatus, inGrace } from './api-token-status.js';
 import type { UserRecord } from './user-record.js';
 
 export const HYGIENE_REASONS = [
@@ -8,6 +8,8 @@ export const HYGIENE_REASONS = [
   'token_expired',
   'token_expiring',
   'inactive',
+  'token_unused',
+  'previous_token_in_use',
 ] as const;
 export type HygieneReasonCode = (typeof HYGIENE_REASONS)[number];
 
@@ -22,7 +24,13 @@ const DAY_MS = 24 * 3600 * 1000;
 export const HYGIENE = {
   neverLoggedInAfterDays: 30,
   failedLoginsAtLeast: 5,
+  tokenUnusedForDays: 30,
 } as const;
+
+/** Since when an API token has gone unused: its last use, else its issue (rows from before tracking: creation). */
+export function tokenIdleSince(user: UserRecord): Date {
+  return user.apiTokenLastUsedAt ?? user.apiTokenIssuedAt ?? user.createdAt;
+}
 
 /**
  * Why an account needs review. API users cannot log in, so "never logged
@@ -55,6 +63,31 @@ export function hygieneReasons(user: UserRecord, now = Date.now()): HygieneReaso
     reasons.push({
       code: 'token_expiring',
       message: `API token expires on ${user.apiTokenExpiresAt!.toISOString()}`,
+    });
+  }
+  if (user.isApiUser && user.hasApiToken) {
+    const idle = tokenIdleSince(user);
+    if (now - idle.getTime() > HYGIENE.tokenUnusedForDays * DAY_MS) {
+      reasons.push({
+        code: 'token_unused',
+        message:
+          `API token unused for ${HYGIENE.tokenUnusedForDays} days: ` +
+          (user.apiTokenLastUsedAt ? `last used on ${idle.toISOString()}` : 'never used'),
+      });
+    }
+  }
+  // Used since the new token was issued: some system has not been moved to it yet.
+  const issued = user.apiTokenIssuedAt?.getTime() ?? 0;
+  if (
+    inGrace(user, now) &&
+    user.previousTokenLastUsedAt &&
+    user.previousTokenLastUsedAt.getTime() >= issued
+  ) {
+    reasons.push({
+      code: 'previous_token_in_use',
+      message:
+        `Previous token still in use: last used on ${user.previousTokenLastUsedAt.toISOString()}, ` +
+        `works until ${user.previousTokenValidUntil!.toISOString()}`,
     });
   }
   if (!user.isActive) reasons.push({ code: 'inactive', message: 'Account is deactivated' });

@@ -15,6 +15,12 @@ export interface UserRecord {
   apiTokenTtlDays: number | null;
   hasApiToken: boolean;
   apiTokenExpiresAt: Date | null;
+  apiTokenIssuedAt: Date | null;
+  apiTokenLastUsedAt: Date | null;
+  /** Whether a previous token exists (its grace may have run out); never its id. */
+  hasPreviousToken: boolean;
+  previousTokenValidUntil: Date | null;
+  previousTokenLastUsedAt: Date | null;
   mustChangePassword: boolean;
   failedLoginCount: number;
   lastLoginAt: Date | null;
@@ -30,6 +36,9 @@ export interface UserChanges {
   apiTokenTtlDays?: number | null;
   apiTokenId?: string | null;
   apiTokenExpiresAt?: Date | null;
+  /** Only ever set to null here (the end of a grace); a rotation has its own statement. */
+  previousApiTokenId?: null;
+  previousTokenValidUntil?: null;
   passwordHash?: string | null;
   mustChangePassword?: boolean;
 }

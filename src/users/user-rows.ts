@@ -14,7 +14,9 @@ export type Row = Record<string, unknown>;
 export const USER_COLUMNS = `
   u.id, u.username, u.email, u.role_name, r.display_name AS role_display_name, r.permissions AS role_permissions,
   u.is_active, u.is_api_user, u.api_token_ttl_days, (u.api_token_id IS NOT NULL) AS has_api_token,
-  u.api_token_expires_at, u.must_change_password, u.failed_login_count, u.last_login_at, u.created_at`;
+  u.api_token_expires_at, u.api_token_issued_at, u.api_token_last_used_at,
+  (u.previous_api_token_id IS NOT NULL) AS has_previous_token, u.previous_token_valid_until,
+  u.previous_token_last_used_at, u.must_change_password, u.failed_login_count, u.last_login_at, u.created_at`;
 
 export const FROM_USERS = `FROM users u JOIN roles r ON r.name = u.role_name`;
 
@@ -33,6 +35,11 @@ export function toRecord(row: Row): UserRecord {
     apiTokenTtlDays: row.api_token_ttl_days == null ? null : Number(row.api_token_ttl_days),
     hasApiToken: Boolean(row.has_api_token),
     apiTokenExpiresAt: toDate(row.api_token_expires_at),
+    apiTokenIssuedAt: toDate(row.api_token_issued_at),
+    apiTokenLastUsedAt: toDate(row.api_token_last_used_at),
+    hasPreviousToken: Boolean(row.has_previous_token),
+    previousTokenValidUntil: toDate(row.previous_token_valid_until),
+    previousTokenLastUsedAt: toDate(row.previous_token_last_used_at),
     mustChangePassword: Boolean(row.must_change_password),
     failedLoginCount: Number(row.failed_login_count ?? 0),
     lastLoginAt: toDate(row.last_login_at),

@@ -35,6 +35,23 @@ export class UserEntity {
   @Column({ name: 'api_token_expires_at', type: 'timestamptz', nullable: true })
   apiTokenExpiresAt: Date | null;
 
+  @Column({ name: 'api_token_issued_at', type: 'timestamptz', nullable: true })
+  apiTokenIssuedAt: Date | null;
+
+  /** Written at most once a minute per token, off the request path. */
+  @Column({ name: 'api_token_last_used_at', type: 'timestamptz', nullable: true })
+  apiTokenLastUsedAt: Date | null;
+
+  /** The `jti` of the token a regeneration with a grace replaced; it works until previousTokenValidUntil. */
+  @Column({ name: 'previous_api_token_id', type: 'uuid', nullable: true })
+  previousApiTokenId: string | null;
+
+  @Column({ name: 'previous_token_valid_until', type: 'timestamptz', nullable: true })
+  previousTokenValidUntil: Date | null;
+
+  @Column({ name: 'previous_token_last_used_at', type: 'timestamptz', nullable: true })
+  previousTokenLastUsedAt: Date | null;
+
   @Column({ name: 'must_change_password', type: 'boolean', default: false })
   mustChangePassword: boolean;
 

@@ -2,6 +2,7 @@ import { Permission } from '../common/auth/permission.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiExtraModels,
@@ -23,6 +24,7 @@ import { ErrorResponseDto } from '../common/http/error-response.dto.js';
 import { CreateUserResponseDto } from './dto/create-user-response.dto.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { RegenerateTokenResponseDto, ResetPasswordResponseDto } from './dto/credentials-response.dto.js';
+import { RegenerateTokenDto } from './dto/regenerate-token.dto.js';
 import { HygieneResponseDto } from './dto/hygiene-response.dto.js';
 import { HygieneQuery } from './dto/hygiene.query.js';
 import { ListUsersQuery } from './dto/list-users.query.js';
@@ -177,18 +179,44 @@ export class UsersController {
   @HttpCode(200)
   @ApiOperation({
     operationId: 'regenerateUserToken',
-    summary: 'Issue a new API token (shown once); the old one fails from the next request',
+    summary: 'Issue a new API token (shown once); the old one fails from the next request, or after a grace',
+    description:
+      'Without a body, or with graceHours 0, the previous token fails from the next request. With ' +
+      'graceHours 1-168 it keeps working beside the new one until previousTokenValidUntil, so the systems ' +
+      'that use it can be moved first (only a token that works now gets a grace). A token still in an ' +
+      'earlier grace ends now. Deactivation, deletion and revoke-previous-token also end a grace.',
   })
+  @ApiBody({ type: RegenerateTokenDto, required: false })
   @ApiOkResponse({ type: RegenerateTokenResponseDto })
-  @ApiBadRequestResponse(error(`NOT_AN_API_USER, ${BAD_ID}`))
+  @ApiBadRequestResponse(error(`NOT_AN_API_USER, VALIDATION_FAILED (graceHours), ${BAD_ID}`))
   @ApiForbiddenResponse(error(ESCALATION))
   @ApiNotFoundResponse(error('USER_NOT_FOUND'))
   regenerateToken(
     @CurrentUser() auth: AuthContext,
     @Client() client: ClientInfo,
     @Param() { id }: UserIdParam,
+    @Body() dto: RegenerateTokenDto,
   ): Promise<RegenerateTokenResponseDto> {
-    return this.credentials.regenerateToken({ auth, client }, id);
+    return this.credentials.regenerateToken({ auth, client }, id, dto?.graceHours ?? 0);
+  }
+
+  @Post(':id/revoke-previous-token')
+  @HttpCode(204)
+  @ApiOperation({
+    operationId: 'revokePreviousUserToken',
+    summary: "End the grace of an API user's previous token now; it fails from the next request",
+  })
+  @ApiNoContentResponse({ description: 'The previous token no longer works' })
+  @ApiBadRequestResponse(error(`NOT_AN_API_USER, ${BAD_ID}`))
+  @ApiForbiddenResponse(error(ESCALATION))
+  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
+  @ApiConflictResponse(error('NO_PREVIOUS_TOKEN (no previous token is in its grace)'))
+  revokePreviousToken(
+    @CurrentUser() auth: AuthContext,
+    @Client() client: ClientInfo,
+    @Param() { id }: UserIdParam,
+  ): Promise<void> {
+    return this.credentials.revokePreviousToken({ auth, client }, id);
   }
 
   @Post(':id/toggle-status')

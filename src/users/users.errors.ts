@@ -33,6 +33,12 @@ export class NotAnApiUserError extends DomainError {
   }
 }
 
+export class NoPreviousTokenError extends DomainError {
+  constructor() {
+    super('NO_PREVIOUS_TOKEN', 'This API user has no previous token in its grace');
+  }
+}
+
 export class ApiUserHasNoPasswordError extends DomainError {
   constructor() {
     super('API_USER_HAS_NO_PASSWORD', 'API users have no password; regenerate their token instead');

@@ -1,4 +1,4 @@
-import { apiTokenStatus } from './api-token-status.js';
+import { apiTokenStatus, inGrace } from './api-token-status.js';
 import type { UserResponseDto } from './dto/user-response.dto.js';
 import type { UserRecord } from './user-record.js';
 
@@ -14,6 +14,9 @@ export type UserViewSource = Pick<
   | 'isApiUser'
   | 'hasApiToken'
   | 'apiTokenExpiresAt'
+  | 'apiTokenLastUsedAt'
+  | 'previousTokenValidUntil'
+  | 'previousTokenLastUsedAt'
   | 'mustChangePassword'
   | 'lastLoginAt'
   | 'createdAt'
@@ -21,6 +24,8 @@ export type UserViewSource = Pick<
 
 /** The one way a user leaves the service: the view of the HTTP contract, field by field. */
 export function toUserResponse(user: UserViewSource, now = Date.now()): UserResponseDto {
+  const api = user.isApiUser;
+  const graced = api && inGrace(user, now);
   return {
     id: user.id,
     username: user.username,
@@ -31,6 +36,9 @@ export function toUserResponse(user: UserViewSource, now = Date.now()): UserResp
     isApiUser: user.isApiUser,
     apiTokenExpiresAt: user.isApiUser ? (user.apiTokenExpiresAt?.toISOString() ?? null) : null,
     apiTokenStatus: apiTokenStatus(user, now),
+    apiTokenLastUsedAt: api ? (user.apiTokenLastUsedAt?.toISOString() ?? null) : null,
+    previousTokenValidUntil: graced ? user.previousTokenValidUntil!.toISOString() : null,
+    previousTokenLastUsedAt: graced ? (user.previousTokenLastUsedAt?.toISOString() ?? null) : null,
     mustChangePassword: user.mustChangePassword,
     createdAt: user.createdAt.toISOString(),
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { TokenModule } from '../tokens/token.module.js';
+import { Clock } from '../common/clock.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';
@@ -28,8 +29,10 @@ import { UsersService } from './users.service.js';
     UserHygieneService,
     ApiTokenIssuer,
     LastAdministratorRule,
+    Clock,
   ],
   exports: [
+    Clock,
     PasswordHasher,
     PasswordPolicy,
     UsersService,

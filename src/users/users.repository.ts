@@ -21,6 +21,8 @@ const COLUMN_OF: Record<keyof UserChanges, string> = {
   apiTokenTtlDays: 'api_token_ttl_days',
   apiTokenId: 'api_token_id',
   apiTokenExpiresAt: 'api_token_expires_at',
+  previousApiTokenId: 'previous_api_token_id',
+  previousTokenValidUntil: 'previous_token_valid_until',
   passwordHash: 'password_hash',
   mustChangePassword: 'must_change_password',
 };
@@ -109,8 +111,9 @@ export class UsersRepository {
     try {
       const rows = (await manager.query(
         `INSERT INTO users (username, email, password_hash, role_name, is_active, is_api_user,
-                            api_token_ttl_days, api_token_id, api_token_expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+                            api_token_ttl_days, api_token_id, api_token_expires_at, api_token_issued_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $8::uuid IS NULL THEN NULL ELSE now() END)
+         RETURNING id`,
         [
           user.username,
           user.email,
@@ -138,6 +141,16 @@ export class UsersRepository {
       sets.push(`${COLUMN_OF[field]} = $${params.length}`);
     }
     if (sets.length === 0) return;
+    // A token issued or revoked by this change (a conversion) starts afresh, and any grace ends with the old one.
+    if (changes.apiTokenId !== undefined) {
+      sets.push(
+        'api_token_issued_at = CASE WHEN api_token_id IS NULL THEN NULL ELSE now() END',
+        'api_token_last_used_at = NULL',
+        'previous_api_token_id = NULL',
+        'previous_token_valid_until = NULL',
+        'previous_token_last_used_at = NULL',
+      );
+    }
     params.push(id);
     try {
       await manager.query(
@@ -147,6 +160,30 @@ export class UsersRepository {
     } catch (err) {
       throw writeError(err, { roleName: changes.roleName });
     }
+  }
+
+  /**
+   * A regeneration in one statement: the new token becomes current; with a
+   * grace, the current one becomes the previous (its last use moving along),
+   * otherwise any previous token ends too.
+   */
+  async rotateToken(
+    id: number,
+    next: { tokenId: string; expiresAt: Date | null; issuedAt: Date },
+    previousValidUntil: Date | null,
+    manager: EntityManager,
+  ): Promise<void> {
+    const graced = previousValidUntil !== null;
+    await manager.query(
+      `UPDATE users
+          SET previous_api_token_id = CASE WHEN $5 THEN api_token_id END,
+              previous_token_valid_until = CASE WHEN $5 AND api_token_id IS NOT NULL THEN $4::timestamptz END,
+              previous_token_last_used_at = CASE WHEN $5 THEN api_token_last_used_at END,
+              api_token_id = $2, api_token_expires_at = $3, api_token_issued_at = $6,
+              api_token_last_used_at = NULL, updated_at = now()
+        WHERE id = $1`,
+      [id, next.tokenId, next.expiresAt, previousValidUntil, graced, next.issuedAt],
+    );
   }
 
   async delete(id: number, manager: EntityManager): Promise<void> {
@@ -178,15 +215,20 @@ export class UsersRepository {
       new Date(now - HYGIENE.neverLoggedInAfterDays * DAY_MS),
       HYGIENE.failedLoginsAtLeast,
       new Date(now + EXPIRING_WITHIN_MS),
+      new Date(now - HYGIENE.tokenUnusedForDays * DAY_MS),
+      new Date(now),
     ];
     const where = `WHERE (NOT u.is_api_user AND u.last_login_at IS NULL AND u.created_at < $1)
          OR u.failed_login_count >= $2
          OR (u.is_api_user AND (u.api_token_id IS NULL OR u.api_token_expires_at IS NULL
-                                OR u.api_token_expires_at < $3))
+                                OR u.api_token_expires_at < $3
+                                OR coalesce(u.api_token_last_used_at, u.api_token_issued_at, u.created_at) < $4
+                                OR (u.previous_token_valid_until > $5
+                                    AND u.previous_token_last_used_at >= coalesce(u.api_token_issued_at, '-infinity'))))
          OR NOT u.is_active`;
     const m = this.m();
     const [rows, counted] = await Promise.all([
-      m.query(`SELECT ${USER_COLUMNS} ${FROM_USERS} ${where} ORDER BY u.id LIMIT $4 OFFSET $5`, [
+      m.query(`SELECT ${USER_COLUMNS} ${FROM_USERS} ${where} ORDER BY u.id LIMIT $6 OFFSET $7`, [
         ...params,
         pageSize,
         (page - 1) * pageSize,

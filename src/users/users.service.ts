@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { Clock } from '../common/clock.js';
 import { RoleNotFoundError, UserNotFoundError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn, assertCanGrant } from '../roles/escalation.js';
 import { type Actor, userAuditEntry } from './actor.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
+import { inGrace } from './api-token-status.js';
 import { type AuditedField, apiUserChange } from './api-user-change.js';
 import type { CreateUserResponseDto } from './dto/create-user-response.dto.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
@@ -24,6 +26,9 @@ import { assertApiRole, assertNotSelf, ttlOnlyForApiUsers, ttlRequired } from '.
 import { toUserResponse } from './users.mapper.js';
 import { type RoleRef, UsersRepository } from './users.repository.js';
 import { CannotDeleteSelfError, EmailTakenError, UsernameTakenError } from './users.errors.js';
+
+/** Deactivation ends a previous token's grace for good: reactivation brings back the current token only. */
+const GRACE_ENDED = { previousApiTokenId: null, previousTokenValidUntil: null } as const;
 
 /**
  * Users and their rules: who may create, change or delete whom (no privilege
@@ -43,6 +48,7 @@ export class UsersService {
     private readonly tokens: ApiTokenIssuer,
     private readonly lastAdministrator: LastAdministratorRule,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
+    private readonly clock: Clock,
   ) {}
 
   async list(query: ListUsersQuery): Promise<UserListResponseDto> {
@@ -58,14 +64,14 @@ export class UsersService {
       page,
       pageSize,
     });
-    const now = Date.now();
+    const now = this.clock.now();
     return { items: rows.map((u) => toUserResponse(u, now)), total, totalExact, page, pageSize };
   }
 
   async get(id: number): Promise<UserResponseDto> {
     const user = await this.users.findById(id);
     if (!user) throw new UserNotFoundError();
-    return toUserResponse(user);
+    return toUserResponse(user, this.clock.now());
   }
 
   async create(actor: Actor, dto: CreateUserDto): Promise<CreateUserResponseDto> {
@@ -179,6 +185,7 @@ export class UsersService {
         change('isActive', user.isActive, isActive);
         // A token issued in this same change is suspended with the user: shown, it works once reactivated.
         if (!isActive) sessionsRevoked += await this.endSessions(id, tx);
+        if (!isActive && user.hasPreviousToken) Object.assign(changes, GRACE_ENDED);
       }
 
       if (Object.keys(after).length === 0) return { user, token: undefined };
@@ -193,6 +200,7 @@ export class UsersService {
             ? { tokenSuspended: true }
             : {}),
           ...(sessionsRevoked ? { sessionsRevoked } : {}),
+          ...(!isActive && user.isActive && inGrace(user) ? { previousTokenRevoked: true } : {}),
         }),
         manager,
       );
@@ -244,13 +252,15 @@ export class UsersService {
         );
         sessionsRevoked = await this.endSessions(id, tx);
       }
-      await this.users.update(id, { isActive }, tx.manager);
+      const endsGrace = !isActive && current.hasPreviousToken;
+      await this.users.update(id, { isActive, ...(endsGrace ? GRACE_ENDED : {}) }, tx.manager);
       await this.audit.record(
         userAuditEntry('user.status_changed', actor, current, {
           before: { isActive: current.isActive },
           after: { isActive },
           ...(sessionsRevoked ? { sessionsRevoked } : {}),
           ...(!isActive && current.isApiUser && current.hasApiToken ? { tokenSuspended: true } : {}),
+          ...(!isActive && inGrace(current) ? { previousTokenRevoked: true } : {}),
         }),
         tx.manager,
       );

@@ -275,6 +275,32 @@ describe.skipIf(!(usingPostgres && usingRedis))(
       expect(await burst(res.body.apiToken as string)).toEqual(Array(BURST).fill('200'));
     });
 
+    it('a previous token revoked on one instance is refused on the next request on the other', async () => {
+      const role = await createRole(['api_access']);
+      const { id, apiToken } = await createUser(role, {
+        isApiUser: true,
+        apiTokenTtlDays: 30,
+        password: undefined,
+      });
+      const res = await call(a!.url, 'POST', `/auth/api/users/${id}/regenerate-token`, {
+        token: admin,
+        body: { graceHours: 24 },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const next = res.body.apiToken as string;
+      // Both tokens work on both instances, which now hold the user's state.
+      await warm(apiToken);
+      await warm(next);
+      const revoke = await call(a!.url, 'POST', `/auth/api/users/${id}/revoke-previous-token`, {
+        token: admin,
+      });
+      expect(revoke.status, JSON.stringify(revoke.body)).toBe(204);
+      const onB = await call(b!.url, 'GET', '/auth/api/me', { token: apiToken });
+      expect(`${onB.status} ${onB.body.code}`).toBe('401 TOKEN_REVOKED');
+      expect(await burst(apiToken)).toEqual(Array(BURST).fill('401 TOKEN_REVOKED'));
+      expect(await burst(next)).toEqual(Array(BURST).fill('200'));
+    });
+
     it('counts failed logins across both instances', async () => {
       const user = await createUser('viewer');
       const from = ip();

@@ -7,6 +7,7 @@ export const USERS = '/auth/api/users';
 /** The fields of a user as every answer shows it, and nothing else. */
 export const USER_VIEW_KEYS = [
   'apiTokenExpiresAt',
+  'apiTokenLastUsedAt',
   'apiTokenStatus',
   'createdAt',
   'email',
@@ -15,6 +16,8 @@ export const USER_VIEW_KEYS = [
   'isApiUser',
   'lastLoginAt',
   'mustChangePassword',
+  'previousTokenLastUsedAt',
+  'previousTokenValidUntil',
   'role',
   'roleDisplayName',
   'username',

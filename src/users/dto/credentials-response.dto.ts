@@ -9,9 +9,21 @@ export class ResetPasswordResponseDto {
 }
 
 export class RegenerateTokenResponseDto {
-  @ApiProperty({ description: 'Shown once, never stored; the previous token stops working at once' })
+  @ApiProperty({
+    description:
+      'Shown once, never stored. Without a grace the previous token stops working from the next request',
+  })
   apiToken: string;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null: never expires' })
   expiresAt: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'Until when the previous token keeps working (null: no grace, it fails from the next request)',
+  })
+  previousTokenValidUntil: string | null;
 }

@@ -39,6 +39,35 @@ export class UserResponseDto {
   })
   apiTokenStatus: ApiTokenStatus | null;
 
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'API users: when the current token was last used (kept to the minute; null: not yet, or a regular user)',
+  })
+  apiTokenLastUsedAt: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'API users: until when the token replaced by a regeneration with a grace keeps working ' +
+      '(null: no previous token works any more, or a regular user)',
+  })
+  previousTokenValidUntil: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'API users, while previousTokenValidUntil is set: when the previous token was last used ' +
+      '(kept to the minute; null otherwise)',
+  })
+  previousTokenLastUsedAt: string | null;
+
   @ApiProperty({ description: 'The user must change the password at the next login' })
   mustChangePassword: boolean;
 

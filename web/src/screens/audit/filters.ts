@@ -29,6 +29,7 @@ export const ACTIONS = [
   'user.deleted',
   'user.password_reset',
   'user.token_regenerated',
+  'user.previous_token_revoked',
   'user.status_changed',
   'user.sessions_revoked',
   'role.created',

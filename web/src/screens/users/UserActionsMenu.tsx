@@ -29,6 +29,9 @@ export function UserActionsMenu({
         {user.isApiUser && (
           <Menu.Item onClick={() => onAction('regenerate', user)}>Regenerate API Token</Menu.Item>
         )}
+        {user.isApiUser && user.previousTokenValidUntil && (
+          <Menu.Item onClick={() => onAction('revokePrevious', user)}>Revoke Previous Token</Menu.Item>
+        )}
         <Menu.Item onClick={() => onAction('toggle', user)}>Toggle Status</Menu.Item>
         <Menu.Item onClick={() => onAction('revoke', user)}>Revoke Sessions</Menu.Item>
         <Menu.Divider />

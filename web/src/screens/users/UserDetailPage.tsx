@@ -40,6 +40,19 @@ function UserFields({ user }: { user: User }) {
           <TokenExpiryBadge user={user} />
         </Field>
       )}
+      {user.isApiUser && (
+        <Field label="API Token Last Used">
+          {user.apiTokenLastUsedAt ? formatDateTime(user.apiTokenLastUsedAt) : 'Never'}
+        </Field>
+      )}
+      {user.isApiUser && user.previousTokenValidUntil && (
+        <>
+          <Field label="Previous Token Works Until">{formatDateTime(user.previousTokenValidUntil)}</Field>
+          <Field label="Previous Token Last Used">
+            {user.previousTokenLastUsedAt ? formatDateTime(user.previousTokenLastUsedAt) : 'Never'}
+          </Field>
+        </>
+      )}
       <Field label="Must change password">{user.mustChangePassword ? 'Yes' : 'No'}</Field>
       <Field label="Created At">{formatDateTime(user.createdAt)}</Field>
       <Field label="Last Login">{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : 'Never'}</Field>

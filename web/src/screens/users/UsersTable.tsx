@@ -1,6 +1,7 @@
 import { Anchor, Badge, Table, Text, UnstyledButton } from '@mantine/core';
 import { Link } from 'react-router';
 import { TokenExpiryBadge } from '../../components/TokenExpiryBadge';
+import { TokenUsage } from '../../components/TokenUsage';
 import type { User } from '../../lib/api';
 
 import { UserActionsMenu } from './UserActionsMenu';
@@ -102,6 +103,7 @@ export function UsersTable({
               <Table.Td>{yesNo(u.isApiUser, 'Yes', 'No')}</Table.Td>
               <Table.Td>
                 <TokenExpiryBadge user={u} />
+                <TokenUsage user={u} />
               </Table.Td>
               <Table.Td>
                 <When iso={u.createdAt} />

@@ -4,11 +4,13 @@ import { useConfirm } from '../../components/confirm';
 import { type Secret, SecretDialog } from '../../components/SecretDialog';
 import { api, type User, unwrap } from '../../lib/api';
 import { errorText } from '../../lib/errors';
+import { formatDateTime } from '../../lib/format';
+import { RegenerateMessage } from './GraceChoice';
 import { notify } from './notify';
 import { USERS_KEY } from './queries';
 import { tokenNote, UserFormModal } from './UserFormModal';
 
-export type UserAction = 'edit' | 'reset' | 'regenerate' | 'toggle' | 'revoke' | 'delete';
+export type UserAction = 'edit' | 'reset' | 'regenerate' | 'revokePrevious' | 'toggle' | 'revoke' | 'delete';
 
 const path = (user: User) => ({ params: { path: { id: user.id } } });
 
@@ -58,23 +60,49 @@ export function useUserActions(options: { onDeleted?: (user: User) => void } = {
             note: `Give it to ${who} over a safe channel; they must choose a new password at next sign-in.`,
           });
         });
-      case 'regenerate':
+      case 'regenerate': {
+        const grace = { hours: 0 };
         if (
           !(await confirm({
             title: `Regenerate the API token of ${who}?`,
-            message: 'A new token is issued and the old token stops working now.',
+            message: <RegenerateMessage onGrace={(hours) => (grace.hours = hours)} />,
             confirmLabel: 'Regenerate API Token',
           }))
         )
           return;
         return attempt('regenerate the token', async () => {
-          const answer = await unwrap(api.POST('/auth/api/users/{id}/regenerate-token', path(user)));
+          const answer = await unwrap(
+            api.POST('/auth/api/users/{id}/regenerate-token', {
+              ...path(user),
+              body: { graceHours: grace.hours },
+            }),
+          );
+          const until = answer.previousTokenValidUntil;
           setSecret({
             title: `New API token for ${who}`,
             label: 'API token',
             value: answer.apiToken,
-            note: tokenNote(answer.expiresAt),
+            note:
+              tokenNote(answer.expiresAt) +
+              (until
+                ? ` The old token keeps working until ${formatDateTime(until)}.`
+                : ' The old token no longer works.'),
           });
+        });
+      }
+      case 'revokePrevious':
+        if (
+          !(await confirm({
+            title: `Revoke the previous API token of ${who}?`,
+            message:
+              'The old token stops working now, before its grace ends; only the current token keeps working.',
+            confirmLabel: 'Revoke Previous Token',
+          }))
+        )
+          return;
+        return attempt('revoke the previous token', async () => {
+          await unwrap(api.POST('/auth/api/users/{id}/revoke-previous-token', path(user)));
+          notify(`The previous token of ${who} no longer works.`);
         });
       case 'toggle': {
         const deactivate = user.isActive;
