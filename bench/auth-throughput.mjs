@@ -8,7 +8,7 @@
 //   BENCH_CONNECTIONS=<n>        concurrent connections (default 16)
 //   BENCH_ROUNDS=<n>             slices each route's time is cut into, run alternately (default 4)
 //   BENCH_LOG_LEVEL=<level>      the service's LOG_LEVEL (default warn: measure the service, not the log sink)
-//   DATABASE_URL, JWT_SECRET, AUDIT_HMAC_KEY, REDIS_URL are passed through: unset, the embedded default is measured.
+//   DATABASE_URL, JWT_SECRET, AUDIT_HMAC_KEY, MFA_ENCRYPTION_KEY, REDIS_URL are passed through: unset, the embedded default is measured.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -7,6 +7,7 @@ import { LoginLockouts1795219700000 } from './1795219700000-LoginLockouts.js';
 import { StarterApiUserRole1795219750000 } from './1795219750000-StarterApiUserRole.js';
 import { AuditKeyedChain1795219800000 } from './1795219800000-AuditKeyedChain.js';
 import { UserSearchPrefixIndexes1795219850000 } from './1795219850000-UserSearchPrefixIndexes.js';
+import { TwoFactorAuthentication1795219950000 } from './1795219950000-TwoFactorAuthentication.js';
 
 /** In order. Listed explicitly so the same list serves the app, the CLI and a host application. */
 export const IAM_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const IAM_MIGRATIONS = [
   StarterApiUserRole1795219750000,
   AuditKeyedChain1795219800000,
   UserSearchPrefixIndexes1795219850000,
+  TwoFactorAuthentication1795219950000,
 ];

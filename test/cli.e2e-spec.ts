@@ -26,7 +26,11 @@ describe('admin CLI (npm run cli)', () => {
     const t = await startTestApp({
       database,
       cache,
-      env: { JWT_SECRET: env.JWT_SECRET, AUDIT_HMAC_KEY: env.AUDIT_HMAC_KEY },
+      env: {
+        JWT_SECRET: env.JWT_SECRET,
+        AUDIT_HMAC_KEY: env.AUDIT_HMAC_KEY,
+        MFA_ENCRYPTION_KEY: env.MFA_ENCRYPTION_KEY,
+      },
     });
     try {
       return await fn(t);
@@ -47,6 +51,7 @@ describe('admin CLI (npm run cli)', () => {
       ...cache.env,
       JWT_SECRET: randomBytes(32).toString('hex'),
       AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+      MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
   });
   afterAll(async () => {

@@ -21,6 +21,8 @@ export interface AuthUserRow {
   apiTokenId: string | null;
   apiTokenExpiresAt: Date | null;
   mustChangePassword: boolean;
+  mfaEnabled: boolean;
+  roleRequiresMfa: boolean;
   lastLoginAt: Date | null;
   createdAt: Date;
 }
@@ -42,6 +44,7 @@ const VIEW_COLUMNS = `
   u.id, u.username, u.email, u.role_name AS "roleName", coalesce(r.display_name, u.role_name) AS "roleDisplayName",
   u.is_active AS "isActive", u.is_api_user AS "isApiUser", u.api_token_id AS "apiTokenId",
   u.api_token_expires_at AS "apiTokenExpiresAt", u.must_change_password AS "mustChangePassword",
+  u.mfa_enabled AS "mfaEnabled", coalesce(r.require_mfa, false) AS "roleRequiresMfa",
   u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt"`;
 
 /** The only place that builds the auth module's queries on users. */

@@ -18,6 +18,7 @@ export function userViewOf(user: CachedUser, now = Date.now()): UserResponseDto 
       hasApiToken: user.apiTokenId !== null,
       apiTokenExpiresAt: date(user.apiTokenExpiresAt),
       mustChangePassword: user.mustChangePassword,
+      mfaEnabled: user.mfaEnabled,
       lastLoginAt: date(user.lastLoginAt),
       createdAt: new Date(user.createdAt),
     },

@@ -19,6 +19,8 @@ function user(over: Partial<UserRecord> = {}): UserRecord {
     hasApiToken: false,
     apiTokenExpiresAt: null,
     mustChangePassword: false,
+    mfaEnabled: false,
+    roleRequiresMfa: false,
     failedLoginCount: 0,
     lastLoginAt: new Date(now - DAY),
     createdAt: new Date(now - 100 * DAY),
@@ -70,5 +72,20 @@ describe('hygieneReasons', () => {
       'repeated_failed_logins',
       'inactive',
     ]);
+  });
+
+  it('flags a regular user whose role requires MFA and who has not enrolled', () => {
+    expect(codes(user({ roleRequiresMfa: true }))).toEqual(['mfa_not_enrolled']);
+    expect(codes(user({ roleRequiresMfa: true, mfaEnabled: true }))).toEqual([]);
+    expect(
+      codes(
+        user({
+          roleRequiresMfa: true,
+          isApiUser: true,
+          hasApiToken: true,
+          apiTokenExpiresAt: new Date(now + 90 * DAY),
+        }),
+      ),
+    ).toEqual([]);
   });
 });

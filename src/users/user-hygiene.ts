@@ -8,6 +8,7 @@ export const HYGIENE_REASONS = [
   'token_expired',
   'token_expiring',
   'inactive',
+  'mfa_not_enrolled',
 ] as const;
 export type HygieneReasonCode = (typeof HYGIENE_REASONS)[number];
 
@@ -23,6 +24,11 @@ export const HYGIENE = {
   neverLoggedInAfterDays: 30,
   failedLoginsAtLeast: 5,
 } as const;
+
+/** A regular user whose role requires a second factor and who has none yet. */
+export function mfaMissing(user: Pick<UserRecord, 'isApiUser' | 'mfaEnabled' | 'roleRequiresMfa'>): boolean {
+  return !user.isApiUser && user.roleRequiresMfa && !user.mfaEnabled;
+}
 
 /**
  * Why an account needs review. API users cannot log in, so "never logged
@@ -58,5 +64,8 @@ export function hygieneReasons(user: UserRecord, now = Date.now()): HygieneReaso
     });
   }
   if (!user.isActive) reasons.push({ code: 'inactive', message: 'Account is deactivated' });
+  if (mfaMissing(user)) {
+    reasons.push({ code: 'mfa_not_enrolled', message: 'Role requires MFA, not enrolled' });
+  }
   return reasons;
 }

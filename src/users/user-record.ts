@@ -16,6 +16,9 @@ export interface UserRecord {
   hasApiToken: boolean;
   apiTokenExpiresAt: Date | null;
   mustChangePassword: boolean;
+  mfaEnabled: boolean;
+  /** The user's role requires a second factor. */
+  roleRequiresMfa: boolean;
   failedLoginCount: number;
   lastLoginAt: Date | null;
   createdAt: Date;

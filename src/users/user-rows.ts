@@ -9,7 +9,8 @@ export type Row = Record<string, unknown>;
 export const USER_COLUMNS = `
   u.id, u.username, u.email, u.role_name, r.display_name AS role_display_name, r.permissions AS role_permissions,
   u.is_active, u.is_api_user, u.api_token_ttl_days, (u.api_token_id IS NOT NULL) AS has_api_token,
-  u.api_token_expires_at, u.must_change_password, u.failed_login_count, u.last_login_at, u.created_at`;
+  u.api_token_expires_at, u.must_change_password, u.mfa_enabled, r.require_mfa AS role_require_mfa,
+  u.failed_login_count, u.last_login_at, u.created_at`;
 
 export const FROM_USERS = `FROM users u JOIN roles r ON r.name = u.role_name`;
 
@@ -29,6 +30,8 @@ export function toRecord(row: Row): UserRecord {
     hasApiToken: Boolean(row.has_api_token),
     apiTokenExpiresAt: toDate(row.api_token_expires_at),
     mustChangePassword: Boolean(row.must_change_password),
+    mfaEnabled: Boolean(row.mfa_enabled),
+    roleRequiresMfa: Boolean(row.role_require_mfa),
     failedLoginCount: Number(row.failed_login_count ?? 0),
     lastLoginAt: toDate(row.last_login_at),
     createdAt: toDate(row.created_at)!,

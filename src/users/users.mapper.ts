@@ -15,6 +15,7 @@ export type UserViewSource = Pick<
   | 'hasApiToken'
   | 'apiTokenExpiresAt'
   | 'mustChangePassword'
+  | 'mfaEnabled'
   | 'lastLoginAt'
   | 'createdAt'
 >;
@@ -32,6 +33,7 @@ export function toUserResponse(user: UserViewSource, now = Date.now()): UserResp
     apiTokenExpiresAt: user.isApiUser ? (user.apiTokenExpiresAt?.toISOString() ?? null) : null,
     apiTokenStatus: apiTokenStatus(user, now),
     mustChangePassword: user.mustChangePassword,
+    mfaEnabled: !user.isApiUser && user.mfaEnabled,
     createdAt: user.createdAt.toISOString(),
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
   };

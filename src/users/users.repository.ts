@@ -183,7 +183,9 @@ export class UsersRepository {
          OR u.failed_login_count >= $2
          OR (u.is_api_user AND (u.api_token_id IS NULL OR u.api_token_expires_at IS NULL
                                 OR u.api_token_expires_at < $3))
-         OR NOT u.is_active`;
+         OR NOT u.is_active
+         OR (NOT u.is_api_user AND NOT u.mfa_enabled
+             AND EXISTS (SELECT 1 FROM roles rr WHERE rr.name = u.role_name AND rr.require_mfa))`;
     const m = this.m();
     const [rows, counted] = await Promise.all([
       m.query(`SELECT ${USER_COLUMNS} ${FROM_USERS} ${where} ORDER BY u.id LIMIT $4 OFFSET $5`, [

@@ -14,6 +14,7 @@ export const USER_VIEW_KEYS = [
   'isActive',
   'isApiUser',
   'lastLoginAt',
+  'mfaEnabled',
   'mustChangePassword',
   'role',
   'roleDisplayName',

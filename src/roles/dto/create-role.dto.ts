@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean } from 'class-validator';
 import { IsOptionalNotNull } from './optional.js';
 import { IsDescription, IsDisplayName, IsPermissionList, IsRoleName, ROLE_NAME } from './role-fields.js';
 
@@ -25,4 +26,12 @@ export class CreateRoleDto {
   })
   @IsPermissionList()
   permissions: string[];
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Users of this role must sign in with a second factor',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  requireMfa?: boolean;
 }
