@@ -6,6 +6,7 @@ import { UsersModule } from '../users/users.module.js';
 import { CliSupport } from './cli-support.js';
 import { CreateAdminCommand } from './commands/create-admin.command.js';
 import { MigrateCommand } from './commands/migrate.command.js';
+import { ResetMfaCommand } from './commands/reset-mfa.command.js';
 import { ResetPasswordCommand } from './commands/reset-password.command.js';
 import { RevokeSessionsCommand } from './commands/revoke-sessions.command.js';
 import { VerifyAuditCommand } from './commands/verify-audit.command.js';
@@ -13,6 +14,7 @@ import { VerifyAuditCommand } from './commands/verify-audit.command.js';
 export const CLI_COMMANDS = {
   'create-admin': CreateAdminCommand,
   'reset-password': ResetPasswordCommand,
+  'reset-mfa': ResetMfaCommand,
   'revoke-sessions': RevokeSessionsCommand,
   'verify-audit': VerifyAuditCommand,
   migrate: MigrateCommand,
