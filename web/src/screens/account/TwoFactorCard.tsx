@@ -63,7 +63,7 @@ export function TwoFactorCard() {
   const on = me.user.mfaEnabled;
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['me'] });
   return (
-    <Stack>
+    <Stack data-testid="two-factor">
       <Group justify="space-between">
         <Title order={2}>Two-factor sign-in</Title>
         <Badge color={on ? 'green' : 'gray'}>{on ? 'On' : 'Off'}</Badge>
