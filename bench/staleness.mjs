@@ -95,6 +95,7 @@ try {
     REDIS_KEY_PREFIX: prefix,
     JWT_SECRET: randomBytes(32).toString('hex'),
     AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+    MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_USERNAME: 'admin',
     ADMIN_PASSWORD,
     TRUST_PROXY: 'true',

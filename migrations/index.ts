@@ -8,6 +8,7 @@ import { StarterApiUserRole1795219750000 } from './1795219750000-StarterApiUserR
 import { AuditKeyedChain1795219800000 } from './1795219800000-AuditKeyedChain.js';
 import { UserSearchPrefixIndexes1795219850000 } from './1795219850000-UserSearchPrefixIndexes.js';
 import { ApiTokenRotation1795219900000 } from './1795219900000-ApiTokenRotation.js';
+import { TwoFactorAuthentication1795219950000 } from './1795219950000-TwoFactorAuthentication.js';
 
 /** In order. Listed explicitly so the same list serves the app, the CLI and a host application. */
 export const IAM_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const IAM_MIGRATIONS = [
   AuditKeyedChain1795219800000,
   UserSearchPrefixIndexes1795219850000,
   ApiTokenRotation1795219900000,
+  TwoFactorAuthentication1795219950000,
 ];

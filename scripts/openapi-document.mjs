@@ -13,7 +13,8 @@ export const BUILD_DIR = process.env.OPENAPI_BUILD_DIR || 'dist';
 export async function openApiDocument() {
   const dataDir = mkdtempSync(join(tmpdir(), 'champa-iam-openapi-'));
   const saved = { ...process.env };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'AUDIT_HMAC_KEY']) delete process.env[name];
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'AUDIT_HMAC_KEY', 'MFA_ENCRYPTION_KEY'])
+    delete process.env[name];
   Object.assign(process.env, {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',

@@ -62,6 +62,34 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, NamedExample>> = {
       value: { currentPassword: JOHN_PASSWORD, newPassword: 'Harbor-Lantern-43-Bay' },
     },
   },
+  setupTotp: {
+    'Enrol an authenticator app': {
+      summary: "The caller's current password; the answer holds the secret and its otpauth URI",
+      value: { currentPassword: 'Harbor-Lantern-43-Bay' },
+    },
+  },
+  confirmTotp: {
+    'First code': {
+      summary: 'The code the app shows now (it changes every 30 seconds)',
+      value: { code: '492039' },
+    },
+  },
+  disableMfa: {
+    'Switch off': {
+      summary: 'The password and a current code (or an unused recovery code)',
+      value: { currentPassword: 'Harbor-Lantern-43-Bay', code: '492039' },
+    },
+  },
+  loginMfa: {
+    'With the app': {
+      summary: 'The mfaToken the login answered, and the code the app shows now',
+      value: { mfaToken: 'Yp3kQ0v6m2cS1nH8rWbT4eLxZa9uJfGd7oRqKs5iEwA', code: '492039' },
+    },
+    'With a recovery code': {
+      summary: 'One of the ten recovery codes; each works once',
+      value: { mfaToken: 'Yp3kQ0v6m2cS1nH8rWbT4eLxZa9uJfGd7oRqKs5iEwA', code: 'k7m2p-x9qrt' },
+    },
+  },
   updateUser: {
     'Change role': {
       summary: 'Move the user to another role; holds from their next request',
@@ -92,8 +120,19 @@ export const REQUEST_EXAMPLES: Record<string, Record<string, NamedExample>> = {
       summary: "Holds on every holder's next request",
       value: { permissions: ['portfolio_data', 'extended_dashboard_data', 'journey_analysis_data'] },
     },
+    'Require MFA': {
+      summary: 'Its users must sign in with a second factor; those without one enrol at their next login',
+      value: { requireMfa: true },
+    },
   },
 };
+
+/**
+ * Operations whose bodies carry a code from an authenticator app, good for 30 seconds and once: their
+ * examples show the shape only, and cannot be sent as they are. test/auth-mfa.e2e-spec.ts sends them
+ * with real codes.
+ */
+export const ONE_TIME_CODE_OPERATIONS: readonly string[] = ['confirmTotp', 'disableMfa', 'loginMfa'];
 
 /** What the success rows say where the route itself gives no description. */
 export const SUCCESS_DESCRIPTIONS: Record<string, string> = {
@@ -152,6 +191,13 @@ export const ERROR_MESSAGES: Partial<Record<ErrorCode, string>> = {
   LAST_ADMINISTRATOR: 'The last active administrator must stay an active administrator',
   NO_PREVIOUS_TOKEN: 'This API user has no previous token in its grace',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported Content-Type; send application/json',
+  INVALID_MFA_CODE: 'The code is not correct, or was used already',
+  MFA_TOKEN_INVALID: 'This sign-in has expired or was used; log in again',
+  MFA_ENROLLMENT_REQUIRED: 'Your role requires two-factor sign-in: set it up first',
+  MFA_REQUIRED_BY_ROLE: 'Your role requires two-factor sign-in; it cannot be switched off',
+  MFA_ALREADY_ENABLED: 'Two-factor sign-in is on already',
+  MFA_NOT_ENABLED: 'Two-factor sign-in is not on',
+  MFA_SETUP_REQUIRED: 'Set up an authenticator first',
   ACCOUNT_LOCKED: 'Too many failed attempts; try again later',
   RATE_LIMITED: 'Too many requests; try again later',
   DEPENDENCY_UNAVAILABLE: 'Not ready: database unavailable',

@@ -7,9 +7,11 @@ import {
   ADMIN_USERNAME,
   adminToken,
   bearer,
+  createUserRow,
   startTestApp,
   type TestApp,
 } from './support/harness.js';
+import { heldClock, STEP_MS, totpAt } from './support/mfa.js';
 
 const API = '/auth/api';
 const NEW_ADMIN_PASSWORD = 'Changed-Adm1n-Pw-77';
@@ -250,6 +252,80 @@ describe('audit coverage: every action of the contract', () => {
       target_id: 'report_reader',
       outcome: 'success',
     });
+  });
+
+  it('records two-factor enrolment, failures, recovery codes, switching off and a reset', async () => {
+    const clock = heldClock(t);
+    try {
+      const { token: admin } = await adminToken(t);
+      const user = await createUserRow(t, { password: ALICE_PASSWORD });
+      const login = await call('post', '/login', step()).send({
+        username: user.username,
+        password: ALICE_PASSWORD,
+      });
+      const session: string = login.body.accessToken;
+      secrets.push(session);
+      const setup = await call('post', '/me/mfa/totp/setup', step(), session)
+        .send({ currentPassword: ALICE_PASSWORD })
+        .expect(200);
+      const secret: string = setup.body.secret;
+      secrets.push(secret, setup.body.otpauthUri as string);
+      lastId = Number((await auditRows(t)).at(-1)!.id);
+
+      let s = step();
+      const confirm = await call('post', '/me/mfa/totp/confirm', s, session)
+        .send({ code: totpAt(secret, clock.now) })
+        .expect(200);
+      const codes: string[] = confirm.body.recoveryCodes;
+      secrets.push(...codes);
+      expect(await expectOne('auth.mfa_enabled', s)).toMatchObject({
+        actor_id: user.id,
+        target_id: String(user.id),
+        outcome: 'success',
+      });
+
+      clock.advance();
+      const challenge = async () => {
+        const res = await call('post', '/login', step()).send({
+          username: user.username,
+          password: ALICE_PASSWORD,
+        });
+        secrets.push(res.body.mfaToken as string);
+        return res.body.mfaToken as string;
+      };
+      const mfaToken = await challenge();
+      lastId = Number((await auditRows(t)).at(-1)!.id);
+      s = step();
+      await call('post', '/login/mfa', s)
+        .send({ mfaToken, code: totpAt(secret, clock.now + 4 * STEP_MS) })
+        .expect(401);
+      expect(await expectOne('auth.mfa_failed', s)).toMatchObject({
+        target_id: String(user.id),
+        outcome: 'failure',
+      });
+
+      s = step();
+      await call('post', '/login/mfa', s).send({ mfaToken, code: codes[0] }).expect(200);
+      expect((await expectOne('auth.recovery_code_used', s)).details).toEqual({ remaining: 9 });
+
+      s = step();
+      await call('delete', '/me/mfa', s, session)
+        .send({ currentPassword: ALICE_PASSWORD, code: totpAt(secret, clock.now) })
+        .expect(204);
+      expect(await expectOne('auth.mfa_disabled', s)).toMatchObject({
+        actor_id: user.id,
+        outcome: 'success',
+      });
+
+      s = step();
+      await call('post', `/users/${user.id}/reset-mfa`, s, admin).expect(204);
+      expect(await expectOne('user.mfa_reset', s)).toMatchObject({
+        target_id: String(user.id),
+        outcome: 'success',
+      });
+    } finally {
+      clock.restore();
+    }
   });
 
   it('has covered every action of the contract, and the chain holds', async () => {

@@ -48,6 +48,7 @@ describe('POST /auth/api/login', () => {
         'isActive',
         'isApiUser',
         'lastLoginAt',
+        'mfaEnabled',
         'mustChangePassword',
         'role',
         'roleDisplayName',

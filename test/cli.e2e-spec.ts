@@ -5,6 +5,7 @@ import { auditRows, tamper } from './support/audit.js';
 import { type Backend, freshCache, freshDatabase } from './support/backends.js';
 import { runCli } from './support/cli.js';
 import { createUserRow, startTestApp, type TestApp } from './support/harness.js';
+import { enrol } from './support/mfa.js';
 
 const STRONG = 'Quartz-Lantern-42';
 const TEMPORARY = /^Temporary password(?: for '[a-z0-9._-]+')?: (\S{12})$/m;
@@ -26,7 +27,11 @@ describe('admin CLI (npm run cli)', () => {
     const t = await startTestApp({
       database,
       cache,
-      env: { JWT_SECRET: env.JWT_SECRET, AUDIT_HMAC_KEY: env.AUDIT_HMAC_KEY },
+      env: {
+        JWT_SECRET: env.JWT_SECRET,
+        AUDIT_HMAC_KEY: env.AUDIT_HMAC_KEY,
+        MFA_ENCRYPTION_KEY: env.MFA_ENCRYPTION_KEY,
+      },
     });
     try {
       return await fn(t);
@@ -47,6 +52,7 @@ describe('admin CLI (npm run cli)', () => {
       ...cache.env,
       JWT_SECRET: randomBytes(32).toString('hex'),
       AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+      MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
   });
   afterAll(async () => {
@@ -246,6 +252,36 @@ describe('admin CLI (npm run cli)', () => {
         expect((await me(t, first)).body.code).toBe('TOKEN_REVOKED');
         expect((await me(t, second)).body.code).toBe('TOKEN_REVOKED');
         expect((await me(t, third)).status).toBe(200);
+      });
+    });
+  });
+
+  describe('reset-mfa', () => {
+    it('refuses an unknown user: exit 1, USER_NOT_FOUND', async () => {
+      const res = await cli('reset-mfa', 'nobody');
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('USER_NOT_FOUND');
+    });
+
+    it("clears a user's second factor (exit 0): the password alone signs in again; audited as cli", async () => {
+      const username = await withApp(async (t) => {
+        const user = await createUserRow(t, { username: 'locked_out' });
+        await enrol(t, user.username, 'Test-Passw0rd!', Date.now());
+        expect((await loginRequest(t, user.username, 'Test-Passw0rd!')).body.mfaRequired).toBe(true);
+        return user.username;
+      });
+      const res = await cli('reset-mfa', username);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toContain(`Two-factor sign-in of '${username}' is reset`);
+      await withApp(async (t) => {
+        const again = await loginRequest(t, username, 'Test-Passw0rd!');
+        expect(again.status, JSON.stringify(again.body)).toBe(200);
+        expect(again.body.accessToken).toBeDefined();
+        expect(again.body.user.mfaEnabled).toBe(false);
+        const [entry] = await auditRows(t, `action = 'user.mfa_reset'`);
+        expect(entry.actor_username).toBe('cli');
+        expect(entry.target_label).toBe(username);
+        expect(entry.details).toMatchObject({ wasEnabled: true });
       });
     });
   });

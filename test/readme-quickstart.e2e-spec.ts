@@ -57,7 +57,11 @@ async function freshService(): Promise<{
   const database = await freshDatabase();
   const cache = await freshCache();
   const keys: Record<string, string> = usingPostgres
-    ? { JWT_SECRET: randomBytes(32).toString('hex'), AUDIT_HMAC_KEY: randomBytes(32).toString('base64') }
+    ? {
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+        MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      }
     : {};
   let service: ServiceProcess | undefined;
   const end = async () => {

@@ -53,6 +53,7 @@ describe('roles API', () => {
         displayName: 'Administrator',
         description: expect.any(String),
         permissions: ['full_access'],
+        requireMfa: false,
         isSystem: true,
         userCount: 1,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
@@ -127,6 +128,7 @@ describe('roles API', () => {
       const res = await t.http().post(ROLES_PATH).set(bearer(admin.token)).send(body).expect(201);
       expect(res.body).toEqual({
         ...body,
+        requireMfa: false,
         isSystem: false,
         userCount: 0,
         createdAt: expect.any(String),
@@ -634,6 +636,7 @@ describe('roles API', () => {
           displayName: body.displayName,
           description: body.description,
           permissions: ['portfolio_data'],
+          requireMfa: false,
         },
       });
       expect(rows[1].details).toEqual({
@@ -642,7 +645,12 @@ describe('roles API', () => {
       });
       expect(rows[1].target_label).toBe('Renamed');
       expect(rows[2].details).toEqual({
-        before: { displayName: 'Renamed', description: body.description, permissions: ['ai_analysis_data'] },
+        before: {
+          displayName: 'Renamed',
+          description: body.description,
+          permissions: ['ai_analysis_data'],
+          requireMfa: false,
+        },
       });
     });
 

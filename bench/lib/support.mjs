@@ -99,6 +99,7 @@ export async function startService(backend, extraEnv = {}) {
     REDIS_URL: '',
     JWT_SECRET: randomBytes(32).toString('hex'),
     AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+    MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_USERNAME: 'admin',
     ADMIN_PASSWORD,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',

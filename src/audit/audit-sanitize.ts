@@ -46,6 +46,10 @@ const SECRET_KEY_PARTS = [
   'apikey',
   'privatekey',
   'salt',
+  'totp',
+  'otpauth',
+  'recoverycode',
+  'mfacode',
 ];
 const SECRET_KEYS = new Set(['pass', 'pwd', 'jti', 'otp']);
 // Facts about a token that are not the token: "apiTokenTtlDays", "apiTokenExpiresAt" and
@@ -58,6 +62,7 @@ const SECRET_VALUES = [
   /\$argon2(?:id|i|d)\$[^\s"']+/g, // an argon2 PHC hash
   /\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}/g, // a bcrypt hash
   /\bBearer\s+[^\s"']+/gi,
+  /\botpauth:\/\/[^\s"']+/gi, // a TOTP enrolment URI, which carries the secret
 ];
 
 export function isSecretKey(key: string): boolean {

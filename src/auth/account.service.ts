@@ -7,7 +7,7 @@ import { PermissionCatalog } from '../roles/permission-catalog.js';
 import { Permission } from '../common/auth/permission.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { PasswordPolicy } from '../users/password-policy.js';
-import { AuthStateService } from './auth-state.service.js';
+import { AuthStateService, mfaEnrollmentRequired } from './auth-state.service.js';
 import { AuthUsersRepository } from './auth-users.repository.js';
 import { BruteForceService } from './brute-force/brute-force.service.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
@@ -43,6 +43,7 @@ export class AccountService {
     return {
       user: userViewOf(user),
       permissions: this.effectivePermissions(caller.permissions),
+      mfaEnrollmentRequired: mfaEnrollmentRequired(user),
       session: session && caller.sessionId ? currentSessionViewOf(caller.sessionId, session) : null,
     };
   }

@@ -22,6 +22,8 @@ export interface CachedUser {
   isActive: boolean;
   isApiUser: boolean;
   mustChangePassword: boolean;
+  mfaEnabled: boolean;
+  roleRequiresMfa: boolean;
   apiTokenId: string | null;
   /** epoch ms, or null for a token that never expires */
   apiTokenExpiresAt: number | null;
@@ -48,6 +50,13 @@ const ROLE_HINTS_MAX = 100_000;
 
 const revoked = (message: string) => new DomainError('TOKEN_REVOKED', message);
 
+/** A regular user whose role requires a second factor and who has none: their sessions may only enrol. */
+export function mfaEnrollmentRequired(
+  user: Pick<CachedUser, 'isApiUser' | 'mfaEnabled' | 'roleRequiresMfa'>,
+) {
+  return !user.isApiUser && user.roleRequiresMfa && !user.mfaEnabled;
+}
+
 export function cachedUserOf(row: AuthUserRow): CachedUser {
   return {
     id: row.id,
@@ -58,6 +67,8 @@ export function cachedUserOf(row: AuthUserRow): CachedUser {
     isActive: row.isActive,
     isApiUser: row.isApiUser,
     mustChangePassword: row.mustChangePassword,
+    mfaEnabled: row.mfaEnabled,
+    roleRequiresMfa: row.roleRequiresMfa,
     apiTokenId: row.apiTokenId,
     apiTokenExpiresAt: row.apiTokenExpiresAt?.getTime() ?? null,
     previousApiTokenId: row.previousApiTokenId,
@@ -179,6 +190,7 @@ export class AuthStateService {
       kind,
       ...ids,
       mustChangePassword: user.mustChangePassword,
+      mfaEnrollmentRequired: mfaEnrollmentRequired(user),
     };
     this.resolved.set(context, state);
     return context;

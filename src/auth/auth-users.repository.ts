@@ -25,6 +25,8 @@ export interface AuthUserRow {
   previousTokenValidUntil: Date | null;
   previousTokenLastUsedAt: Date | null;
   mustChangePassword: boolean;
+  mfaEnabled: boolean;
+  roleRequiresMfa: boolean;
   lastLoginAt: Date | null;
   createdAt: Date;
 }
@@ -48,6 +50,7 @@ const VIEW_COLUMNS = `
   u.api_token_expires_at AS "apiTokenExpiresAt", u.api_token_last_used_at AS "apiTokenLastUsedAt",
   u.previous_api_token_id AS "previousApiTokenId", u.previous_token_valid_until AS "previousTokenValidUntil",
   u.previous_token_last_used_at AS "previousTokenLastUsedAt", u.must_change_password AS "mustChangePassword",
+  u.mfa_enabled AS "mfaEnabled", coalesce(r.require_mfa, false) AS "roleRequiresMfa",
   u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt"`;
 
 /** The only place that builds the auth module's queries on users. */

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiExtraModels,
   ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -8,10 +9,12 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
 import { Client } from '../common/auth/client-info.js';
 import {
+  AllowWhileMfaEnrollmentRequired,
   AllowWhilePasswordChangeRequired,
   Authenticated,
   CurrentUser,
@@ -25,6 +28,7 @@ import { LoginDto } from './dto/login.dto.js';
 import { LoginResponseDto } from './dto/login-response.dto.js';
 import { MeResponseDto } from './dto/me-response.dto.js';
 import { LoginService } from './login.service.js';
+import { MfaChallengeResponseDto } from './mfa/dto/mfa-response.dto.js';
 import { LoginRateLimit } from './throttling/login-rate-limit.js';
 
 @ApiTags('auth')
@@ -41,7 +45,15 @@ export class AuthController {
   @JsonBodyOnly()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ operationId: 'login', summary: 'Log in with username and password; opens a session' })
-  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiExtraModels(LoginResponseDto, MfaChallengeResponseDto)
+  @ApiOkResponse({
+    description:
+      'Logged in: the access token, when it expires, and the user; or, with MFA on, no token but an mfaToken ' +
+      'for POST /login/mfa',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(LoginResponseDto) }, { $ref: getSchemaPath(MfaChallengeResponseDto) }],
+    },
+  })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
   @ApiUnauthorizedResponse({
     type: ErrorResponseDto,
@@ -57,13 +69,17 @@ export class AuthController {
       'ACCOUNT_LOCKED (with Retry-After): too many failures for this username from this address, or from all; ' +
       'the lock is kept in the database, so no cache flush or restart lifts it',
   })
-  login(@Body() dto: LoginDto, @Client() client: ClientInfo): Promise<LoginResponseDto> {
+  login(
+    @Body() dto: LoginDto,
+    @Client() client: ClientInfo,
+  ): Promise<LoginResponseDto | MfaChallengeResponseDto> {
     return this.loginService.login(dto, client);
   }
 
   @Post('logout')
   @Authenticated()
   @AllowWhilePasswordChangeRequired()
+  @AllowWhileMfaEnrollmentRequired()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'logout', summary: 'End the session this request was made with' })
   @ApiNoContentResponse({ description: 'The session is revoked; its token fails from the next request' })
@@ -75,6 +91,7 @@ export class AuthController {
   @Get('me')
   @Authenticated()
   @AllowWhilePasswordChangeRequired()
+  @AllowWhileMfaEnrollmentRequired()
   @ApiOperation({ operationId: 'me', summary: 'The caller: user, effective permissions and session' })
   @ApiOkResponse({ type: MeResponseDto })
   me(@CurrentUser() caller: AuthContext): Promise<MeResponseDto> {
@@ -84,6 +101,7 @@ export class AuthController {
   @Post('me/password')
   @Authenticated()
   @AllowWhilePasswordChangeRequired()
+  @AllowWhileMfaEnrollmentRequired()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     operationId: 'changeOwnPassword',

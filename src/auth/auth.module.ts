@@ -16,6 +16,9 @@ import { BruteForceService } from './brute-force/brute-force.service.js';
 import { LockoutRepository } from './brute-force/lockout.repository.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { LoginService } from './login.service.js';
+import { MfaController } from './mfa/mfa.controller.js';
+import { MfaRepository } from './mfa/mfa.repository.js';
+import { MfaService } from './mfa/mfa.service.js';
 import { MySessionsController } from './my-sessions.controller.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { IamThrottlerGuard } from './throttling/iam-throttler.guard.js';
@@ -49,6 +52,8 @@ import { UserSessionsService } from './user-sessions.service.js';
     LoginService,
     AccountService,
     UserSessionsService,
+    MfaRepository,
+    MfaService,
   ],
   exports: [
     AuthStateService,
@@ -59,6 +64,7 @@ import { UserSessionsService } from './user-sessions.service.js';
     LoginService,
     AccountService,
     UserSessionsService,
+    MfaService,
   ],
 })
 export class AuthModule {}
@@ -66,6 +72,6 @@ export class AuthModule {}
 /** Login, /me and session routes, under the IAM route prefix; IamModule mounts them unless told not to. */
 @Module({
   imports: [AuthModule],
-  controllers: [AuthController, MySessionsController, UserSessionsController],
+  controllers: [AuthController, MySessionsController, UserSessionsController, MfaController],
 })
 export class AuthHttpModule {}

@@ -21,6 +21,7 @@ export function userViewOf(user: CachedUser, now = Date.now()): UserResponseDto 
       previousTokenValidUntil: date(user.previousTokenValidUntil),
       previousTokenLastUsedAt: date(user.previousTokenLastUsedAt),
       mustChangePassword: user.mustChangePassword,
+      mfaEnabled: user.mfaEnabled,
       lastLoginAt: date(user.lastLoginAt),
       createdAt: new Date(user.createdAt),
     },

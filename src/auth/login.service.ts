@@ -3,12 +3,13 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { ClientInfo } from '../common/auth/auth-context.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { Clock } from '../common/clock.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
-import { TransactionRunner } from '../database/transaction.js';
+import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { IamMetrics } from '../metrics/iam-metrics.js';
 import { PasswordHasher } from '../users/password-hasher.js';
-import { cachedUserOf } from './auth-state.service.js';
-import { AuthUsersRepository, type LoginUserRow } from './auth-users.repository.js';
+import { cachedUserOf, mfaEnrollmentRequired } from './auth-state.service.js';
+import { type AuthUserRow, AuthUsersRepository, type LoginUserRow } from './auth-users.repository.js';
 import {
   AccountLockedError,
   BruteForceService,
@@ -20,12 +21,24 @@ import type { LoginResponseDto } from './dto/login-response.dto.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { TokenService } from '../tokens/token.service.js';
 import { userViewOf } from './cached-user.mapper.js';
+import type { LoginMfaDto } from './mfa/dto/mfa-request.dto.js';
+import type { MfaChallengeResponseDto } from './mfa/dto/mfa-response.dto.js';
+import { challengeHash, newChallengeToken } from './mfa/mfa-crypto.js';
+import { MfaRepository } from './mfa/mfa.repository.js';
+import { invalidMfaCode, type MfaMethod, MfaService } from './mfa/mfa.service.js';
+import { isTotpShaped } from './mfa/totp.js';
 
 /** One answer for an unknown name and a wrong password: status, code and message alike. */
 export const invalidCredentials = () =>
   new DomainError('INVALID_CREDENTIALS', 'Invalid username or password');
 
 const MAX_IP = 64;
+
+/** How long the step between a right password and the code may take. */
+export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
+
+const mfaTokenInvalid = () =>
+  new DomainError('MFA_TOKEN_INVALID', 'This sign-in has expired or was used; log in again');
 
 type FailureReason = 'unknown_user' | 'wrong_password' | 'locked' | 'inactive' | 'api_user';
 
@@ -40,11 +53,14 @@ export class LoginService {
     private readonly tokens: TokenService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly mfa: MfaService,
+    private readonly mfaRepo: MfaRepository,
+    private readonly clock: Clock,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
     @Optional() private readonly metrics?: IamMetrics,
   ) {}
 
-  async login(dto: LoginDto, client: ClientInfo): Promise<LoginResponseDto> {
+  async login(dto: LoginDto, client: ClientInfo): Promise<LoginResponseDto | MfaChallengeResponseDto> {
     const username = dto.username.trim().toLowerCase();
     const row = await this.users.findForLogin(username);
     const attempt: PasswordAttempt = { username, userId: row?.id ?? null, client };
@@ -68,7 +84,7 @@ export class LoginService {
     row: LoginUserRow | null,
     attempt: PasswordAttempt,
     reservation: Reservation,
-  ): Promise<LoginResponseDto> {
+  ): Promise<LoginResponseDto | MfaChallengeResponseDto> {
     // Users without a password (API users) and unknown names spend the time of a real check.
     const passwordOk = row?.passwordHash
       ? await this.hasher.verify(row.passwordHash, dto.password)
@@ -94,25 +110,111 @@ export class LoginService {
       throw new DomainError('ACCOUNT_DISABLED', 'This account is deactivated; ask a user administrator');
     }
 
-    const answer = await this.openSession(row, dto.password, dto.rememberMe === true, client);
+    if (row.mfaEnabled) {
+      // The password was right, but nobody is logged in yet: neither a failure nor a success to count.
+      const challenge = await this.challenge(row, dto.rememberMe === true);
+      await this.bruteForce.released(reservation);
+      return challenge;
+    }
+
+    const rehashed = this.hasher.needsRehash(row.passwordHash!)
+      ? await this.hasher.hash(dto.password)
+      : undefined;
+    const answer = await this.openSession(row, rehashed, dto.rememberMe === true, client);
     await this.bruteForce.succeeded(reservation);
     this.metrics?.login('success');
     return answer;
   }
 
+  /**
+   * The second step of a login with MFA on: the single-use token from the
+   * first step and a TOTP or recovery code. Wrong codes count towards the
+   * same lock as wrong passwords.
+   */
+  async loginWithCode(dto: LoginMfaDto, client: ClientInfo): Promise<LoginResponseDto> {
+    const hash = challengeHash(dto.mfaToken);
+    const challenge = await this.mfaRepo.findChallenge(hash);
+    const now = this.clock.now();
+    if (!challenge || challenge.usedAt || challenge.expiresAt.getTime() <= now) throw mfaTokenInvalid();
+    const row = await this.users.findById(challenge.userId);
+    if (!row || !row.isActive || row.isApiUser || !row.mfaEnabled) throw mfaTokenInvalid();
+
+    const attempt: PasswordAttempt = { username: row.username, userId: row.id, client };
+    const reservation = await this.bruteForce.reserve(attempt).catch((err: unknown) => {
+      if (err instanceof AccountLockedError) {
+        this.metrics?.login('locked');
+        this.mfa.recordFailure(row.id, row.username, client, 'totp', 'login', 'locked');
+      }
+      throw err;
+    });
+    try {
+      const method = await this.mfa.verifyCode(row.id, dto.code);
+      if (!method) {
+        await this.bruteForce.failed(reservation, attempt);
+        this.metrics?.login('wrong_mfa_code');
+        this.mfa.recordFailure(
+          row.id,
+          row.username,
+          client,
+          isTotpShaped(dto.code) ? 'totp' : 'recovery_code',
+          'login',
+        );
+        throw invalidMfaCode();
+      }
+      const answer = await this.openSession(
+        row,
+        undefined,
+        challenge.rememberMe,
+        client,
+        method,
+        async (tx) => {
+          if (!(await this.mfaRepo.useChallenge(hash, new Date(now), tx.manager))) throw mfaTokenInvalid();
+          if (method === 'recovery_code') {
+            const remaining = await this.mfaRepo.unusedRecoveryCodes(row.id, tx.manager);
+            await this.audit.record(
+              {
+                action: 'auth.recovery_code_used',
+                actor: { id: row.id, username: row.username },
+                target: { type: 'user', id: row.id, label: row.username },
+                client,
+                outcome: 'success',
+                details: { remaining },
+              },
+              tx.manager,
+            );
+          }
+        },
+      );
+      await this.bruteForce.succeeded(reservation);
+      this.metrics?.login('success');
+      return answer;
+    } catch (err) {
+      if (!reservation.settled) await this.bruteForce.released(reservation).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async challenge(row: LoginUserRow, rememberMe: boolean): Promise<MfaChallengeResponseDto> {
+    const { token, hash } = newChallengeToken();
+    const now = this.clock.now();
+    const expiresAt = new Date(now + MFA_CHALLENGE_TTL_MS);
+    await this.mfaRepo.createChallenge(hash, row.id, rememberMe, new Date(now), expiresAt);
+    return { mfaRequired: true, mfaToken: token, expiresAt: expiresAt.toISOString() };
+  }
+
   private async openSession(
-    row: LoginUserRow,
-    password: string,
+    row: AuthUserRow,
+    rehashed: string | undefined,
     rememberMe: boolean,
     client: ClientInfo,
+    mfa?: MfaMethod,
+    inTransaction?: (tx: Tx) => Promise<void>,
   ): Promise<LoginResponseDto> {
-    const rehashed = this.hasher.needsRehash(row.passwordHash!)
-      ? await this.hasher.hash(password)
-      : undefined;
     const ttl = rememberMe ? this.options.rememberMeTtlSeconds : this.options.sessionTtlSeconds;
     const sessionId = randomUUID();
     const expiresAt = new Date(Date.now() + ttl * 1000);
     const lastLoginAt = await this.tx.run(async (tx) => {
+      if (inTransaction) await inTransaction(tx);
       const session = {
         id: sessionId,
         userId: row.id,
@@ -129,7 +231,7 @@ export class LoginService {
           target: { type: 'user', id: row.id, label: row.username },
           client,
           outcome: 'success',
-          details: { rememberMe, passwordRehashed: rehashed !== undefined },
+          details: { rememberMe, passwordRehashed: rehashed !== undefined, ...(mfa ? { mfa } : {}) },
         },
         tx.manager,
       );
@@ -141,6 +243,7 @@ export class LoginService {
       tokenType: 'Bearer',
       expiresAt: expiresAt.toISOString(),
       mustChangePassword: row.mustChangePassword,
+      mfaEnrollmentRequired: mfaEnrollmentRequired(row),
       user: userViewOf(cachedUserOf({ ...row, lastLoginAt })),
     };
   }

@@ -7,6 +7,7 @@ import { CliSupport } from './cli-support.js';
 import { CreateAdminCommand } from './commands/create-admin.command.js';
 import { MigrateCommand } from './commands/migrate.command.js';
 import { RegenerateTokenCommand } from './commands/regenerate-token.command.js';
+import { ResetMfaCommand } from './commands/reset-mfa.command.js';
 import { ResetPasswordCommand } from './commands/reset-password.command.js';
 import { RevokeSessionsCommand } from './commands/revoke-sessions.command.js';
 import { VerifyAuditCommand } from './commands/verify-audit.command.js';
@@ -15,6 +16,7 @@ export const CLI_COMMANDS = {
   'create-admin': CreateAdminCommand,
   'reset-password': ResetPasswordCommand,
   'regenerate-token': RegenerateTokenCommand,
+  'reset-mfa': ResetMfaCommand,
   'revoke-sessions': RevokeSessionsCommand,
   'verify-audit': VerifyAuditCommand,
   migrate: MigrateCommand,

@@ -56,6 +56,14 @@ program
   .action((username: string) => run('reset-password', [username]));
 
 program
+  .command('reset-mfa')
+  .description(
+    "Clear a user's two-factor sign-in (secret and recovery codes), for one who lost the authenticator",
+  )
+  .argument('<username>')
+  .action((username: string) => run('reset-mfa', [username]));
+
+program
   .command('revoke-sessions')
   .description('End every live session of a user; their tokens fail from the next request')
   .argument('<username>')

@@ -3,13 +3,19 @@ import { resolve } from 'node:path';
 import type { EnvSchema } from './env.schema.js';
 import type { IamOptions } from './iam-options.js';
 import { deriveAuditKey } from './audit-key.js';
-import { loadOrCreateAuditHmacKey, loadOrCreateJwtSecret } from './jwt-secret.js';
+import { deriveMfaKey } from './mfa-key.js';
+import {
+  loadOrCreateAuditHmacKey,
+  loadOrCreateJwtSecret,
+  loadOrCreateMfaEncryptionKey,
+} from './jwt-secret.js';
 
 /** Maps the validated environment to the IAM modules' options. */
 export function iamOptionsFromEnv(env: EnvSchema): IamOptions {
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const secret = env.JWT_SECRET ?? loadOrCreateJwtSecret(dataDir);
   const auditSecret = env.AUDIT_HMAC_KEY ?? loadOrCreateAuditHmacKey(dataDir);
+  const mfaSecret = env.MFA_ENCRYPTION_KEY ?? loadOrCreateMfaEncryptionKey(dataDir);
   return {
     jwt: {
       secret: createSecretKey(Buffer.from(secret, 'utf8')),
@@ -39,6 +45,7 @@ export function iamOptionsFromEnv(env: EnvSchema): IamOptions {
     permissions: [],
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     auditHmacKey: deriveAuditKey(auditSecret),
+    mfaKey: deriveMfaKey(mfaSecret),
     initialAdmin: {
       username: env.ADMIN_USERNAME ?? 'admin',
       email: env.ADMIN_EMAIL ?? 'admin@localhost.localdomain',

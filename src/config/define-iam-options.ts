@@ -1,6 +1,7 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import { type AdminConsoleOptions, resolveAdminConsole } from './admin-console.options.js';
 import { deriveAuditKey } from './audit-key.js';
+import { deriveMfaKey } from './mfa-key.js';
 import { API_PREFIX } from '../common/http/routes.js';
 import { EnvSchema } from './env.schema.js';
 import type { IamOptions, PermissionDefinition } from './iam-options.js';
@@ -30,6 +31,12 @@ export interface IamOptionsInput {
    * one of its own to be able to change the JWT secret without breaking the chain.
    */
   auditHmacKey?: string | KeyObject;
+  /**
+   * Encrypts the TOTP secrets at rest: a string of at least 32 characters (the
+   * keys are derived from it), or the derived key as a secret KeyObject. Left
+   * out, it is derived from jwt.secret, apart from the signing key.
+   */
+  mfaEncryptionKey?: string | KeyObject;
   /** Created at boot when nobody holds the administrator role; none by default in a host. */
   initialAdmin?: IamOptions['initialAdmin'];
   mountControllers?: boolean;
@@ -87,6 +94,22 @@ function auditKey(key: string | KeyObject | undefined, jwtSecret: KeyObject): Ke
     throw new Error(`IamModule: auditHmacKey must be at least ${MIN_SECRET_LENGTH} characters`);
   }
   return deriveAuditKey(key);
+}
+
+function mfaKey(key: string | KeyObject | undefined, jwtSecret: KeyObject): KeyObject {
+  if (key === undefined) return deriveMfaKey(jwtSecret.export());
+  if (key instanceof KeyObject) {
+    if (key.type !== 'secret' || (key.symmetricKeySize ?? 0) < MIN_SECRET_LENGTH) {
+      throw new Error(
+        `IamModule: mfaEncryptionKey must be a secret KeyObject of at least ${MIN_SECRET_LENGTH} bytes`,
+      );
+    }
+    return key;
+  }
+  if (typeof key !== 'string' || key.length < MIN_SECRET_LENGTH) {
+    throw new Error(`IamModule: mfaEncryptionKey must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  return deriveMfaKey(key);
 }
 
 /**
@@ -148,6 +171,7 @@ export function defineIamOptions(input: IamOptionsInput): IamOptions {
     permissions: [...(input.permissions ?? [])],
     auditRetentionDays: whole('auditRetentionDays', input.auditRetentionDays ?? d.AUDIT_RETENTION_DAYS, 0),
     auditHmacKey: auditKey(input.auditHmacKey, jwtSecret),
+    mfaKey: mfaKey(input.mfaEncryptionKey, jwtSecret),
     initialAdmin: input.initialAdmin,
     mountControllers: input.mountControllers ?? true,
     globalGuards: input.globalGuards ?? true,

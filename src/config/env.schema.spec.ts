@@ -21,12 +21,17 @@ describe('validateEnv', () => {
         DATABASE_URL: 'postgres://localhost/x',
         JWT_SECRET: 'x'.repeat(32),
         AUDIT_HMAC_KEY: 'k'.repeat(32),
+        MFA_ENCRYPTION_KEY: 'm'.repeat(32),
       }).JWT_SECRET,
     ).toHaveLength(32);
   });
 
   it('requires AUDIT_HMAC_KEY with DATABASE_URL, of at least 32 characters', () => {
-    const pg = { DATABASE_URL: 'postgres://localhost/x', JWT_SECRET: 'x'.repeat(32) };
+    const pg = {
+      DATABASE_URL: 'postgres://localhost/x',
+      JWT_SECRET: 'x'.repeat(32),
+      MFA_ENCRYPTION_KEY: 'm'.repeat(32),
+    };
     expect(() => validateEnv(pg)).toThrow(/AUDIT_HMAC_KEY is required/);
     expect(() => validateEnv({ ...pg, AUDIT_HMAC_KEY: 'k'.repeat(31) })).toThrow(
       /AUDIT_HMAC_KEY must be at least/,
@@ -34,6 +39,20 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ AUDIT_HMAC_KEY: 'short' })).toThrow(/AUDIT_HMAC_KEY/);
     expect(validateEnv({ ...pg, AUDIT_HMAC_KEY: 'k'.repeat(32) }).AUDIT_HMAC_KEY).toHaveLength(32);
     expect(validateEnv({}).AUDIT_HMAC_KEY).toBeUndefined();
+  });
+
+  it('requires MFA_ENCRYPTION_KEY with DATABASE_URL, of at least 32 characters', () => {
+    const pg = {
+      DATABASE_URL: 'postgres://localhost/x',
+      JWT_SECRET: 'x'.repeat(32),
+      AUDIT_HMAC_KEY: 'k'.repeat(32),
+    };
+    expect(() => validateEnv(pg)).toThrow(/MFA_ENCRYPTION_KEY is required/);
+    expect(() => validateEnv({ ...pg, MFA_ENCRYPTION_KEY: 'm'.repeat(31) })).toThrow(
+      /MFA_ENCRYPTION_KEY must be at least/,
+    );
+    expect(validateEnv({ ...pg, MFA_ENCRYPTION_KEY: 'm'.repeat(32) }).MFA_ENCRYPTION_KEY).toHaveLength(32);
+    expect(validateEnv({}).MFA_ENCRYPTION_KEY).toBeUndefined();
   });
 
   it('rejects a short JWT_SECRET and a malformed URL', () => {

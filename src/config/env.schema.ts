@@ -93,6 +93,11 @@ export class EnvSchema {
   @MinLength(32, { message: 'AUDIT_HMAC_KEY must be at least 32 characters' })
   AUDIT_HMAC_KEY?: string;
 
+  @ValidateIf((env: EnvSchema) => !!env.DATABASE_URL || env.MFA_ENCRYPTION_KEY !== undefined)
+  @IsString({ message: 'MFA_ENCRYPTION_KEY is required when DATABASE_URL is set (at least 32 characters)' })
+  @MinLength(32, { message: 'MFA_ENCRYPTION_KEY must be at least 32 characters' })
+  MFA_ENCRYPTION_KEY?: string;
+
   @IsOptional()
   @IsString()
   @MinLength(1)

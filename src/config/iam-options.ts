@@ -51,6 +51,8 @@ export interface IamOptions {
   auditRetentionDays: number;
   /** The audit chain's HMAC key (derived from AUDIT_HMAC_KEY); never logged. */
   auditHmacKey: KeyObject;
+  /** Key material for the TOTP secrets at rest (derived from MFA_ENCRYPTION_KEY); never logged. */
+  mfaKey: KeyObject;
   /** Initial administrator, created at boot when nobody holds the administrator role. */
   initialAdmin?: {
     username: string;

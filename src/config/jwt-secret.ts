@@ -26,6 +26,11 @@ export function loadOrCreateJwtSecret(dataDir: string): string {
   return loadOrCreateSecret(dataDir, 'jwt-secret');
 }
 
+/** Encrypts the TOTP secrets at rest: a new one would leave every enrolled user unable to sign in. */
+export function loadOrCreateMfaEncryptionKey(dataDir: string): string {
+  return loadOrCreateSecret(dataDir, 'mfa-encryption-key');
+}
+
 /** The audit chain's key material: a new one would make every existing entry fail verification. */
 export function loadOrCreateAuditHmacKey(dataDir: string): string {
   return loadOrCreateSecret(dataDir, 'audit-hmac-key');

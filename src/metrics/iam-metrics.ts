@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { HttpStats } from './http-stats.js';
 
-export type LoginOutcome = 'success' | 'unknown_user' | 'wrong_password' | 'locked' | 'inactive' | 'api_user';
+export type LoginOutcome =
+  'success' | 'unknown_user' | 'wrong_password' | 'wrong_mfa_code' | 'locked' | 'inactive' | 'api_user';
 
 // Process metrics describe the process, not an app: one set, however many apps it runs.
 let processRegistry: Registry | undefined;
@@ -54,7 +55,15 @@ export class IamMetrics {
 
   constructor() {
     this.http.register(this.registry);
-    for (const outcome of ['success', 'unknown_user', 'wrong_password', 'locked', 'inactive', 'api_user']) {
+    for (const outcome of [
+      'success',
+      'unknown_user',
+      'wrong_password',
+      'wrong_mfa_code',
+      'locked',
+      'inactive',
+      'api_user',
+    ]) {
       this.logins.inc({ outcome }, 0);
     }
     for (const scope of ['address', 'user']) this.lockouts.inc({ scope }, 0);

@@ -34,17 +34,27 @@ export function permissionDecision(
 /**
  * The authorization rule for one request, pure so it can be tested over a
  * table of cases: a pending password change confines a session to the few
- * routes that resolve it; then the permission check above.
+ * routes that resolve it, and so does a pending MFA enrolment; then the permission check above.
  */
 export function decideAccess(
   user: AuthContext,
   required: readonly string[] | undefined,
   allowWhilePasswordChangePending: boolean,
+  allowWhileMfaEnrollmentPending = false,
 ): AccessDecision {
   if (user.kind === 'session' && user.mustChangePassword && !allowWhilePasswordChangePending) {
     return {
       ok: false,
       error: new DomainError('PASSWORD_CHANGE_REQUIRED', 'Change your password before doing anything else'),
+    };
+  }
+  if (user.kind === 'session' && user.mfaEnrollmentRequired && !allowWhileMfaEnrollmentPending) {
+    return {
+      ok: false,
+      error: new DomainError(
+        'MFA_ENROLLMENT_REQUIRED',
+        'Your role requires two-factor sign-in: set it up under My Account before doing anything else',
+      ),
     };
   }
   return permissionDecision(user.kind, user.permissions, required);

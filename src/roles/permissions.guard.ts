@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { RequestWithAuth } from '../common/auth/auth-context.js';
 import {
+  ALLOW_MFA_ENROLLMENT_PENDING_KEY,
   ALLOW_PASSWORD_CHANGE_PENDING_KEY,
   IS_PUBLIC_KEY,
   REQUIRED_PERMISSIONS_KEY,
@@ -33,7 +34,9 @@ export class PermissionsGuard implements CanActivate {
     );
     const allowPending =
       this.reflector.getAllAndOverride<boolean>(ALLOW_PASSWORD_CHANGE_PENDING_KEY, targets) ?? false;
-    const decision = decideAccess(user, required, allowPending);
+    const allowEnrolment =
+      this.reflector.getAllAndOverride<boolean>(ALLOW_MFA_ENROLLMENT_PENDING_KEY, targets) ?? false;
+    const decision = decideAccess(user, required, allowPending, allowEnrolment);
     if (decision.ok) return true;
     if (decision.missing) this.denials.record(request, user, decision.missing, decision.error.code);
     throw decision.error;

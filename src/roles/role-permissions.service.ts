@@ -32,4 +32,12 @@ export class RolePermissionsService {
   evict(roleName: string): Promise<void> {
     return this.cache.del(CacheKeys.role(roleName));
   }
+
+  /** Drops the cached auth state of these users (a role rule their state carries changed). */
+  async evictUsers(userIds: readonly number[]): Promise<void> {
+    const BATCH = 500;
+    for (let i = 0; i < userIds.length; i += BATCH) {
+      await this.cache.del(...userIds.slice(i, i + BATCH).map((id) => CacheKeys.user(id)));
+    }
+  }
 }

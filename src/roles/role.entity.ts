@@ -14,6 +14,10 @@ export class RoleEntity {
   @Column({ type: 'text', array: true })
   permissions: string[];
 
+  /** Users of this role must sign in with a second factor (enrolment is forced at the next login). */
+  @Column({ name: 'require_mfa', type: 'boolean', default: false })
+  requireMfa: boolean;
+
   @Column({ name: 'is_system', type: 'boolean', default: false })
   isSystem: boolean;
 

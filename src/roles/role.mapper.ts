@@ -10,12 +10,18 @@ export interface RoleSnapshot {
   displayName: string;
   description: string;
   permissions: string[];
+  requireMfa: boolean;
 }
 
-export const ROLE_FIELDS = ['displayName', 'description', 'permissions'] as const;
+export const ROLE_FIELDS = ['displayName', 'description', 'permissions', 'requireMfa'] as const;
 
 export function snapshotOf(role: RoleEntity): RoleSnapshot {
-  return { displayName: role.displayName, description: role.description, permissions: [...role.permissions] };
+  return {
+    displayName: role.displayName,
+    description: role.description,
+    permissions: [...role.permissions],
+    requireMfa: role.requireMfa,
+  };
 }
 
 /**
@@ -40,6 +46,7 @@ export function toRoleResponse(
     displayName: role.displayName,
     description: role.description,
     permissions: [...role.permissions],
+    requireMfa: role.requireMfa,
     isSystem: role.isSystem,
     userCount,
     createdAt: role.createdAt.toISOString(),

@@ -19,7 +19,9 @@ export interface UserAccessRow {
   permissions: string[];
 }
 
-export type RoleChanges = Partial<Pick<RoleEntity, 'displayName' | 'description' | 'permissions'>>;
+export type RoleChanges = Partial<
+  Pick<RoleEntity, 'displayName' | 'description' | 'permissions' | 'requireMfa'>
+>;
 
 // users is read by table name: the roles module sits below the users module and does not import it.
 const USERS_TABLE = 'users';
@@ -49,7 +51,7 @@ export class RolesRepository {
 
   async insert(
     manager: EntityManager,
-    values: Pick<RoleEntity, 'name' | 'displayName' | 'description' | 'permissions'>,
+    values: Pick<RoleEntity, 'name' | 'displayName' | 'description' | 'permissions' | 'requireMfa'>,
   ): Promise<RoleEntity> {
     const repo = manager.getRepository(RoleEntity);
     await repo.insert({ ...values, isSystem: false });
@@ -74,6 +76,14 @@ export class RolesRepository {
       .where('u.role_name = :name', { name })
       .getRawOne<{ count: number }>();
     return Number(row?.count ?? 0);
+  }
+
+  async userIds(name: string, manager?: EntityManager): Promise<number[]> {
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      `SELECT id FROM ${USERS_TABLE} WHERE role_name = $1`,
+      [name],
+    )) as { id: number }[];
+    return rows.map((r) => Number(r.id));
   }
 
   async userCounts(name: string, manager?: EntityManager): Promise<RoleUserCounts> {

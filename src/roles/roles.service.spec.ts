@@ -31,6 +31,7 @@ function role(over: Partial<RoleEntity> = {}): RoleEntity {
     displayName: 'Readers',
     description: '',
     permissions: ['portfolio_data'],
+    requireMfa: false,
     isSystem: false,
     createdAt: new Date(0),
     updatedAt: new Date(0),

@@ -59,6 +59,7 @@ export class RolesService {
           displayName: dto.displayName,
           description: dto.description ?? '',
           permissions: dto.permissions,
+          requireMfa: dto.requireMfa ?? false,
         });
         await this.audit.record(
           this.entry('role.created', caller, client, role, { after: snapshotOf(role) }),
@@ -101,6 +102,11 @@ export class RolesService {
         tx.manager,
       );
       if (changes.permissions) tx.afterCommit(() => this.rolePermissions.evict(name));
+      if (changes.requireMfa !== undefined) {
+        // Whether a user must enrol rides in each user's cached state: theirs is re-read on the next request.
+        const holders = await this.roles.userIds(name, tx.manager);
+        tx.afterCommit(() => this.rolePermissions.evictUsers(holders));
+      }
       return toRoleResponse(after, counts, this.catalog);
     });
   }
@@ -173,6 +179,9 @@ function changesOf(role: RoleEntity, dto: UpdateRoleDto): RoleChanges {
   }
   if (dto.permissions !== undefined && !sameSet(dto.permissions, role.permissions)) {
     changes.permissions = dto.permissions;
+  }
+  if (dto.requireMfa !== undefined && dto.requireMfa !== role.requireMfa) {
+    changes.requireMfa = dto.requireMfa;
   }
   return changes;
 }

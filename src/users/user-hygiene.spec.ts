@@ -24,6 +24,8 @@ function user(over: Partial<UserRecord> = {}): UserRecord {
     previousTokenValidUntil: null,
     previousTokenLastUsedAt: null,
     mustChangePassword: false,
+    mfaEnabled: false,
+    roleRequiresMfa: false,
     failedLoginCount: 0,
     lastLoginAt: new Date(now - DAY),
     createdAt: new Date(now - 100 * DAY),
@@ -107,6 +109,21 @@ describe('hygieneReasons', () => {
     expect(codes(api({ previousTokenLastUsedAt: null }))).toEqual([]);
     expect(
       codes(api({ previousTokenLastUsedAt: new Date(now - 60_000), previousTokenValidUntil: new Date(now) })),
+    ).toEqual([]);
+  });
+
+  it('flags a regular user whose role requires MFA and who has not enrolled', () => {
+    expect(codes(user({ roleRequiresMfa: true }))).toEqual(['mfa_not_enrolled']);
+    expect(codes(user({ roleRequiresMfa: true, mfaEnabled: true }))).toEqual([]);
+    expect(
+      codes(
+        user({
+          roleRequiresMfa: true,
+          isApiUser: true,
+          hasApiToken: true,
+          apiTokenExpiresAt: new Date(now + 90 * DAY),
+        }),
+      ),
     ).toEqual([]);
   });
 });

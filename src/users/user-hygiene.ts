@@ -10,6 +10,7 @@ export const HYGIENE_REASONS = [
   'inactive',
   'token_unused',
   'previous_token_in_use',
+  'mfa_not_enrolled',
 ] as const;
 export type HygieneReasonCode = (typeof HYGIENE_REASONS)[number];
 
@@ -30,6 +31,11 @@ export const HYGIENE = {
 /** Since when an API token has gone unused: its last use, else its issue (rows from before tracking: creation). */
 export function tokenIdleSince(user: UserRecord): Date {
   return user.apiTokenLastUsedAt ?? user.apiTokenIssuedAt ?? user.createdAt;
+}
+
+/** A regular user whose role requires a second factor and who has none yet. */
+export function mfaMissing(user: Pick<UserRecord, 'isApiUser' | 'mfaEnabled' | 'roleRequiresMfa'>): boolean {
+  return !user.isApiUser && user.roleRequiresMfa && !user.mfaEnabled;
 }
 
 /**
@@ -91,5 +97,8 @@ export function hygieneReasons(user: UserRecord, now = Date.now()): HygieneReaso
     });
   }
   if (!user.isActive) reasons.push({ code: 'inactive', message: 'Account is deactivated' });
+  if (mfaMissing(user)) {
+    reasons.push({ code: 'mfa_not_enrolled', message: 'Role requires MFA, not enrolled' });
+  }
   return reasons;
 }

@@ -8,6 +8,7 @@ export interface UserFilter {
   role?: string;
   isActive?: boolean;
   isApiUser?: boolean;
+  mfaEnabled?: boolean;
   sort: UserSort;
   order: SortOrder;
   page: number;
@@ -76,6 +77,7 @@ export async function listUsers(m: EntityManager, filter: UserFilter): Promise<L
   if (filter.role !== undefined) where.push(`u.role_name = ${param(filter.role)}`);
   if (filter.isActive !== undefined) where.push(`u.is_active = ${param(filter.isActive)}`);
   if (filter.isApiUser !== undefined) where.push(`u.is_api_user = ${param(filter.isApiUser)}`);
+  if (filter.mfaEnabled !== undefined) where.push(`u.mfa_enabled = ${param(filter.mfaEnabled)}`);
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const filterParams = [...params];
   const limit = param(filter.pageSize);
@@ -90,7 +92,8 @@ export async function listUsers(m: EntityManager, filter: UserFilter): Promise<L
         ORDER BY ${order}`,
       params,
     ) as Promise<Row[]>;
-  if (filter.search) {
+  // The maintained group counts know nothing of MFA: that filter is counted like a search.
+  if (filter.search || filter.mfaEnabled !== undefined) {
     const [rows, total] = await Promise.all([page(), countMatching(whereSql, filterParams, m)]);
     return { rows: rows.map(toRecord), ...total };
   }

@@ -22,6 +22,9 @@ export interface UserRecord {
   previousTokenValidUntil: Date | null;
   previousTokenLastUsedAt: Date | null;
   mustChangePassword: boolean;
+  mfaEnabled: boolean;
+  /** The user's role requires a second factor. */
+  roleRequiresMfa: boolean;
   failedLoginCount: number;
   lastLoginAt: Date | null;
   createdAt: Date;

@@ -16,7 +16,8 @@ export const USER_COLUMNS = `
   u.is_active, u.is_api_user, u.api_token_ttl_days, (u.api_token_id IS NOT NULL) AS has_api_token,
   u.api_token_expires_at, u.api_token_issued_at, u.api_token_last_used_at,
   (u.previous_api_token_id IS NOT NULL) AS has_previous_token, u.previous_token_valid_until,
-  u.previous_token_last_used_at, u.must_change_password, u.failed_login_count, u.last_login_at, u.created_at`;
+  u.previous_token_last_used_at, u.must_change_password, u.mfa_enabled, r.require_mfa AS role_require_mfa,
+  u.failed_login_count, u.last_login_at, u.created_at`;
 
 export const FROM_USERS = `FROM users u JOIN roles r ON r.name = u.role_name`;
 
@@ -41,6 +42,8 @@ export function toRecord(row: Row): UserRecord {
     previousTokenValidUntil: toDate(row.previous_token_valid_until),
     previousTokenLastUsedAt: toDate(row.previous_token_last_used_at),
     mustChangePassword: Boolean(row.must_change_password),
+    mfaEnabled: Boolean(row.mfa_enabled),
+    roleRequiresMfa: Boolean(row.role_require_mfa),
     failedLoginCount: Number(row.failed_login_count ?? 0),
     lastLoginAt: toDate(row.last_login_at),
     createdAt: toDate(row.created_at)!,

@@ -55,6 +55,10 @@ export class UserEntity {
   @Column({ name: 'must_change_password', type: 'boolean', default: false })
   mustChangePassword: boolean;
 
+  /** A confirmed second factor (TOTP); its secret lives encrypted in user_mfa. */
+  @Column({ name: 'mfa_enabled', type: 'boolean', default: false })
+  mfaEnabled: boolean;
+
   /** Failed logins since the last success. */
   @Column({ name: 'failed_login_count', type: 'integer', default: 0 })
   failedLoginCount: number;

@@ -70,7 +70,8 @@ export class UsersController {
     summary: 'Accounts to review, with reasons',
     description:
       'Never logged in and created over 30 days ago (regular users), 5 or more failed logins since the last ' +
-      'success, API tokens that never expire, expired or expiring within 7 days (or revoked), inactive accounts.',
+      'success, API tokens that never expire, expired or expiring within 7 days (or revoked), inactive accounts, ' +
+      'users whose role requires MFA and who have not enrolled.',
   })
   @ApiOkResponse({ type: HygieneResponseDto })
   @ApiBadRequestResponse(error('VALIDATION_FAILED'))

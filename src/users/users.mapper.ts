@@ -18,6 +18,7 @@ export type UserViewSource = Pick<
   | 'previousTokenValidUntil'
   | 'previousTokenLastUsedAt'
   | 'mustChangePassword'
+  | 'mfaEnabled'
   | 'lastLoginAt'
   | 'createdAt'
 >;
@@ -40,6 +41,7 @@ export function toUserResponse(user: UserViewSource, now = Date.now()): UserResp
     previousTokenValidUntil: graced ? user.previousTokenValidUntil!.toISOString() : null,
     previousTokenLastUsedAt: graced ? (user.previousTokenLastUsedAt?.toISOString() ?? null) : null,
     mustChangePassword: user.mustChangePassword,
+    mfaEnabled: !user.isApiUser && user.mfaEnabled,
     createdAt: user.createdAt.toISOString(),
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
   };

@@ -225,7 +225,9 @@ export class UsersRepository {
                                 OR coalesce(u.api_token_last_used_at, u.api_token_issued_at, u.created_at) < $4
                                 OR (u.previous_token_valid_until > $5
                                     AND u.previous_token_last_used_at >= coalesce(u.api_token_issued_at, '-infinity'))))
-         OR NOT u.is_active`;
+         OR NOT u.is_active
+         OR (NOT u.is_api_user AND NOT u.mfa_enabled
+             AND EXISTS (SELECT 1 FROM roles rr WHERE rr.name = u.role_name AND rr.require_mfa))`;
     const m = this.m();
     const [rows, counted] = await Promise.all([
       m.query(`SELECT ${USER_COLUMNS} ${FROM_USERS} ${where} ORDER BY u.id LIMIT $6 OFFSET $7`, [

@@ -59,6 +59,7 @@ export class UsersService {
       role: query.role,
       isActive: query.isActive,
       isApiUser: query.isApiUser,
+      mfaEnabled: query.mfaEnabled,
       sort: query.sort ?? 'username',
       order: query.order ?? 'asc',
       page,

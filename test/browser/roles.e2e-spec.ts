@@ -115,7 +115,13 @@ describe('admin console: Roles & Permissions', () => {
     ).not.toBeNull();
     const boxes = dialog.getByRole('checkbox');
     expect(await boxes.count()).toBeGreaterThan(5);
-    for (const box of await boxes.all()) expect(await box.isDisabled()).toBe(true);
+    // Require MFA stays editable on a system role; its permissions do not.
+    const requireMfa = dialog.getByRole('checkbox', { name: /Require MFA/ });
+    expect(await requireMfa.isDisabled()).toBe(false);
+    const mfaId = await requireMfa.getAttribute('id');
+    for (const box of await boxes.all()) {
+      if ((await box.getAttribute('id')) !== mfaId) expect(await box.isDisabled()).toBe(true);
+    }
     expect(await dialog.getByRole('checkbox', { name: 'health_monitor_data', exact: true }).isChecked()).toBe(
       true,
     );

@@ -25,6 +25,7 @@ if (usingPostgres && usingRedis)
       const env = {
         JWT_SECRET: randomBytes(32).toString('hex'),
         AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+        MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         TRUST_PROXY: 'true',
         RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
         LOCKOUT_THRESHOLD_PER_ADDRESS: String(THRESHOLD),

@@ -122,6 +122,7 @@ describe.skipIf(!(usingPostgres && usingRedis))(
         ...cache.env,
         JWT_SECRET: randomBytes(32).toString('hex'),
         AUDIT_HMAC_KEY: randomBytes(32).toString('base64'),
+        MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         ADMIN_PASSWORD,
         TRUST_PROXY: 'true',
         RATE_LIMIT_PER_MINUTE: '5000',

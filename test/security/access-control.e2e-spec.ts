@@ -18,7 +18,12 @@ import { call, label, type Operation, operationsOf, pathOf, SecretWatch } from '
 import { expectError, expectStatus, uniqueName, USERS } from '../support/users.js';
 
 /** Open to anonymous callers, on purpose. */
-const PUBLIC_ROUTES = ['GET /health/live', 'GET /health/ready', 'POST /auth/api/login'];
+const PUBLIC_ROUTES = [
+  'GET /health/live',
+  'GET /health/ready',
+  'POST /auth/api/login',
+  'POST /auth/api/login/mfa',
+];
 /** Need a caller but no permission: the caller's own account. */
 const OWN_ACCOUNT_ROUTES = [
   'DELETE /auth/api/me/sessions/{id}',
@@ -26,6 +31,18 @@ const OWN_ACCOUNT_ROUTES = [
   'GET /auth/api/me/sessions',
   'POST /auth/api/logout',
   'POST /auth/api/me/password',
+  'POST /auth/api/me/mfa/totp/setup',
+  'POST /auth/api/me/mfa/totp/confirm',
+  'DELETE /auth/api/me/mfa',
+];
+/** What a session that must enrol a second factor may still call. */
+const WHILE_MFA_ENROLLMENT_PENDING = [
+  'GET /auth/api/me',
+  'POST /auth/api/logout',
+  'POST /auth/api/me/password',
+  'POST /auth/api/me/mfa/totp/setup',
+  'POST /auth/api/me/mfa/totp/confirm',
+  'DELETE /auth/api/me/mfa',
 ];
 /** What a session with a pending password change may still call. */
 const WHILE_PASSWORD_CHANGE_PENDING = [
@@ -147,6 +164,17 @@ describe('security: access control (ASVS V8, OWASP API1/API3/API5)', () => {
         const token = await sessionTokenFor(t, user.id);
         const res = await call(t, op, nothingPath(op), { token, ...(op.hasBody ? { body: {} } : {}) });
         expectError(res, 403, 'PASSWORD_CHANGE_REQUIRED');
+      }
+    });
+
+    it('confines a session whose role requires MFA, without one, to /me, /me/password, /me/mfa/* and /logout (403 MFA_ENROLLMENT_REQUIRED)', async () => {
+      const role = await createRoleRow(t, ['full_access']);
+      await t.dataSource.query(`UPDATE roles SET require_mfa = true WHERE name = $1`, [role.name]);
+      const user = await createUserRow(t, { role: role.name });
+      for (const op of protectedOps().filter((o) => !WHILE_MFA_ENROLLMENT_PENDING.includes(label(o)))) {
+        const token = await sessionTokenFor(t, user.id);
+        const res = await call(t, op, nothingPath(op), { token, ...(op.hasBody ? { body: {} } : {}) });
+        expectError(res, 403, 'MFA_ENROLLMENT_REQUIRED');
       }
     });
   });

@@ -11,6 +11,7 @@ import {
   type TestApp,
 } from '../support/harness.js';
 import { apiCallerWith, callerWith, createRoleRow, ROLES_PATH } from '../support/roles.js';
+import { enrol, totpAt } from '../support/mfa.js';
 import { label, operationsOf, SecretWatch } from '../support/security.js';
 import { expectError, expectStatus, uniqueName, USERS } from '../support/users.js';
 
@@ -126,6 +127,16 @@ describe('security: logging (ASVS V16)', () => {
     const apiUser = await apiCallerWith(t, ['api_access']);
     secrets.add(apiUser.token);
 
+    /** A user who signed in and enrolled an authenticator: their session and recovery codes. */
+    const enrolled = async () => {
+      const u = await createUserRow(t);
+      const tk = (await loginRequest(t, u.username, PASSWORD, { ip, userAgent: AGENT })).body.accessToken;
+      const { secret, otpauthUri, recoveryCodes } = await enrol(t, u.username, PASSWORD, Date.now(), tk);
+      secrets.add(tk, secret, otpauthUri, ...recoveryCodes);
+      await newEntries();
+      return { u, tk, recoveryCodes };
+    };
+
     // One valid call per state-changing route; a route missing here fails the test.
     const scenarios: Record<string, () => Promise<{ res: Response; action: string; actor: number }>> = {
       'POST /auth/api/login': async () => {
@@ -171,6 +182,47 @@ describe('security: logging (ASVS V16)', () => {
           res: await as(t.http().delete(`/auth/api/me/sessions/${sid}`), ip, first),
           action: 'auth.logout',
           actor: u.id,
+        };
+      },
+      'POST /auth/api/me/mfa/totp/confirm': async () => {
+        const u = await createUserRow(t);
+        const tk = (await loginRequest(t, u.username, PASSWORD, { ip, userAgent: AGENT })).body.accessToken;
+        const setup = await as(t.http().post('/auth/api/me/mfa/totp/setup'), ip, tk).send({
+          currentPassword: PASSWORD,
+        });
+        secrets.add(tk, setup.body.secret as string, setup.body.otpauthUri as string);
+        await newEntries();
+        const res = await as(t.http().post('/auth/api/me/mfa/totp/confirm'), ip, tk).send({
+          code: totpAt(setup.body.secret as string, Date.now()),
+        });
+        secrets.add(...((res.body.recoveryCodes as string[] | undefined) ?? []));
+        return { res, action: 'auth.mfa_enabled', actor: u.id };
+      },
+      'POST /auth/api/login/mfa': async () => {
+        const { u, recoveryCodes } = await enrolled();
+        const challenge = await loginRequest(t, u.username, PASSWORD, { ip, userAgent: AGENT });
+        secrets.add(challenge.body.mfaToken as string);
+        const res = await as(t.http().post('/auth/api/login/mfa'), ip).send({
+          mfaToken: challenge.body.mfaToken,
+          code: recoveryCodes[0],
+        });
+        secrets.fromAnswer(res);
+        return { res, action: 'auth.login', actor: u.id };
+      },
+      'DELETE /auth/api/me/mfa': async () => {
+        const { u, tk, recoveryCodes } = await enrolled();
+        const res = await as(t.http().delete('/auth/api/me/mfa'), ip, tk).send({
+          currentPassword: PASSWORD,
+          code: recoveryCodes[1],
+        });
+        return { res, action: 'auth.mfa_disabled', actor: u.id };
+      },
+      'POST /auth/api/users/{id}/reset-mfa': async () => {
+        const { u } = await enrolled();
+        return {
+          res: await adminCall('post', `${USERS}/${u.id}/reset-mfa`),
+          action: 'user.mfa_reset',
+          actor: admin.userId,
         };
       },
       'POST /auth/api/users': async () => {
@@ -237,8 +289,11 @@ describe('security: logging (ASVS V16)', () => {
         actor: admin.userId,
       }),
     };
-    expect(ops.map(label).sort()).toEqual(Object.keys(scenarios).sort());
-    for (const op of ops) {
+    // Setting up an authenticator changes nothing a sign-in uses until the confirmation, which is audited.
+    const notAudited = ['POST /auth/api/me/mfa/totp/setup'];
+    const audited = ops.filter((op) => !notAudited.includes(label(op)));
+    expect(audited.map(label).sort()).toEqual(Object.keys(scenarios).sort());
+    for (const op of audited) {
       await newEntries();
       const { res, action, actor } = await scenarios[label(op)]();
       expect(res.status, `${label(op)}: ${res.text}`).toBeLessThan(300);

@@ -26,6 +26,8 @@ export const ADMIN_PASSWORD = 'Adm1n-Test-Passw0rd!';
 
 // One per test file: an app restarted on the same PostgreSQL database keeps verifying its chain.
 const TEST_AUDIT_HMAC_KEY = randomBytes(32).toString('base64');
+// Likewise: a restarted app still reads the TOTP secrets it stored.
+const TEST_MFA_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -88,12 +90,14 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   if (env.DATABASE_URL) {
     env.JWT_SECRET = randomBytes(32).toString('hex');
     env.AUDIT_HMAC_KEY = TEST_AUDIT_HMAC_KEY;
+    env.MFA_ENCRYPTION_KEY = TEST_MFA_ENCRYPTION_KEY;
   }
   const merged = {
     DATABASE_URL: undefined,
     REDIS_URL: undefined,
     JWT_SECRET: undefined,
     AUDIT_HMAC_KEY: undefined,
+    MFA_ENCRYPTION_KEY: undefined,
     ...env,
     ...options.env,
   };

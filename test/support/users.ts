@@ -15,6 +15,7 @@ export const USER_VIEW_KEYS = [
   'isActive',
   'isApiUser',
   'lastLoginAt',
+  'mfaEnabled',
   'mustChangePassword',
   'previousTokenLastUsedAt',
   'previousTokenValidUntil',

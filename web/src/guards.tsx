@@ -5,7 +5,10 @@ import { Forbidden } from './components/Forbidden';
 import { useAuth } from './lib/auth';
 import { SECTIONS } from './nav';
 
-/** Signed in, with the password changed if the server asks for it; otherwise to the sign-in screen. */
+/**
+ * Signed in, with the password changed and a second factor enrolled if the server asks for them;
+ * otherwise to the sign-in screen.
+ */
 export function RequireSession() {
   const { token, me, loading } = useAuth();
   const location = useLocation();
@@ -17,6 +20,7 @@ export function RequireSession() {
       </Center>
     );
   if (me.user.mustChangePassword) return <Navigate to="/change-password" replace />;
+  if (me.mfaEnrollmentRequired) return <Navigate to="/enrol-mfa" replace />;
   return <Outlet />;
 }
 

@@ -4,6 +4,7 @@ import { HomeRedirect, RequirePermission, RequireSession } from './guards';
 import { Layout } from './Layout';
 import { SECTIONS } from './nav';
 import { ChangePasswordPage } from './screens/ChangePasswordPage';
+import { EnrolMfaPage } from './screens/EnrolMfaPage';
 import { SignInPage } from './screens/SignInPage';
 
 // Each section loads on first visit, so the sign-in screen stays small.
@@ -27,6 +28,7 @@ export const router = createBrowserRouter(
   [
     { path: '/signin', element: <SignInPage /> },
     { path: '/change-password', element: <ChangePasswordPage /> },
+    { path: '/enrol-mfa', element: <EnrolMfaPage /> },
     {
       element: <RequireSession />,
       children: [

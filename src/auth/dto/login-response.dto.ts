@@ -16,6 +16,13 @@ export class LoginResponseDto {
   })
   mustChangePassword: boolean;
 
+  @ApiProperty({
+    description:
+      'The role requires a second factor and the user has none: until one is enrolled (POST /me/mfa/totp/setup, ' +
+      'then /confirm), this session may call only /me, /me/password, /me/mfa/* and /logout',
+  })
+  mfaEnrollmentRequired: boolean;
+
   @ApiProperty({ type: UserResponseDto })
   user: UserResponseDto;
 }

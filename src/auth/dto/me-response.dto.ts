@@ -13,6 +13,13 @@ export class MeResponseDto {
   })
   permissions: string[];
 
+  @ApiProperty({
+    description:
+      'The role requires a second factor and the user has none: until one is enrolled, sessions may call ' +
+      'only /me, /me/password, /me/mfa/* and /logout',
+  })
+  mfaEnrollmentRequired: boolean;
+
   @ApiProperty({ type: SessionResponseDto, nullable: true, description: 'null for an API token' })
   session: SessionResponseDto | null;
 }

@@ -15,6 +15,8 @@ export interface AuthContext {
   /** The API token id (`jti`) for API tokens. */
   tokenId?: string;
   mustChangePassword: boolean;
+  /** The role requires a second factor and the user has none: the session may only enrol. */
+  mfaEnrollmentRequired?: boolean;
 }
 
 /** Request metadata kept with audit entries and sessions. */

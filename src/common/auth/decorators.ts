@@ -9,7 +9,12 @@ import {
 import { UnauthenticatedError } from '../errors/domain-error.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
 import type { AuthContext, RequestWithAuth } from './auth-context.js';
-import { ALLOW_PASSWORD_CHANGE_PENDING_KEY, IS_PUBLIC_KEY, REQUIRED_PERMISSIONS_KEY } from './metadata.js';
+import {
+  ALLOW_MFA_ENROLLMENT_PENDING_KEY,
+  ALLOW_PASSWORD_CHANGE_PENDING_KEY,
+  IS_PUBLIC_KEY,
+  REQUIRED_PERMISSIONS_KEY,
+} from './metadata.js';
 
 // `security: []` in the OpenAPI document: this operation needs no credentials, said explicitly, so
 // that an operation documenting no security at all stands out as an undocumented one.
@@ -38,7 +43,7 @@ export const Authenticated = () =>
       type: ErrorResponseDto,
     }),
     ApiForbiddenResponse({
-      description: 'PASSWORD_CHANGE_REQUIRED, API_ACCESS_REQUIRED',
+      description: 'PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED, API_ACCESS_REQUIRED',
       type: ErrorResponseDto,
     }),
     ApiTooManyRequestsResponse({ description: 'RATE_LIMITED', type: ErrorResponseDto }),
@@ -57,7 +62,7 @@ export const RequirePermission = (...permissions: [string, ...string[]]) =>
       type: ErrorResponseDto,
     }),
     ApiForbiddenResponse({
-      description: `PERMISSION_DENIED (needs ${permissions.join(' or ')}), API_ACCESS_REQUIRED, PASSWORD_CHANGE_REQUIRED`,
+      description: `PERMISSION_DENIED (needs ${permissions.join(' or ')}), API_ACCESS_REQUIRED, PASSWORD_CHANGE_REQUIRED, MFA_ENROLLMENT_REQUIRED`,
       type: ErrorResponseDto,
     }),
     ApiTooManyRequestsResponse({ description: 'RATE_LIMITED', type: ErrorResponseDto }),
@@ -65,6 +70,9 @@ export const RequirePermission = (...permissions: [string, ...string[]]) =>
 
 /** A route a session with a pending password change may still call (/me, /me/password, /logout). */
 export const AllowWhilePasswordChangeRequired = () => SetMetadata(ALLOW_PASSWORD_CHANGE_PENDING_KEY, true);
+
+/** A route a session that must enrol a second factor may still call (/me, /me/password, /me/mfa/*, /logout). */
+export const AllowWhileMfaEnrollmentRequired = () => SetMetadata(ALLOW_MFA_ENROLLMENT_PENDING_KEY, true);
 
 /** The authenticated caller of this request. */
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext => {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptionalNotNull } from '../../common/validation.js';
+import { IsBoolean } from 'class-validator';
 import { IsDescription, IsDisplayName, IsPermissionList, IsRoleName, ROLE_NAME } from './role-fields.js';
 
 export class CreateRoleDto {
@@ -25,4 +26,12 @@ export class CreateRoleDto {
   })
   @IsPermissionList()
   permissions: string[];
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Users of this role must sign in with a second factor',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  requireMfa?: boolean;
 }

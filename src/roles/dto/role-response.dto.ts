@@ -13,6 +13,12 @@ export class RoleResponseDto {
   @ApiProperty({ type: [String], example: ['portfolio_data', 'journey_analysis_data'] })
   permissions: string[];
 
+  @ApiProperty({
+    description: 'Users of this role must sign in with a second factor (TOTP); without one, they enrol first',
+    example: false,
+  })
+  requireMfa: boolean;
+
   @ApiProperty({ description: 'System roles are never deleted and keep their permissions' })
   isSystem: boolean;
 

@@ -1,5 +1,5 @@
 import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ValidateBy } from 'class-validator';
+import { IsBoolean, ValidateBy } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation.js';
 import { IsDescription, IsDisplayName, IsPermissionList } from './role-fields.js';
 
@@ -38,4 +38,11 @@ export class UpdateRoleDto {
   @IsOptionalNotNull()
   @IsPermissionList()
   permissions?: string[];
+
+  @ApiPropertyOptional({
+    description: 'Users of this role must sign in with a second factor; editable on system roles too',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  requireMfa?: boolean;
 }

@@ -40,6 +40,15 @@ export class ListUsersQuery extends PageQuery {
   isApiUser?: boolean;
 
   @ApiPropertyOptional({
+    type: Boolean,
+    description: 'Only users with (true) or without (false) a second factor',
+  })
+  @IsOptionalNotNull()
+  @Transform(queryBoolean)
+  @IsBoolean({ message: 'mfaEnabled must be true or false' })
+  mfaEnabled?: boolean;
+
+  @ApiPropertyOptional({
     enum: USER_SORTS,
     default: 'username',
     description: 'lastLoginAt: never logged in last',

@@ -71,6 +71,9 @@ export class UserResponseDto {
   @ApiProperty({ description: 'The user must change the password at the next login' })
   mustChangePassword: boolean;
 
+  @ApiProperty({ description: 'The user signs in with a second factor (TOTP); always false for API users' })
+  mfaEnabled: boolean;
+
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt: string;
 

@@ -20,6 +20,13 @@ const MESSAGES: Record<string, string> = {
   PERMISSION_DENIED: 'You do not have the permission this needs.',
   API_ACCESS_REQUIRED: 'This token needs the api_access permission.',
   PASSWORD_CHANGE_REQUIRED: 'You must change your password before you continue.',
+  MFA_ENROLLMENT_REQUIRED: 'Your role requires two-factor sign-in: set it up under My Account first.',
+  MFA_REQUIRED_BY_ROLE: 'Your role requires two-factor sign-in; it cannot be switched off.',
+  INVALID_MFA_CODE: 'That code is not correct, or was used already.',
+  MFA_TOKEN_INVALID: 'This sign-in has expired. Please sign in again.',
+  MFA_ALREADY_ENABLED: 'Two-factor sign-in is on already.',
+  MFA_NOT_ENABLED: 'Two-factor sign-in is not on.',
+  MFA_SETUP_REQUIRED: 'Start the setup again.',
   INTERACTIVE_LOGIN_NOT_ALLOWED: 'API users cannot sign in here; they use their API token.',
   ACCOUNT_DISABLED: 'This account is deactivated. Ask an administrator to reactivate it.',
   SESSION_REQUIRED: 'This needs a signed-in session, not an API token.',
@@ -42,9 +49,6 @@ const MESSAGES: Record<string, string> = {
   RATE_LIMITED: 'Too many requests. Please wait a moment.',
   INTERNAL_ERROR: 'Something went wrong on the server. Try again; if it persists, check the service logs.',
   DEPENDENCY_UNAVAILABLE: 'The database or cache is unavailable right now. Try again shortly.',
-  MFA_REQUIRED_BY_ROLE: 'Your role requires two-factor authentication.',
-  MFA_ENROLLMENT_REQUIRED: 'Set up two-factor authentication to continue.',
-  INVALID_MFA_CODE: 'That code is not valid.',
 };
 
 export class ApiError extends Error {

@@ -5,6 +5,7 @@ import { useAuth } from '../../lib/auth';
 import { formatDateTime } from '../../lib/format';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { MY_SESSIONS_KEY, MySessions } from './MySessions';
+import { TwoFactorCard } from './TwoFactorCard';
 
 function Field({ label, value }: { label: string; value: string }) {
   return (
@@ -51,6 +52,9 @@ export function AccountPage() {
         <>
           <Paper withBorder p="md">
             <MySessions />
+          </Paper>
+          <Paper withBorder p="md" maw={520}>
+            <TwoFactorCard />
           </Paper>
           <Paper withBorder p="md" maw={520}>
             <Title order={2} mb="sm">

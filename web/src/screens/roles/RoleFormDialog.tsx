@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Stack, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -14,9 +14,10 @@ interface Values {
   displayName: string;
   description: string;
   permissions: string[];
+  requireMfa: boolean;
 }
 
-const EMPTY: Values = { name: '', displayName: '', description: '', permissions: [] };
+const EMPTY: Values = { name: '', displayName: '', description: '', permissions: [], requireMfa: false };
 
 /** Create New Role, or edit one (`role` given): the name is fixed once created, and so are a system role's permissions. */
 export function RoleFormDialog({
@@ -61,6 +62,7 @@ function RoleForm({
           displayName: role.displayName,
           description: role.description,
           permissions: role.permissions,
+          requireMfa: role.requireMfa,
         }
       : EMPTY,
     validate: {
@@ -82,6 +84,7 @@ function RoleForm({
               body: {
                 displayName: v.displayName.trim(),
                 description: v.description,
+                requireMfa: v.requireMfa,
                 // A system role refuses any permissions field, even an unchanged one.
                 ...(locked ? {} : { permissions: v.permissions }),
               },
@@ -94,6 +97,7 @@ function RoleForm({
                 displayName: v.displayName.trim(),
                 description: v.description || undefined,
                 permissions: v.permissions,
+                requireMfa: v.requireMfa,
               },
             }),
           ),
@@ -131,6 +135,11 @@ function RoleForm({
         />
         <TextInput label="Display Name" withAsterisk {...form.getInputProps('displayName')} />
         <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
+        <Checkbox
+          label="Require MFA"
+          description="Users of this role must sign in with a code from an authenticator app; those without one set it up at their next sign-in."
+          {...form.getInputProps('requireMfa', { type: 'checkbox' })}
+        />
         {locked && (
           <Alert color="blue" title="System role">
             The permissions of a system role are fixed. Its display name and description can be edited.

@@ -53,6 +53,7 @@ export function RolesPage() {
                       <Group gap="xs" wrap="nowrap">
                         <Text fw={500}>{role.displayName}</Text>
                         {role.isSystem && <Badge color="gray">System</Badge>}
+                        {role.requireMfa && <Badge color="gray">MFA required</Badge>}
                       </Group>
                       {role.description && <Text size="sm">{role.description}</Text>}
                     </Table.Td>

@@ -26,6 +26,9 @@ export function UserActionsMenu({
       <Menu.Dropdown>
         <Menu.Item onClick={() => onAction('edit', user)}>Edit</Menu.Item>
         {!user.isApiUser && <Menu.Item onClick={() => onAction('reset', user)}>Reset Password</Menu.Item>}
+        {!user.isApiUser && user.mfaEnabled && (
+          <Menu.Item onClick={() => onAction('resetMfa', user)}>Reset MFA</Menu.Item>
+        )}
         {user.isApiUser && (
           <Menu.Item onClick={() => onAction('regenerate', user)}>Regenerate API Token</Menu.Item>
         )}

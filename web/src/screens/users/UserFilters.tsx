@@ -8,7 +8,7 @@ const YES_NO = [
   { value: 'false', label: 'No' },
 ];
 
-/** Search (debounced, so typing doesn't flood the URL history) and the Role / Is Active / Is API User filters. */
+/** Search (debounced, so typing doesn't flood the URL history) and the Role / Is Active / Is API User / MFA filters. */
 export function UserFilters({
   params,
   update,
@@ -37,7 +37,7 @@ export function UserFilters({
   };
 
   const roleData = (roles.data ?? []).map((r) => ({ value: r.name, label: r.displayName }));
-  const active = !!(params.search || params.role || params.isActive || params.isApiUser);
+  const active = !!(params.search || params.role || params.isActive || params.isApiUser || params.mfaEnabled);
   return (
     <Group align="flex-end" wrap="wrap">
       <TextInput
@@ -72,6 +72,18 @@ export function UserFilters({
         data={YES_NO}
         value={params.isApiUser || null}
         onChange={(v) => update({ isApiUser: v ?? '' })}
+        clearable
+        w={130}
+      />
+      <Select
+        label="MFA"
+        placeholder="Any"
+        data={[
+          { value: 'true', label: 'On' },
+          { value: 'false', label: 'Off' },
+        ]}
+        value={params.mfaEnabled || null}
+        onChange={(v) => update({ mfaEnabled: v ?? '' })}
         clearable
         w={130}
       />

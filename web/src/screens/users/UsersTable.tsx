@@ -74,6 +74,7 @@ export function UsersTable({
             <Table.Th>Role</Table.Th>
             <Table.Th>Is Active</Table.Th>
             <Table.Th>Is API User</Table.Th>
+            <Table.Th>MFA</Table.Th>
             <Table.Th>API Token Expires</Table.Th>
             <SortHeader label="Created At" field="createdAt" params={params} onSort={onSort} />
             <SortHeader label="Last Login" field="lastLoginAt" params={params} onSort={onSort} />
@@ -101,6 +102,7 @@ export function UsersTable({
               </Table.Td>
               <Table.Td data-testid="is-active">{yesNo(u.isActive, 'Active', 'Inactive')}</Table.Td>
               <Table.Td>{yesNo(u.isApiUser, 'Yes', 'No')}</Table.Td>
+              <Table.Td data-testid="mfa">{u.isApiUser ? '—' : yesNo(u.mfaEnabled, 'On', 'Off')}</Table.Td>
               <Table.Td>
                 <TokenExpiryBadge user={u} />
                 <TokenUsage user={u} />

@@ -10,7 +10,8 @@ import { notify } from './notify';
 import { USERS_KEY } from './queries';
 import { tokenNote, UserFormModal } from './UserFormModal';
 
-export type UserAction = 'edit' | 'reset' | 'regenerate' | 'revokePrevious' | 'toggle' | 'revoke' | 'delete';
+export type UserAction =
+  'edit' | 'reset' | 'resetMfa' | 'regenerate' | 'revokePrevious' | 'toggle' | 'revoke' | 'delete';
 
 const path = (user: User) => ({ params: { path: { id: user.id } } });
 
@@ -59,6 +60,19 @@ export function useUserActions(options: { onDeleted?: (user: User) => void } = {
             value: temporaryPassword,
             note: `Give it to ${who} over a safe channel; they must choose a new password at next sign-in.`,
           });
+        });
+      case 'resetMfa':
+        if (
+          !(await confirm({
+            title: `Reset the two-factor sign-in of ${who}?`,
+            message: `${who}'s authenticator and recovery codes stop working; they sign in with the password alone and set up two-factor sign-in again (at once, where their role requires it).`,
+            confirmLabel: 'Reset MFA',
+          }))
+        )
+          return;
+        return attempt('reset MFA', async () => {
+          await unwrap(api.POST('/auth/api/users/{id}/reset-mfa', path(user)));
+          notify(`Two-factor sign-in of ${who} is reset.`);
         });
       case 'regenerate': {
         const grace = { hours: 0 };

@@ -11,6 +11,7 @@ export interface UserListParams {
   /** '' (any), 'true' or 'false', as in the URL. */
   isActive: string;
   isApiUser: string;
+  mfaEnabled: string;
   sort: SortKey | '';
   order: Order;
   page: number;
@@ -35,6 +36,7 @@ export function useUserListParams() {
       role: sp.get('role') ?? '',
       isActive: flag(sp.get('isActive')),
       isApiUser: flag(sp.get('isApiUser')),
+      mfaEnabled: flag(sp.get('mfaEnabled')),
       sort: sort && SORTS.includes(sort) ? sort : '',
       order: sp.get('order') === 'desc' ? 'desc' : 'asc',
       page: Number.isInteger(page) && page > 0 ? page : 1,
@@ -72,8 +74,10 @@ export function toQuery(p: UserListParams) {
     ...(p.role ? { role: p.role } : {}),
     ...(p.isActive ? { isActive: p.isActive === 'true' } : {}),
     ...(p.isApiUser ? { isApiUser: p.isApiUser === 'true' } : {}),
+    ...(p.mfaEnabled ? { mfaEnabled: p.mfaEnabled === 'true' } : {}),
     ...(p.sort ? { sort: p.sort, order: p.order } : {}),
   };
 }
 
-export const hasFilters = (p: UserListParams) => !!(p.search || p.role || p.isActive || p.isApiUser);
+export const hasFilters = (p: UserListParams) =>
+  !!(p.search || p.role || p.isActive || p.isApiUser || p.mfaEnabled);

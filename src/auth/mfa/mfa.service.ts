@@ -1,0 +1,240 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../../audit/audit.service.js';
+import type { AuthContext, ClientInfo } from '../../common/auth/auth-context.js';
+import { Clock } from '../../common/clock.js';
+import { DomainError, UserNotFoundError } from '../../common/errors/domain-error.js';
+import { IAM_OPTIONS, type IamOptions } from '../../config/iam-options.js';
+import { TransactionRunner } from '../../database/transaction.js';
+import { assertCanActOn } from '../../roles/escalation.js';
+import { RolePermissionsService } from '../../roles/role-permissions.service.js';
+import { PasswordHasher } from '../../users/password-hasher.js';
+import { sessionRequired } from '../account.service.js';
+import { AuthUsersRepository } from '../auth-users.repository.js';
+import { BruteForceService, type PasswordAttempt } from '../brute-force/brute-force.service.js';
+import { SessionsService } from '../../sessions/sessions.service.js';
+import type { ConfirmTotpResponseDto, SetupTotpResponseDto } from './dto/mfa-response.dto.js';
+import { generateRecoveryCode, MfaCrypto } from './mfa-crypto.js';
+import { MfaRepository } from './mfa.repository.js';
+import { isTotpShaped, newTotpSecret, totpStepOf } from './totp.js';
+
+export const RECOVERY_CODE_COUNT = 10;
+
+export const invalidMfaCode = () =>
+  new DomainError('INVALID_MFA_CODE', 'The code is not correct, or was used already');
+
+/** How a second factor was proven. */
+export type MfaMethod = 'totp' | 'recovery_code';
+
+/** The caller's own second factor: set up, confirm, switch off; and an administrator's reset. */
+@Injectable()
+export class MfaService {
+  private readonly crypto: MfaCrypto;
+
+  constructor(
+    private readonly repo: MfaRepository,
+    private readonly users: AuthUsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly bruteForce: BruteForceService,
+    private readonly sessions: SessionsService,
+    private readonly rolePermissions: RolePermissionsService,
+    private readonly tx: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    @Inject(IAM_OPTIONS) options: IamOptions,
+  ) {
+    this.crypto = new MfaCrypto(options.mfaKey);
+  }
+
+  /** A new secret, not on until a code from it is confirmed. */
+  async setup(
+    caller: AuthContext,
+    currentPassword: string,
+    client: ClientInfo,
+  ): Promise<SetupTotpResponseDto> {
+    this.sessionOf(caller);
+    await this.assertPassword(caller, currentPassword, client);
+    const user = await this.users.findById(caller.userId);
+    if (!user) throw new UserNotFoundError();
+    if (user.mfaEnabled) {
+      throw new DomainError(
+        'MFA_ALREADY_ENABLED',
+        'Two-factor sign-in is on already; switch it off first to enrol another authenticator',
+      );
+    }
+    const { secret, otpauthUri } = newTotpSecret(user.username);
+    await this.repo.setPending(user.id, this.crypto.encrypt(user.id, secret));
+    return { secret, otpauthUri };
+  }
+
+  /** A first code from the new secret turns MFA on, answers the recovery codes once, ends the other sessions. */
+  async confirm(caller: AuthContext, code: string, client: ClientInfo): Promise<ConfirmTotpResponseDto> {
+    const sessionId = this.sessionOf(caller);
+    const state = await this.repo.stateOf(caller.userId);
+    if (!state?.pendingCiphertext) {
+      throw new DomainError('MFA_SETUP_REQUIRED', 'Set up an authenticator first (POST /me/mfa/totp/setup)');
+    }
+    const secret = this.crypto.decrypt(caller.userId, state.pendingCiphertext);
+    const step = totpStepOf(secret, code, this.clock.now());
+    if (step === null) {
+      this.recordFailure(caller.userId, caller.username, client, 'totp', 'enrolment');
+      throw invalidMfaCode();
+    }
+    const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
+    const hashes = recoveryCodes.map((c) => this.crypto.hashRecoveryCode(caller.userId, c));
+    await this.tx.run(async (tx) => {
+      if (!(await this.repo.confirm(caller.userId, state.pendingCiphertext!, step, tx.manager))) {
+        throw new DomainError('MFA_SETUP_REQUIRED', 'The setup changed meanwhile; set up again');
+      }
+      await this.repo.replaceRecoveryCodes(caller.userId, hashes, tx.manager);
+      const revoked = await this.sessions.revokeAllForUser(caller.userId, tx, sessionId);
+      await this.audit.record(
+        {
+          action: 'auth.mfa_enabled',
+          actor: { id: caller.userId, username: caller.username },
+          target: { type: 'user', id: caller.userId, label: caller.username },
+          client,
+          outcome: 'success',
+          details: { method: 'totp', recoveryCodes: RECOVERY_CODE_COUNT, otherSessionsRevoked: revoked },
+        },
+        tx.manager,
+      );
+      tx.afterCommit(() => this.sessions.evictUser(caller.userId));
+    });
+    return { recoveryCodes };
+  }
+
+  /** Off, with the password and a current code; refused while the role requires MFA. */
+  async disable(
+    caller: AuthContext,
+    currentPassword: string,
+    code: string,
+    client: ClientInfo,
+  ): Promise<void> {
+    this.sessionOf(caller);
+    const user = await this.users.findById(caller.userId);
+    if (!user) throw new UserNotFoundError();
+    if (user.roleRequiresMfa) {
+      throw new DomainError(
+        'MFA_REQUIRED_BY_ROLE',
+        'Your role requires two-factor sign-in; it cannot be switched off',
+      );
+    }
+    if (!user.mfaEnabled) throw new DomainError('MFA_NOT_ENABLED', 'Two-factor sign-in is not on');
+    await this.assertPassword(caller, currentPassword, client);
+    const attempt: PasswordAttempt = { username: user.username, userId: user.id, client };
+    const reservation = await this.bruteForce.reserve(attempt);
+    const method = await this.verifyCode(user.id, code).catch(async (err: unknown) => {
+      await this.bruteForce.released(reservation);
+      throw err;
+    });
+    if (!method) {
+      await this.bruteForce.failed(reservation, attempt);
+      this.recordFailure(
+        user.id,
+        user.username,
+        client,
+        isTotpShaped(code) ? 'totp' : 'recovery_code',
+        'disable',
+      );
+      throw invalidMfaCode();
+    }
+    await this.bruteForce.released(reservation);
+    await this.tx.run(async (tx) => {
+      await this.repo.removeAll(user.id, tx.manager);
+      await this.audit.record(
+        {
+          action: 'auth.mfa_disabled',
+          actor: { id: user.id, username: user.username },
+          target: { type: 'user', id: user.id, label: user.username },
+          client,
+          outcome: 'success',
+          details: { provenWith: method },
+        },
+        tx.manager,
+      );
+      tx.afterCommit(() => this.sessions.evictUser(user.id));
+    });
+  }
+
+  /** An administrator (or the CLI) clears a user's second factor; the user enrols again. */
+  async reset(actor: { auth: AuthContext; client: ClientInfo }, userId: number): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new UserNotFoundError();
+    assertCanActOn(actor.auth.permissions, await this.rolePermissions.permissionsOf(user.roleName));
+    await this.tx.run(async (tx) => {
+      const wasEnabled = await this.repo.removeAll(user.id, tx.manager);
+      await this.audit.record(
+        {
+          action: 'user.mfa_reset',
+          actor: { id: actor.auth.userId, username: actor.auth.username },
+          target: { type: 'user', id: user.id, label: user.username },
+          client: actor.client,
+          outcome: 'success',
+          details: { wasEnabled, roleRequiresMfa: user.roleRequiresMfa },
+        },
+        tx.manager,
+      );
+      tx.afterCommit(() => this.sessions.evictUser(user.id));
+    });
+  }
+
+  /**
+   * Checks a TOTP code (a step later than any used before, which it then
+   * takes) or an unused recovery code (which it then spends). Null when neither.
+   */
+  async verifyCode(userId: number, code: string): Promise<MfaMethod | null> {
+    const state = await this.repo.stateOf(userId);
+    if (!state?.secretCiphertext) return null;
+    if (isTotpShaped(code)) {
+      const secret = this.crypto.decrypt(userId, state.secretCiphertext);
+      const step = totpStepOf(secret, code, this.clock.now());
+      if (step === null || (state.lastUsedStep !== null && step <= state.lastUsedStep)) return null;
+      return (await this.repo.useStep(userId, step)) ? 'totp' : null;
+    }
+    const hash = this.crypto.hashRecoveryCode(userId, code);
+    return (await this.repo.useRecoveryCode(userId, hash)) ? 'recovery_code' : null;
+  }
+
+  unusedRecoveryCodes(userId: number): Promise<number> {
+    return this.repo.unusedRecoveryCodes(userId);
+  }
+
+  /** A wrong code: audited without the code, of course. */
+  recordFailure(
+    userId: number,
+    username: string,
+    client: ClientInfo,
+    method: MfaMethod,
+    during: 'login' | 'enrolment' | 'disable',
+    reason = 'invalid_code',
+  ): void {
+    this.audit.recordDetached({
+      action: 'auth.mfa_failed',
+      actor: null,
+      target: { type: 'user', id: userId, label: username },
+      client,
+      outcome: 'failure',
+      details: { method, during, reason },
+    });
+  }
+
+  /** The current password, against the same lock as a login (a stolen session can't guess it faster). */
+  private async assertPassword(caller: AuthContext, password: string, client: ClientInfo): Promise<void> {
+    const currentHash = await this.users.passwordHashOf(caller.userId);
+    const attempt = { username: caller.username, userId: caller.userId, client };
+    const reservation = await this.bruteForce.reserve(attempt);
+    const ok = currentHash
+      ? await this.hasher.verify(currentHash, password)
+      : await this.hasher.verifyDummy(password);
+    if (!ok) {
+      await this.bruteForce.failed(reservation, attempt);
+      throw new DomainError('INVALID_CREDENTIALS', 'The current password is not correct');
+    }
+    await this.bruteForce.released(reservation);
+  }
+
+  private sessionOf(caller: AuthContext): string {
+    if (caller.kind !== 'session' || !caller.sessionId) throw sessionRequired();
+    return caller.sessionId;
+  }
+}

@@ -1,0 +1,82 @@
+import { Secret, TOTP } from 'otpauth';
+import { vi } from 'vitest';
+import { Clock } from '../../src/common/clock.js';
+import { login } from './auth.js';
+import { bearer, type TestApp } from './harness.js';
+
+export const MFA = '/auth/api/me/mfa';
+export const LOGIN_MFA = '/auth/api/login/mfa';
+export const STEP_MS = 30_000;
+
+/** The 6-digit code an authenticator app shows at `at` (epoch ms) for `secret`. */
+export function totpAt(secret: string, at: number): string {
+  return TOTP.generate({
+    secret: Secret.fromBase32(secret),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    timestamp: at,
+  });
+}
+
+/**
+ * The app's clock, held at a time the test moves: each call of `advance`
+ * steps it forward, so every code is of a later time-step than the last.
+ */
+export function heldClock(t: TestApp, start = Date.now()) {
+  const clock = t.app.get(Clock);
+  let now = start;
+  vi.spyOn(clock, 'now').mockImplementation(() => now);
+  return {
+    get now() {
+      return now;
+    },
+    advance(ms = STEP_MS) {
+      now += ms;
+      return now;
+    },
+    restore() {
+      vi.restoreAllMocks();
+    },
+  };
+}
+
+export interface Enrolled {
+  secret: string;
+  otpauthUri: string;
+  recoveryCodes: string[];
+  token: string;
+}
+
+/** Logs in, sets up and confirms TOTP at the clock's current time; answers the secret, codes and session. */
+export async function enrol(
+  t: TestApp,
+  username: string,
+  password: string,
+  now: number,
+  token?: string,
+): Promise<Enrolled> {
+  const session = token ?? (await login(t, username, password));
+  const setup = await t
+    .http()
+    .post(`${MFA}/totp/setup`)
+    .set(bearer(session))
+    .send({ currentPassword: password });
+  if (setup.status !== 200) throw new Error(`setup answered ${setup.status} ${JSON.stringify(setup.body)}`);
+  const { secret, otpauthUri } = setup.body as { secret: string; otpauthUri: string };
+  const confirm = await t
+    .http()
+    .post(`${MFA}/totp/confirm`)
+    .set(bearer(session))
+    .send({ code: totpAt(secret, now) });
+  if (confirm.status !== 200)
+    throw new Error(`confirm answered ${confirm.status} ${JSON.stringify(confirm.body)}`);
+  return { secret, otpauthUri, recoveryCodes: confirm.body.recoveryCodes as string[], token: session };
+}
+
+/** POST /login/mfa. */
+export function loginMfa(t: TestApp, mfaToken: string, code: string, ip?: string) {
+  const req = t.http().post(LOGIN_MFA);
+  if (ip) req.set('X-Forwarded-For', ip);
+  return req.send({ mfaToken, code });
+}
