@@ -3,21 +3,16 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
 import { SessionEntity } from './session.entity.js';
 
-/** The only place that builds queries on sessions. */
+/**
+ * Queries on sessions. One statement lives elsewhere: a login opens its session in the same statement that
+ * stamps the user (AuthUsersRepository.recordLogin), to spend one round trip per login.
+ */
 @Injectable()
 export class SessionsRepository {
   constructor(@InjectRepository(SessionEntity) private readonly repo: Repository<SessionEntity>) {}
 
   private r(manager?: EntityManager): Repository<SessionEntity> {
     return manager ? manager.getRepository(SessionEntity) : this.repo;
-  }
-
-  /** A plain INSERT: save() would first look the new id up. */
-  async insert(
-    session: Omit<SessionEntity, 'createdAt' | 'lastSeenAt' | 'revokedAt'>,
-    manager?: EntityManager,
-  ): Promise<void> {
-    await this.r(manager).insert({ ...session, revokedAt: null, lastSeenAt: new Date() });
   }
 
   findById(id: string, manager?: EntityManager): Promise<SessionEntity | null> {
