@@ -80,36 +80,29 @@ export function normalizeRoutePrefix(prefix: string | undefined): string {
   return trimmed;
 }
 
-function auditKey(key: string | KeyObject | undefined, jwtSecret: KeyObject): KeyObject {
-  if (key === undefined) return deriveAuditKey(jwtSecret.export());
+/**
+ * A key derived for one purpose (the audit chain, MFA secrets) from the option given, or from the JWT secret
+ * when the host gives none. `option` names it in the error a too-short key stops the boot with.
+ */
+function derivedKey(
+  option: string,
+  key: string | KeyObject | undefined,
+  jwtSecret: KeyObject,
+  derive: (secret: string | Buffer) => KeyObject,
+): KeyObject {
+  if (key === undefined) return derive(jwtSecret.export());
   if (key instanceof KeyObject) {
     if (key.type !== 'secret' || (key.symmetricKeySize ?? 0) < MIN_SECRET_LENGTH) {
       throw new Error(
-        `IamModule: auditHmacKey must be a secret KeyObject of at least ${MIN_SECRET_LENGTH} bytes`,
+        `IamModule: ${option} must be a secret KeyObject of at least ${MIN_SECRET_LENGTH} bytes`,
       );
     }
     return key;
   }
   if (typeof key !== 'string' || key.length < MIN_SECRET_LENGTH) {
-    throw new Error(`IamModule: auditHmacKey must be at least ${MIN_SECRET_LENGTH} characters`);
+    throw new Error(`IamModule: ${option} must be at least ${MIN_SECRET_LENGTH} characters`);
   }
-  return deriveAuditKey(key);
-}
-
-function mfaKey(key: string | KeyObject | undefined, jwtSecret: KeyObject): KeyObject {
-  if (key === undefined) return deriveMfaKey(jwtSecret.export());
-  if (key instanceof KeyObject) {
-    if (key.type !== 'secret' || (key.symmetricKeySize ?? 0) < MIN_SECRET_LENGTH) {
-      throw new Error(
-        `IamModule: mfaEncryptionKey must be a secret KeyObject of at least ${MIN_SECRET_LENGTH} bytes`,
-      );
-    }
-    return key;
-  }
-  if (typeof key !== 'string' || key.length < MIN_SECRET_LENGTH) {
-    throw new Error(`IamModule: mfaEncryptionKey must be at least ${MIN_SECRET_LENGTH} characters`);
-  }
-  return deriveMfaKey(key);
+  return derive(key);
 }
 
 /**
@@ -170,8 +163,8 @@ export function defineIamOptions(input: IamOptionsInput): IamOptions {
     trustProxy: input.trustProxy ?? d.TRUST_PROXY,
     permissions: [...(input.permissions ?? [])],
     auditRetentionDays: whole('auditRetentionDays', input.auditRetentionDays ?? d.AUDIT_RETENTION_DAYS, 0),
-    auditHmacKey: auditKey(input.auditHmacKey, jwtSecret),
-    mfaKey: mfaKey(input.mfaEncryptionKey, jwtSecret),
+    auditHmacKey: derivedKey('auditHmacKey', input.auditHmacKey, jwtSecret, deriveAuditKey),
+    mfaKey: derivedKey('mfaEncryptionKey', input.mfaEncryptionKey, jwtSecret, deriveMfaKey),
     initialAdmin: input.initialAdmin,
     mountControllers: input.mountControllers ?? true,
     globalGuards: input.globalGuards ?? true,
