@@ -14,6 +14,7 @@ import {
   type TestApp,
   userWithToken,
 } from './support/harness.js';
+import { USER_VIEW_KEYS } from './support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 const DAY = 24 * 3600;
@@ -38,23 +39,7 @@ describe('POST /auth/api/login', () => {
     const res = await loginRequest(t, user.username, PASSWORD, { userAgent: 'vitest-agent' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ tokenType: 'Bearer', mustChangePassword: false });
-    expect(Object.keys(res.body.user).sort()).toEqual(
-      [
-        'apiTokenExpiresAt',
-        'apiTokenStatus',
-        'createdAt',
-        'email',
-        'id',
-        'isActive',
-        'isApiUser',
-        'lastLoginAt',
-        'mfaEnabled',
-        'mustChangePassword',
-        'role',
-        'roleDisplayName',
-        'username',
-      ].sort(),
-    );
+    expect(Object.keys(res.body.user).sort()).toEqual([...USER_VIEW_KEYS].sort());
     expect(res.body.user).toMatchObject({
       id: user.id,
       username: user.username,

@@ -252,6 +252,16 @@ describe('security: logging (ASVS V16)', () => {
         action: 'user.token_regenerated',
         actor: admin.userId,
       }),
+      'POST /auth/api/users/{id}/revoke-previous-token': async () => {
+        // A grace to end first: a regeneration that keeps the old token working for an hour.
+        keep(await adminCall('post', `${USERS}/${apiUser.user.id}/regenerate-token`).send({ graceHours: 1 }));
+        await newEntries();
+        return {
+          res: await adminCall('post', `${USERS}/${apiUser.user.id}/revoke-previous-token`),
+          action: 'user.previous_token_revoked',
+          actor: admin.userId,
+        };
+      },
       'POST /auth/api/users/{id}/toggle-status': async () => ({
         res: await adminCall('post', `${USERS}/${target.id}/toggle-status`),
         action: 'user.status_changed',
