@@ -115,9 +115,15 @@ export async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
 
 /** Waits until every finite animation and transition on the page has finished (spinners loop forever). */
 export async function settleAnimations(page: Page): Promise<void> {
-  // Evaluated in the page, as text: this project's TypeScript has no DOM library.
-  await page.waitForFunction(
-    `document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)`,
+  // A function, not a string: the console's CSP forbids eval, and a string would be evaluated as one. The
+  // document is typed by hand because this project's TypeScript has no DOM library.
+  type AnimatedDocument = {
+    getAnimations(): { playState: string; effect: { getComputedTiming(): { iterations?: number } } | null }[];
+  };
+  await page.waitForFunction(() =>
+    (globalThis as unknown as { document: AnimatedDocument }).document
+      .getAnimations()
+      .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
   );
 }
 
