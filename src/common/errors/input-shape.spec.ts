@@ -27,6 +27,16 @@ describe('inputShapeErrors', () => {
     ]);
   });
 
+  it('names each value holding a lone surrogate, and keeps surrogate pairs (emoji) and other text', () => {
+    expect(inputShapeErrors({ email: '\ud800', name: 'x\udc00y', ok: 'caf\u00e9 \ud83d\ude00' })).toEqual([
+      { field: 'email', message: 'email must be well-formed Unicode text' },
+      { field: 'name', message: 'name must be well-formed Unicode text' },
+    ]);
+    expect(inputShapeErrors({ ['k\ud800']: 1 })).toEqual([
+      { field: 'body', message: 'a field name must be well-formed Unicode text' },
+    ]);
+  });
+
   it('refuses a key holding U+0000 without repeating the character', () => {
     expect(inputShapeErrors({ 'a\u0000': 1 })).toEqual([
       { field: 'a\\0', message: 'a field name must not contain a NUL character' },

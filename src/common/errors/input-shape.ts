@@ -1,6 +1,8 @@
 import type { FieldError } from './domain-error.js';
 
 const NUL = '\u0000';
+/** Half of a UTF-16 surrogate pair without its other half: text no UTF-8 store or validator can take. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** No request of the API nests deeper than a few levels; class-transformer recurses once per level. */
 export const MAX_INPUT_DEPTH = 32;
 const MAX_REPORTED = 20;
@@ -23,6 +25,8 @@ const pathOf = (place: Place): string => {
  * before class-transformer and the database see it:
  * - U+0000 in a value or a key: PostgreSQL text can never store it, and
  *   would answer with an error of its own;
+ * - a lone surrogate (`"\ud800"` in JSON) in a value or a key: it is not
+ *   text at all; validators that encode their input throw on it;
  * - nesting deeper than MAX_INPUT_DEPTH: the transformation recurses once
  *   per level and would overflow the stack.
  * Walked with a stack of its own, so no input can overflow this walk either.
@@ -37,6 +41,9 @@ export function inputShapeErrors(value: unknown): FieldError[] {
       if (v.includes(NUL)) {
         const field = pathOf(place);
         found.push({ field, message: `${field} must not contain a NUL character` });
+      } else if (LONE_SURROGATE.test(v)) {
+        const field = pathOf(place);
+        found.push({ field, message: `${field} must be well-formed Unicode text` });
       }
       continue;
     }
@@ -52,6 +59,8 @@ export function inputShapeErrors(value: unknown): FieldError[] {
       const next = { parent: place, key, value: child, depth: place.depth + 1 };
       if (key.includes(NUL)) {
         found.push({ field: pathOf(next), message: 'a field name must not contain a NUL character' });
+      } else if (LONE_SURROGATE.test(key)) {
+        found.push({ field: 'body', message: 'a field name must be well-formed Unicode text' });
       } else stack.push(next);
     }
   }
