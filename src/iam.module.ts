@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module, type ModuleMetadata, type Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, RouterModule, type Routes } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, RouterModule, type Routes } from '@nestjs/core';
 import { AdminConsoleModule, RootRedirectModule } from './admin-console/admin-console.module.js';
 import { type AdminConsoleOptions, resolveAdminConsole } from './config/admin-console.options.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -12,7 +12,6 @@ import { TransactionModule } from './database/transaction.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
 import { IAM_HTTP_MODULES, IamErrorFilter, IamRoutesGuard, validateIamRoutes } from './iam-routes.js';
 import { MetricsHttpModule, MetricsModule } from './metrics/metrics.module.js';
-import { EscalationAuditInterceptor } from './roles/escalation-audit.interceptor.js';
 import { PermissionsGuard } from './roles/permissions.guard.js';
 import { RolesModule } from './roles/roles.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -66,7 +65,6 @@ function guards(global: boolean): Provider[] {
 function globals(shape: IamModuleShape): Provider[] {
   return [
     ...guards(shape.globalGuards ?? true),
-    { provide: APP_INTERCEPTOR, useExisting: EscalationAuditInterceptor },
     { provide: APP_FILTER, useClass: shape.errorBodies === 'all' ? AllExceptionsFilter : IamErrorFilter },
   ];
 }

@@ -28,6 +28,8 @@ export {
 } from './common/auth/index.js';
 export { AuthenticationGuard } from './auth/authentication.guard.js';
 export { PermissionsGuard } from './roles/permissions.guard.js';
+// On a host controller that calls UsersService: records a refused escalation as an access denial.
+export { AuditsEscalation } from './roles/escalation-audit.interceptor.js';
 
 // Services a host calls
 export { PermissionsService } from './roles/permissions.service.js';

@@ -16,8 +16,10 @@ import { UserIdParam } from '../users/dto/user-id.param.js';
 import { RevokeSessionsResponseDto } from './dto/revoke-sessions-response.dto.js';
 import { SessionResponseDto } from '../sessions/dto/session-response.dto.js';
 import { UserSessionsService } from './user-sessions.service.js';
+import { AuditsEscalation } from '../roles/escalation-audit.interceptor.js';
 
 @ApiTags('users')
+@AuditsEscalation()
 @Controller('users')
 export class UserSessionsController {
   constructor(private readonly userSessions: UserSessionsService) {}

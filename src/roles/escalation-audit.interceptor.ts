@@ -1,4 +1,10 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  UseInterceptors,
+} from '@nestjs/common';
 import { catchError, type Observable, throwError } from 'rxjs';
 import type { RequestWithAuth } from '../common/auth/auth-context.js';
 import { PrivilegeEscalationError } from '../common/errors/domain-error.js';
@@ -26,3 +32,11 @@ export class EscalationAuditInterceptor implements NestInterceptor {
     );
   }
 }
+
+/**
+ * On a controller whose routes can refuse an escalation. Scoped rather than
+ * global, so the routes that never can (health, login, /me) skip the extra
+ * observable pipeline on every request.
+ */
+export const AuditsEscalation = (): ClassDecorator & MethodDecorator =>
+  UseInterceptors(EscalationAuditInterceptor);

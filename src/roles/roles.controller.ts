@@ -17,11 +17,13 @@ import { CreateRoleDto } from './dto/create-role.dto.js';
 import { RoleResponseDto } from './dto/role-response.dto.js';
 import { UpdateRoleDto } from './dto/update-role.dto.js';
 import { RolesService } from './roles.service.js';
+import { AuditsEscalation } from './escalation-audit.interceptor.js';
 
 const NAME_PARAM = { name: 'name', description: 'The role name', example: 'process_analyst' };
 const NOT_FOUND = { status: 404, type: ErrorResponseDto, description: 'ROLE_NOT_FOUND' };
 
 @ApiTags('roles')
+@AuditsEscalation()
 @Controller('roles')
 export class RolesController {
   constructor(private readonly roles: RolesService) {}

@@ -36,6 +36,7 @@ import { UserWithTokenResponseDto } from './dto/user-with-token-response.dto.js'
 import { UserCredentialsService } from './user-credentials.service.js';
 import { UserHygieneService } from './user-hygiene.service.js';
 import { UsersService } from './users.service.js';
+import { AuditsEscalation } from '../roles/escalation-audit.interceptor.js';
 
 const error = (description: string) => ({ type: ErrorResponseDto, description });
 const BAD_ID = 'VALIDATION_FAILED (id is not a positive integer)';
@@ -44,6 +45,7 @@ const ESCALATION = `PRIVILEGE_ESCALATION (the user holds a permission you lack),
 
 @ApiTags('users')
 @ApiExtraModels(UserResponseDto)
+@AuditsEscalation()
 @Controller('users')
 @RequirePermission(Permission.ManageUsers)
 export class UsersController {

@@ -44,5 +44,5 @@ import { UsersService } from './users.service.js';
 export class UsersModule {}
 
 /** The user routes, under the IAM route prefix; IamModule mounts them unless told not to. */
-@Module({ imports: [UsersModule], controllers: [UsersController] })
+@Module({ imports: [UsersModule, RolesModule], controllers: [UsersController] })
 export class UsersHttpModule {}

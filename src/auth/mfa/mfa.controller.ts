@@ -30,6 +30,7 @@ import { LoginRateLimit } from '../throttling/login-rate-limit.js';
 import { ConfirmTotpDto, DisableMfaDto, LoginMfaDto, SetupTotpDto } from './dto/mfa-request.dto.js';
 import { ConfirmTotpResponseDto, SetupTotpResponseDto } from './dto/mfa-response.dto.js';
 import { MfaService } from './mfa.service.js';
+import { AuditsEscalation } from '../../roles/escalation-audit.interceptor.js';
 
 const error = (description: string) => ({ type: ErrorResponseDto, description });
 const LOCKED =
@@ -38,6 +39,7 @@ const LOCKED =
 
 /** Two-factor sign-in: the caller's own enrolment, the code step of a login, and an administrator's reset. */
 @ApiTags('mfa')
+@AuditsEscalation()
 @Controller()
 export class MfaController {
   constructor(
