@@ -69,8 +69,10 @@ import { UserSessionsService } from './user-sessions.service.js';
 })
 export class AuthModule {}
 
-/** Login, /me and session routes, under the IAM route prefix; IamModule mounts them unless told not to.
- * Roles gives their escalation-audit interceptor its dependencies. */
+/**
+ * Login, /me and session routes, under the IAM route prefix; IamModule mounts them unless told not to.
+ * Roles gives their escalation-audit interceptor its dependencies.
+ */
 @Module({
   imports: [AuthModule, RolesModule],
   controllers: [AuthController, MySessionsController, UserSessionsController, MfaController],
