@@ -16,6 +16,7 @@ import type { SessionResponseDto } from '../sessions/dto/session-response.dto.js
 import { currentSessionViewOf, sessionViewOf } from '../sessions/session.mapper.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { userViewOf } from './cached-user.mapper.js';
+import { selfEntry } from '../audit/audit-entries.js';
 
 /** A session-only route called with an API token. */
 export const sessionRequired = () =>
@@ -73,14 +74,7 @@ export class AccountService {
       await this.users.setOwnPassword(caller.userId, newHash, tx.manager);
       const revoked = await this.sessions.revokeAllForUser(caller.userId, tx, sessionId);
       await this.audit.record(
-        {
-          action: 'auth.password_changed',
-          actor: { id: caller.userId, username: caller.username },
-          target: { type: 'user', id: caller.userId, label: caller.username },
-          client,
-          outcome: 'success',
-          details: { otherSessionsRevoked: revoked },
-        },
+        selfEntry('auth.password_changed', caller, client, { otherSessionsRevoked: revoked }),
         tx.manager,
       );
       tx.afterCommit(() => this.sessions.evictUser(caller.userId));
@@ -121,17 +115,7 @@ export class AccountService {
         throw sessionNotFound();
       }
       await this.sessions.revokeOne(sessionId, caller.userId, tx);
-      await this.audit.record(
-        {
-          action: 'auth.logout',
-          actor: { id: caller.userId, username: caller.username },
-          target: { type: 'user', id: caller.userId, label: caller.username },
-          client,
-          outcome: 'success',
-          details: { how },
-        },
-        tx.manager,
-      );
+      await this.audit.record(selfEntry('auth.logout', caller, client, { how }), tx.manager);
     });
   }
 

@@ -27,6 +27,7 @@ import { challengeHash, newChallengeToken } from './mfa/mfa-crypto.js';
 import { MfaRepository } from './mfa/mfa.repository.js';
 import { invalidMfaCode, type MfaMethod, MfaService } from './mfa/mfa.service.js';
 import { isTotpShaped } from './mfa/totp.js';
+import { failedAttemptEntry, selfEntry } from '../audit/audit-entries.js';
 
 /** One answer for an unknown name and a wrong password: status, code and message alike. */
 export const invalidCredentials = () =>
@@ -172,14 +173,7 @@ export class LoginService {
           if (method === 'recovery_code') {
             const remaining = await this.mfaRepo.unusedRecoveryCodes(row.id, tx.manager);
             await this.audit.record(
-              {
-                action: 'auth.recovery_code_used',
-                actor: { id: row.id, username: row.username },
-                target: { type: 'user', id: row.id, label: row.username },
-                client,
-                outcome: 'success',
-                details: { remaining },
-              },
+              selfEntry('auth.recovery_code_used', row, client, { remaining }),
               tx.manager,
             );
           }
@@ -225,14 +219,11 @@ export class LoginService {
       };
       const at = await this.users.recordLogin(session, tx.manager, rehashed);
       await this.audit.record(
-        {
-          action: 'auth.login',
-          actor: { id: row.id, username: row.username },
-          target: { type: 'user', id: row.id, label: row.username },
-          client,
-          outcome: 'success',
-          details: { rememberMe, passwordRehashed: rehashed !== undefined, ...(mfa ? { mfa } : {}) },
-        },
+        selfEntry('auth.login', row, client, {
+          rememberMe,
+          passwordRehashed: rehashed !== undefined,
+          ...(mfa ? { mfa } : {}),
+        }),
         tx.manager,
       );
       tx.afterCommit(() => this.sessionsService.evictUser(row.id));
@@ -250,13 +241,6 @@ export class LoginService {
 
   private recordFailure(attempt: PasswordAttempt, reason: FailureReason): void {
     this.metrics?.login(reason);
-    this.audit.recordDetached({
-      action: 'auth.login_failed',
-      actor: null,
-      target: { type: 'user', id: attempt.userId, label: attempt.username },
-      client: attempt.client,
-      outcome: 'failure',
-      details: { reason },
-    });
+    this.audit.recordDetached(failedAttemptEntry('auth.login_failed', attempt, { reason }));
   }
 }

@@ -10,6 +10,7 @@ import type { RevokeSessionsResponseDto } from './dto/revoke-sessions-response.d
 import type { SessionResponseDto } from '../sessions/dto/session-response.dto.js';
 import { sessionViewOf } from '../sessions/session.mapper.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { changeEntry, userTarget } from '../audit/audit-entries.js';
 
 /** A user administrator's view of another user's sessions. */
 @Injectable()
@@ -38,14 +39,7 @@ export class UserSessionsService {
     return this.tx.run(async (tx) => {
       const revoked = await this.sessions.revokeAllForUser(userId, tx);
       await this.audit.record(
-        {
-          action: 'user.sessions_revoked',
-          actor: { id: caller.userId, username: caller.username },
-          target: { type: 'user', id: user.id, label: user.username },
-          client,
-          outcome: 'success',
-          details: { revoked },
-        },
+        changeEntry('user.sessions_revoked', caller, client, userTarget(user), { revoked }),
         tx.manager,
       );
       return { revoked };

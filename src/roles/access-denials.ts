@@ -3,6 +3,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthContext, RequestWithAuth } from '../common/auth/auth-context.js';
 import { clientInfoOf } from '../common/auth/client-info.js';
 import { IamMetrics } from '../metrics/iam-metrics.js';
+import { changeEntry } from '../audit/audit-entries.js';
 
 /**
  * The one place where a refused request is put on record: by the
@@ -21,13 +22,11 @@ export class AccessDenials {
     const routePath =
       (request as { routeOptions?: { url?: string } }).routeOptions?.url ??
       String(request.url ?? '').split('?')[0];
+    const route = { type: 'route', id: `${request.method} ${routePath}` };
+    const details = { required: [...missing], code, via: user.kind };
     this.audit.recordDetached({
-      action: 'auth.permission_denied',
-      actor: { id: user.userId, username: user.username },
-      target: { type: 'route', id: `${request.method} ${routePath}` },
-      client: clientInfoOf(request),
+      ...changeEntry('auth.permission_denied', user, clientInfoOf(request), route, details),
       outcome: 'denied',
-      details: { required: [...missing], code, via: user.kind },
     });
   }
 }

@@ -24,6 +24,7 @@ import { RolePermissionsService } from './role-permissions.service.js';
 import type { RoleEntity } from './role.entity.js';
 import { type RoleChanges, RolesRepository } from './roles.repository.js';
 import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from '../common/errors/sql-state.js';
+import { changeEntry } from '../audit/audit-entries.js';
 
 /** Roles as named permission sets: the rules, the audit entries and the cache evictions. */
 @Injectable()
@@ -152,14 +153,13 @@ export class RolesService {
     role: RoleEntity,
     details: Record<string, unknown>,
   ): AuditEntryInput {
-    return {
+    return changeEntry(
       action,
-      actor: { id: caller.userId, username: caller.username },
-      target: { type: 'role', id: role.name, label: role.displayName },
+      caller,
       client,
-      outcome: 'success',
+      { type: 'role', id: role.name, label: role.displayName },
       details,
-    };
+    );
   }
 }
 

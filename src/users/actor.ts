@@ -1,4 +1,5 @@
 import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
+import { changeEntry, userTarget } from '../audit/audit-entries.js';
 import type { AuditEntryInput } from '../audit/audit.types.js';
 import type { UserRecord } from './user-record.js';
 
@@ -15,12 +16,5 @@ export function userAuditEntry(
   user: Pick<UserRecord, 'id' | 'username'>,
   details: Record<string, unknown>,
 ): AuditEntryInput {
-  return {
-    action,
-    actor: { id: actor.auth.userId, username: actor.auth.username },
-    target: { type: 'user', id: user.id, label: user.username },
-    client: actor.client,
-    outcome: 'success',
-    details,
-  };
+  return changeEntry(action, actor.auth, actor.client, userTarget(user), details);
 }

@@ -20,6 +20,7 @@ import {
   secondsLeft,
 } from './lockout-policy.js';
 import { LockoutRepository, type TakenSlot } from './lockout.repository.js';
+import { failedAttemptEntry } from '../../audit/audit-entries.js';
 
 /** How long an attempt waits for the checks in flight on its scope before it is refused. */
 const IN_FLIGHT_WAIT_MS = 3_000;
@@ -216,13 +217,12 @@ export class BruteForceService {
     lockNumber: number,
   ) {
     this.metrics?.lockout(scope);
-    this.audit.recordDetached({
-      action: 'auth.locked',
-      actor: null,
-      target: { type: 'user', id: attempt.userId, label: attempt.username },
-      client: attempt.client,
-      outcome: 'failure',
-      details: { scope, lockSeconds: seconds, lockNumber },
-    });
+    this.audit.recordDetached(
+      failedAttemptEntry('auth.locked', attempt, {
+        scope,
+        lockSeconds: seconds,
+        lockNumber,
+      }),
+    );
   }
 }

@@ -16,6 +16,7 @@ import type { ConfirmTotpResponseDto, SetupTotpResponseDto } from './dto/mfa-res
 import { generateRecoveryCode, MfaCrypto } from './mfa-crypto.js';
 import { MfaRepository } from './mfa.repository.js';
 import { isTotpShaped, newTotpSecret, totpStepOf } from './totp.js';
+import { changeEntry, failedAttemptEntry, selfEntry, userTarget } from '../../audit/audit-entries.js';
 
 export const RECOVERY_CODE_COUNT = 10;
 
@@ -88,14 +89,11 @@ export class MfaService {
       await this.repo.replaceRecoveryCodes(caller.userId, hashes, tx.manager);
       const revoked = await this.sessions.revokeAllForUser(caller.userId, tx, sessionId);
       await this.audit.record(
-        {
-          action: 'auth.mfa_enabled',
-          actor: { id: caller.userId, username: caller.username },
-          target: { type: 'user', id: caller.userId, label: caller.username },
-          client,
-          outcome: 'success',
-          details: { method: 'totp', recoveryCodes: RECOVERY_CODE_COUNT, otherSessionsRevoked: revoked },
-        },
+        selfEntry('auth.mfa_enabled', caller, client, {
+          method: 'totp',
+          recoveryCodes: RECOVERY_CODE_COUNT,
+          otherSessionsRevoked: revoked,
+        }),
         tx.manager,
       );
       tx.afterCommit(() => this.sessions.evictUser(caller.userId));
@@ -142,14 +140,7 @@ export class MfaService {
     await this.tx.run(async (tx) => {
       await this.repo.removeAll(user.id, tx.manager);
       await this.audit.record(
-        {
-          action: 'auth.mfa_disabled',
-          actor: { id: user.id, username: user.username },
-          target: { type: 'user', id: user.id, label: user.username },
-          client,
-          outcome: 'success',
-          details: { provenWith: method },
-        },
+        selfEntry('auth.mfa_disabled', user, client, { provenWith: method }),
         tx.manager,
       );
       tx.afterCommit(() => this.sessions.evictUser(user.id));
@@ -164,14 +155,10 @@ export class MfaService {
     await this.tx.run(async (tx) => {
       const wasEnabled = await this.repo.removeAll(user.id, tx.manager);
       await this.audit.record(
-        {
-          action: 'user.mfa_reset',
-          actor: { id: actor.auth.userId, username: actor.auth.username },
-          target: { type: 'user', id: user.id, label: user.username },
-          client: actor.client,
-          outcome: 'success',
-          details: { wasEnabled, roleRequiresMfa: user.roleRequiresMfa },
-        },
+        changeEntry('user.mfa_reset', actor.auth, actor.client, userTarget(user), {
+          wasEnabled,
+          roleRequiresMfa: user.roleRequiresMfa,
+        }),
         tx.manager,
       );
       tx.afterCommit(() => this.sessions.evictUser(user.id));
@@ -208,14 +195,17 @@ export class MfaService {
     during: 'login' | 'enrolment' | 'disable',
     reason = 'invalid_code',
   ): void {
-    this.audit.recordDetached({
-      action: 'auth.mfa_failed',
-      actor: null,
-      target: { type: 'user', id: userId, label: username },
-      client,
-      outcome: 'failure',
-      details: { method, during, reason },
-    });
+    this.audit.recordDetached(
+      failedAttemptEntry(
+        'auth.mfa_failed',
+        { userId, username, client },
+        {
+          method,
+          during,
+          reason,
+        },
+      ),
+    );
   }
 
   /** The current password, against the same lock as a login (a stolen session can't guess it faster). */
