@@ -1,8 +1,10 @@
-import { Alert, Anchor, Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { api, type Schemas, unwrap } from '../lib/api';
-import { ApiError, errorText } from '../lib/errors';
+import { FormError } from '../components/FormError';
+import { ApiError } from '../lib/errors';
+import { useSubmit } from '../lib/use-submit';
 
 export type LoginAnswer = Schemas['LoginResponseDto'];
 
@@ -20,29 +22,28 @@ export function MfaCodeStep({
   onRestart: () => void;
 }) {
   const [recovery, setRecovery] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSubmit();
   const form = useForm({
     initialValues: { code: '' },
     validate: { code: (v) => (v.trim() ? null : 'Enter the code') },
   });
-  const submit = form.onSubmit(async ({ code }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await unwrap(api.POST('/auth/api/login/mfa', { body: { mfaToken, code: code.trim() } }));
-      onSignedIn(answer);
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'MFA_TOKEN_INVALID') {
-        onRestart();
-        return;
-      }
-      setError(e);
-      form.setFieldValue('code', '');
-    } finally {
-      setBusy(false);
-    }
-  });
+  const submit = form.onSubmit(({ code }) =>
+    run(
+      async () => {
+        const answer = await unwrap(
+          api.POST('/auth/api/login/mfa', { body: { mfaToken, code: code.trim() } }),
+        );
+        onSignedIn(answer);
+      },
+      (e) => {
+        if (e instanceof ApiError && e.code === 'MFA_TOKEN_INVALID') {
+          onRestart();
+          return 'handled';
+        }
+        form.setFieldValue('code', '');
+      },
+    ),
+  );
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
@@ -54,11 +55,7 @@ export function MfaCodeStep({
             ? 'Enter one of your recovery codes. Each code works once.'
             : 'Enter the 6-digit code your authenticator app shows for champa-iam.'}
         </Text>
-        {error !== null && (
-          <Alert color="red" role="alert" title="Sign-in failed">
-            {errorText(error)}
-          </Alert>
-        )}
+        <FormError error={error} title="Sign-in failed" />
         <TextInput
           label={recovery ? 'Recovery code' : 'Authentication code'}
           autoComplete="one-time-code"

@@ -1,13 +1,13 @@
-import { Alert, Button, PasswordInput, Stack } from '@mantine/core';
+import { Button, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { api, unwrap } from '../../lib/api';
-import { errorText, fieldErrors } from '../../lib/errors';
+import { FormError } from '../../components/FormError';
+import { fieldErrors } from '../../lib/errors';
+import { useSubmit } from '../../lib/use-submit';
 
 /** Current and new password; the server's password rules show at the new-password field. */
 export function ChangePasswordForm({ onDone }: { onDone: () => void | Promise<void> }) {
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSubmit();
   const form = useForm({
     initialValues: { currentPassword: '', newPassword: '', confirm: '' },
     validate: {
@@ -16,30 +16,24 @@ export function ChangePasswordForm({ onDone }: { onDone: () => void | Promise<vo
       confirm: (v, values) => (v === values.newPassword ? null : 'The passwords do not match'),
     },
   });
-  const submit = form.onSubmit(async ({ currentPassword, newPassword }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await unwrap(api.POST('/auth/api/me/password', { body: { currentPassword, newPassword } }));
-      form.reset();
-      await onDone();
-    } catch (e) {
-      const fields = fieldErrors(e);
-      if (fields.password) fields.newPassword = fields.password;
-      form.setErrors(fields);
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  });
+  const submit = form.onSubmit(({ currentPassword, newPassword }) =>
+    run(
+      async () => {
+        await unwrap(api.POST('/auth/api/me/password', { body: { currentPassword, newPassword } }));
+        form.reset();
+        await onDone();
+      },
+      (e) => {
+        const fields = fieldErrors(e);
+        if (fields.password) fields.newPassword = fields.password;
+        form.setErrors(fields);
+      },
+    ),
+  );
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        {error !== null && (
-          <Alert color="red" role="alert">
-            {errorText(error)}
-          </Alert>
-        )}
+        <FormError error={error} />
         <PasswordInput
           label="Current password"
           autoComplete="current-password"

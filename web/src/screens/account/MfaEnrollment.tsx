@@ -14,7 +14,8 @@ import { useForm } from '@mantine/form';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { api, unwrap } from '../../lib/api';
-import { errorText } from '../../lib/errors';
+import { FormError } from '../../components/FormError';
+import { useSubmit } from '../../lib/use-submit';
 
 /** Offers the recovery codes as a text file, so they can be kept away from the phone. */
 function downloadCodes(codes: string[]) {
@@ -81,8 +82,7 @@ export function MfaEnrollment({ onDone }: { onDone: () => void | Promise<void> }
   const [setup, setSetup] = useState<{ secret: string; otpauthUri: string } | null>(null);
   const [qr, setQr] = useState<string | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSubmit();
   const passwordForm = useForm({
     initialValues: { currentPassword: '' },
     validate: { currentPassword: (v) => (v ? null : 'Enter your current password') },
@@ -103,43 +103,31 @@ export function MfaEnrollment({ onDone }: { onDone: () => void | Promise<void> }
     };
   }, [setup]);
 
-  const start = passwordForm.onSubmit(async ({ currentPassword }) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const start = passwordForm.onSubmit(({ currentPassword }) =>
+    run(async () => {
       setSetup(await unwrap(api.POST('/auth/api/me/mfa/totp/setup', { body: { currentPassword } })));
       passwordForm.reset();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  });
+    }),
+  );
 
-  const confirm = codeForm.onSubmit(async ({ code }) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await unwrap(api.POST('/auth/api/me/mfa/totp/confirm', { body: { code: code.trim() } }));
-      setCodes(answer.recoveryCodes);
-      setSetup(null);
-    } catch (e) {
-      setError(e);
-      codeForm.setFieldValue('code', '');
-    } finally {
-      setBusy(false);
-    }
-  });
+  const confirm = codeForm.onSubmit(({ code }) =>
+    run(
+      async () => {
+        const answer = await unwrap(
+          api.POST('/auth/api/me/mfa/totp/confirm', { body: { code: code.trim() } }),
+        );
+        setCodes(answer.recoveryCodes);
+        setSetup(null);
+      },
+      () => codeForm.setFieldValue('code', ''),
+    ),
+  );
 
   if (codes) return <RecoveryCodes codes={codes} onDone={() => void onDone()} />;
 
   return (
     <Stack>
-      {error !== null && (
-        <Alert color="red" role="alert">
-          {errorText(error)}
-        </Alert>
-      )}
+      <FormError error={error} />
       {!setup ? (
         <form onSubmit={start} noValidate>
           <Stack>

@@ -5,12 +5,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, unwrap } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
-import { errorText } from '../../lib/errors';
+import { FormError } from '../../components/FormError';
+import { useSubmit } from '../../lib/use-submit';
 import { MfaEnrollment } from './MfaEnrollment';
 
 function DisableForm({ onDone }: { onDone: () => void | Promise<void> }) {
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSubmit();
   const form = useForm({
     initialValues: { currentPassword: '', code: '' },
     validate: {
@@ -18,27 +18,17 @@ function DisableForm({ onDone }: { onDone: () => void | Promise<void> }) {
       code: (v) => (v.trim() ? null : 'Enter a code from the app, or a recovery code'),
     },
   });
-  const submit = form.onSubmit(async ({ currentPassword, code }) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = form.onSubmit(({ currentPassword, code }) =>
+    run(async () => {
       await unwrap(api.DELETE('/auth/api/me/mfa', { body: { currentPassword, code: code.trim() } }));
       form.reset();
       await onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  });
+    }),
+  );
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
-        {error !== null && (
-          <Alert color="red" role="alert">
-            {errorText(error)}
-          </Alert>
-        )}
+        <FormError error={error} />
         <PasswordInput
           label="Current password"
           autoComplete="current-password"

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Group,
   Modal,
@@ -13,10 +12,11 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import type { Secret } from '../../components/SecretDialog';
 import { api, type User, unwrap } from '../../lib/api';
-import { errorText, fieldErrors } from '../../lib/errors';
+import { FormError } from '../../components/FormError';
+import { fieldErrors } from '../../lib/errors';
+import { useSubmit } from '../../lib/use-submit';
 import { formatDateTime } from '../../lib/format';
 import { notify } from './notify';
 import { USERS_KEY, useRoles } from './queries';
@@ -65,8 +65,7 @@ export function UserFormModal({
   const editing = !!user;
   const roles = useRoles();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run, clearError } = useSubmit();
   const initial: Values = {
     username: user?.username ?? '',
     email: user?.email ?? '',
@@ -91,60 +90,57 @@ export function UserFormModal({
   const close = () => {
     form.setValues(initial);
     form.clearErrors();
-    setError(null);
+    clearError();
     onClose();
   };
 
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    setError(null);
-    try {
-      let saved: User;
-      let token: string | undefined;
-      if (user) {
-        const body: Record<string, unknown> = {};
-        if (v.email !== user.email) body.email = v.email;
-        if (v.role !== user.role) body.role = v.role;
-        if (v.isActive !== user.isActive) body.isActive = v.isActive;
-        if (v.isApiUser !== user.isApiUser) body.isApiUser = v.isApiUser;
-        if (v.isApiUser && v.apiTokenTtlDays) body.apiTokenTtlDays = Number(v.apiTokenTtlDays);
-        const answer = await unwrap(
-          api.PATCH('/auth/api/users/{id}', { params: { path: { id: user.id } }, body }),
-        );
-        ({ apiToken: token, ...saved } = answer);
-      } else {
-        const answer = await unwrap(
-          api.POST('/auth/api/users', {
-            body: {
-              username: v.username.trim(),
-              email: v.email.trim(),
-              role: v.role,
-              isActive: v.isActive,
-              isApiUser: v.isApiUser,
-              ...(v.isApiUser ? { apiTokenTtlDays: Number(v.apiTokenTtlDays) } : { password: v.password }),
-            },
-          }),
-        );
-        saved = answer.user;
-        token = answer.apiToken;
-      }
-      await queryClient.invalidateQueries({ queryKey: USERS_KEY });
-      notify(editing ? `Saved ${saved.username}.` : `Created ${saved.username}.`);
-      close();
-      if (token)
-        onSecret({
-          title: `API token for ${saved.username}`,
-          label: 'API token',
-          value: token,
-          note: tokenNote(saved.apiTokenExpiresAt),
-        });
-    } catch (e) {
-      form.setErrors(fieldErrors(e));
-      setError(e);
-    } finally {
-      setBusy(false);
+  const save = (v: Values) => async () => {
+    let saved: User;
+    let token: string | undefined;
+    if (user) {
+      const body: Record<string, unknown> = {};
+      if (v.email !== user.email) body.email = v.email;
+      if (v.role !== user.role) body.role = v.role;
+      if (v.isActive !== user.isActive) body.isActive = v.isActive;
+      if (v.isApiUser !== user.isApiUser) body.isApiUser = v.isApiUser;
+      if (v.isApiUser && v.apiTokenTtlDays) body.apiTokenTtlDays = Number(v.apiTokenTtlDays);
+      const answer = await unwrap(
+        api.PATCH('/auth/api/users/{id}', { params: { path: { id: user.id } }, body }),
+      );
+      ({ apiToken: token, ...saved } = answer);
+    } else {
+      const answer = await unwrap(
+        api.POST('/auth/api/users', {
+          body: {
+            username: v.username.trim(),
+            email: v.email.trim(),
+            role: v.role,
+            isActive: v.isActive,
+            isApiUser: v.isApiUser,
+            ...(v.isApiUser ? { apiTokenTtlDays: Number(v.apiTokenTtlDays) } : { password: v.password }),
+          },
+        }),
+      );
+      saved = answer.user;
+      token = answer.apiToken;
     }
-  });
+    await queryClient.invalidateQueries({ queryKey: USERS_KEY });
+    notify(editing ? `Saved ${saved.username}.` : `Created ${saved.username}.`);
+    close();
+    if (token)
+      onSecret({
+        title: `API token for ${saved.username}`,
+        label: 'API token',
+        value: token,
+        note: tokenNote(saved.apiTokenExpiresAt),
+      });
+  };
+
+  const submit = form.onSubmit((v) =>
+    run(save(v), (e) => {
+      form.setErrors(fieldErrors(e));
+    }),
+  );
 
   const roleData = (roles.data ?? []).map((r) => ({ value: r.name, label: `${r.displayName} (${r.name})` }));
   const v = form.values;
@@ -158,11 +154,7 @@ export function UserFormModal({
     >
       <form onSubmit={submit} noValidate>
         <Stack>
-          {error !== null && (
-            <Alert color="red" role="alert">
-              {errorText(error)}
-            </Alert>
-          )}
+          <FormError error={error} />
           <TextInput
             label="Username"
             required={!editing}
