@@ -18,7 +18,7 @@ import { countAdministratorsIn, countAdministratorsOutside, lockAdministrators }
 import { assertCanGrant } from './escalation.js';
 import { Permission } from '../common/auth/permission.js';
 import { PermissionCatalog } from './permission-catalog.js';
-import { RoleExistsError, SystemRoleError } from './role.errors.js';
+import { RoleExistsError, SystemRoleError } from './roles.errors.js';
 import { ROLE_FIELDS, type RoleSnapshot, sameSet, snapshotOf, toRoleResponse } from './role.mapper.js';
 import { RolePermissionsService } from './role-permissions.service.js';
 import type { RoleEntity } from './role.entity.js';
