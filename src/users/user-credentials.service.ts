@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Clock } from '../common/clock.js';
-import { UserNotFoundError } from '../common/errors/domain-error.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn } from '../roles/escalation.js';
 import { type Actor, userAuditEntry } from './actor.js';
@@ -14,7 +13,12 @@ import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 import type { UserRecord } from './user-record.js';
 import { UsersRepository } from './users.repository.js';
-import { ApiUserHasNoPasswordError, NoPreviousTokenError, NotAnApiUserError } from './users.errors.js';
+import {
+  ApiUserHasNoPasswordError,
+  NoPreviousTokenError,
+  NotAnApiUserError,
+  UserNotFoundError,
+} from './users.errors.js';
 
 const HOUR_MS = 3600 * 1000;
 

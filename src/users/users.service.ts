@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Clock } from '../common/clock.js';
-import { RoleNotFoundError, UserNotFoundError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn, assertCanGrant } from '../roles/escalation.js';
+import { RoleNotFoundError } from '../roles/roles.errors.js';
 import { type Actor, userAuditEntry } from './actor.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
 import { inGrace } from './api-token-status.js';
@@ -25,7 +25,12 @@ import type { UserChanges, UserRecord } from './user-record.js';
 import { assertApiRole, assertNotSelf, ttlOnlyForApiUsers, ttlRequired } from './user-rules.js';
 import { toUserResponse } from './users.mapper.js';
 import { type RoleRef, UsersRepository } from './users.repository.js';
-import { CannotDeleteSelfError, EmailTakenError, UsernameTakenError } from './users.errors.js';
+import {
+  CannotDeleteSelfError,
+  EmailTakenError,
+  UsernameTakenError,
+  UserNotFoundError,
+} from './users.errors.js';
 
 /** Deactivation ends a previous token's grace for good: reactivation brings back the current token only. */
 const GRACE_ENDED = { previousApiTokenId: null, previousTokenValidUntil: null } as const;
