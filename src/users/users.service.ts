@@ -21,7 +21,7 @@ import type { UserWithTokenResponseDto } from './dto/user-with-token-response.dt
 import { LastAdministratorRule } from './last-administrator.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
-import type { UserChanges, UserRecord } from './user-record.js';
+import type { UserChanges } from './user-record.js';
 import { assertApiRole, assertNotSelf, ttlOnlyForApiUsers, ttlRequired } from './user-rules.js';
 import { toUserResponse } from './users.mapper.js';
 import { type RoleRef, UsersRepository } from './users.repository.js';
@@ -138,7 +138,7 @@ export class UsersService {
     if (dto.isActive === false) assertNotSelf(actor, id);
     const result = await this.tx.run(async (tx) => {
       const { manager } = tx;
-      const user = await this.lockedUser(id, tx);
+      const user = await this.users.lockedUser(id, tx.manager);
       assertCanActOn(actor.auth.permissions, user.rolePermissions);
       const changes: UserChanges = {};
       const before: Partial<Record<AuditedField, unknown>> = {};
@@ -222,7 +222,7 @@ export class UsersService {
   async remove(actor: Actor, id: number): Promise<void> {
     if (id === actor.auth.userId) throw new CannotDeleteSelfError();
     await this.tx.run(async (tx) => {
-      const user = await this.lockedUser(id, tx);
+      const user = await this.users.lockedUser(id, tx.manager);
       assertCanActOn(actor.auth.permissions, user.rolePermissions);
       await this.lastAdministrator.assertKept(user, null, 'delete', tx.manager);
       // The rows would go with the foreign key's cascade; revoking first also evicts their cache entries.
@@ -245,7 +245,7 @@ export class UsersService {
     // Your own account is active while you call: toggling it could only deactivate it.
     assertNotSelf(actor, id);
     const user = await this.tx.run(async (tx) => {
-      const current = await this.lockedUser(id, tx);
+      const current = await this.users.lockedUser(id, tx.manager);
       assertCanActOn(actor.auth.permissions, current.rolePermissions);
       const isActive = !current.isActive;
       let sessionsRevoked = 0;
@@ -285,12 +285,6 @@ export class UsersService {
   private async endSessions(id: number, tx: Tx): Promise<number> {
     if (!this.options.deactivationEndsSessions) return 0;
     return this.sessions.revokeAllForUser(id, tx);
-  }
-
-  private async lockedUser(id: number, tx: Tx): Promise<UserRecord> {
-    const user = await this.users.findById(id, tx.manager, true);
-    if (!user) throw new UserNotFoundError();
-    return user;
   }
 
   private evictAfterCommit(tx: Tx, id: number): void {
