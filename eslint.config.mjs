@@ -63,4 +63,20 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   ...dependencyRules,
+  // Each failure is a named class in its module's errors file, so the code, status and message of one
+  // failure are written once and a caller can catch it by its class.
+  {
+    files: ['**/*.ts'],
+    ignores: ['**/*.errors.ts', 'src/common/errors/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='DomainError']",
+          message:
+            "Throw a typed error: add a subclass of DomainError to the module's *.errors.ts (src/<module>/<module>.errors.ts) and use it.",
+        },
+      ],
+    },
+  },
 );

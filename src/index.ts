@@ -44,3 +44,23 @@ export { IamMetrics } from './metrics/iam-metrics.js';
 // Errors: one body and one set of codes for the host's routes and the IAM's
 export * from './common/errors/index.js';
 export { ErrorResponseDto } from './common/http/error-response.dto.js';
+// What UsersService and the permission checks throw, for a host that catches one by its class
+export {
+  ApiUserHasNoPasswordError,
+  CannotDeactivateSelfError,
+  CannotDeleteSelfError,
+  EmailTakenError,
+  LastAdministratorError,
+  NoPreviousTokenError,
+  NotAnApiUserError,
+  RoleLacksApiAccessError,
+  UsernameTakenError,
+  UserNotFoundError,
+  WeakPasswordError,
+} from './users/users.errors.js';
+export {
+  PermissionDeniedError,
+  PrivilegeEscalationError,
+  RoleInUseError,
+  RoleNotFoundError,
+} from './roles/roles.errors.js';

@@ -14,8 +14,8 @@ import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../common/auth/decorators.js';
-import { DomainError } from '../common/errors/domain-error.js';
 import { ADMIN_CONSOLE, type AdminConsole } from '../config/admin-console.options.js';
+import { ConsoleNotFoundError } from './admin-console.errors.js';
 
 const IMMUTABLE_MS = 365 * 24 * 3600 * 1000;
 const ROOT_TARGET = Symbol('ROOT_TARGET');
@@ -29,8 +29,6 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
 };
-
-const notFound = (message = 'Not found') => new DomainError('NOT_FOUND', message);
 
 function pathOf(url: string): string {
   const q = url.indexOf('?');
@@ -81,7 +79,7 @@ class AdminConsoleController {
     const adapter = this.adapterHost.httpAdapter;
     const rest = pathOf(adapter.getRequestUrl(req) as string).slice(this.base.length + 1);
     // The static plugin found no such bundle.
-    if (rest.startsWith('assets/')) throw notFound();
+    if (rest.startsWith('assets/')) throw new ConsoleNotFoundError();
     const type = TYPES[extname(rest).toLowerCase()];
     if (type && /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(rest)) {
       const file = await readOrNull(join(this.console.root, rest));
@@ -97,7 +95,7 @@ class AdminConsoleController {
   private async sendIndex(res: unknown): Promise<void> {
     const adapter = this.adapterHost.httpAdapter;
     const html = await readOrNull(join(this.console.root, 'index.html'));
-    if (!html) throw notFound('The admin console is not built; run npm run build');
+    if (!html) throw new ConsoleNotFoundError('The admin console is not built; run npm run build');
     // A new deployment's index names new bundles: never serve a stale one.
     adapter.setHeader(res, 'Cache-Control', 'no-store');
     adapter.setHeader(res, 'Content-Type', 'text/html; charset=utf-8');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, InvalidCursorError } from './audit-cursor.js';
+import { decodeCursor, encodeCursor } from './audit-cursor.js';
+import { InvalidCursorError } from './audit.errors.js';
 
 describe('audit cursor', () => {
   it('round-trips an id, opaquely', () => {

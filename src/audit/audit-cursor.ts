@@ -1,13 +1,7 @@
-import { DomainError } from '../common/errors/domain-error.js';
+import { InvalidCursorError } from './audit.errors.js';
 
 const PREFIX = 'ae1:';
 const MAX_BIGINT = 9223372036854775807n;
-
-export class InvalidCursorError extends DomainError {
-  constructor() {
-    super('INVALID_CURSOR', 'The cursor is not one this API handed out; start again without it');
-  }
-}
 
 /** An opaque keyset cursor: the id the next page starts below. */
 export function encodeCursor(id: string): string {

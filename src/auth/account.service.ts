@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
-import { DomainError } from '../common/errors/domain-error.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { PermissionCatalog } from '../roles/permission-catalog.js';
 import { Permission } from '../common/auth/permission.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { PasswordPolicy } from '../users/password-policy.js';
+import {
+  SessionNotFoundError,
+  SessionRequiredError,
+  UnchangedPasswordError,
+  WrongCurrentPasswordError,
+} from './auth.errors.js';
 import { AuthStateService, mfaEnrollmentRequired } from './auth-state.service.js';
 import { AuthUsersRepository } from './auth-users.repository.js';
 import { BruteForceService } from './brute-force/brute-force.service.js';
@@ -17,12 +22,6 @@ import { currentSessionViewOf, sessionViewOf } from '../sessions/session.mapper.
 import { SessionsService } from '../sessions/sessions.service.js';
 import { userViewOf } from './cached-user.mapper.js';
 import { selfEntry } from '../audit/audit-entries.js';
-
-/** A session-only route called with an API token. */
-export const sessionRequired = () =>
-  new DomainError('SESSION_REQUIRED', 'This needs an interactive session; an API token cannot do it');
-
-const sessionNotFound = () => new DomainError('SESSION_NOT_FOUND', 'Session not found');
 
 /** What callers do with their own account: who am I, my password, my sessions. */
 @Injectable()
@@ -60,14 +59,12 @@ export class AccountService {
       : await this.hasher.verifyDummy(dto.currentPassword);
     if (!ok) {
       await this.bruteForce.failed(reservation, attempt);
-      throw new DomainError('INVALID_CREDENTIALS', 'The current password is not correct');
+      throw new WrongCurrentPasswordError();
     }
     await this.bruteForce.released(reservation);
     this.policy.assertAcceptable(dto.newPassword, caller.username, 'newPassword');
     if (dto.newPassword === dto.currentPassword) {
-      throw new DomainError('WEAK_PASSWORD', 'The new password must differ from the current one', {
-        details: [{ field: 'newPassword', message: 'newPassword must differ from currentPassword' }],
-      });
+      throw new UnchangedPasswordError();
     }
     const newHash = await this.hasher.hash(dto.newPassword);
     await this.tx.run(async (tx) => {
@@ -112,7 +109,7 @@ export class AccountService {
         live.revokedAt ||
         live.expiresAt.getTime() <= Date.now()
       ) {
-        throw sessionNotFound();
+        throw new SessionNotFoundError();
       }
       await this.sessions.revokeOne(sessionId, caller.userId, tx);
       await this.audit.record(selfEntry('auth.logout', caller, client, { how }), tx.manager);
@@ -120,7 +117,7 @@ export class AccountService {
   }
 
   private sessionOf(caller: AuthContext): string {
-    if (caller.kind !== 'session' || !caller.sessionId) throw sessionRequired();
+    if (caller.kind !== 'session' || !caller.sessionId) throw new SessionRequiredError();
     return caller.sessionId;
   }
 

@@ -3,10 +3,10 @@ import { AppCache } from '../cache/app-cache.js';
 import { Clock } from '../common/clock.js';
 import { CacheKeys } from '../cache/cache-keys.js';
 import type { AuthContext } from '../common/auth/auth-context.js';
-import { DomainError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { RolePermissionsService } from '../roles/role-permissions.service.js';
 import { ApiTokenUsage } from './api-token-usage.js';
+import { InvalidTokenError, TokenExpiredError, TokenRevokedError } from './auth.errors.js';
 import { type AuthUserRow, AuthUsersRepository } from './auth-users.repository.js';
 import type { CachedSession } from '../sessions/session-state.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
@@ -47,8 +47,6 @@ export interface ResolvedState {
 
 const LAST_SEEN_EVERY_MS = 60_000;
 const ROLE_HINTS_MAX = 100_000;
-
-const revoked = (message: string) => new DomainError('TOKEN_REVOKED', message);
 
 /** A regular user whose role requires a second factor and who has none: their sessions may only enrol. */
 export function mfaEnrollmentRequired(
@@ -105,8 +103,7 @@ export class AuthStateService {
 
   async resolve(claims: TokenClaims): Promise<AuthContext> {
     const userId = Number(claims.sub);
-    if (!Number.isSafeInteger(userId) || userId <= 0)
-      throw new DomainError('UNAUTHENTICATED', 'Invalid token');
+    if (!Number.isSafeInteger(userId) || userId <= 0) throw new InvalidTokenError();
     // The role the user had last time here rides along in the first read, saving a round trip.
     const hint = this.roleHints.get(userId);
     const roleKey = hint === undefined ? [] : [CacheKeys.role(hint)];
@@ -135,18 +132,19 @@ export class AuthStateService {
     const known = this.resolved.get(caller);
     if (known) return known;
     const user = await this.loadUser(caller.userId);
-    if (!user) throw revoked('Account no longer exists');
+    if (!user) throw new TokenRevokedError('Account no longer exists');
     const session = caller.sessionId ? await this.loadSession(caller.sessionId) : null;
     return { user, session };
   }
 
   private checkSession(session: CachedSession | null, user: CachedUser | null, userId: number): void {
-    if (!session || session.userId !== userId) throw revoked('Session not found');
-    if (session.revoked) throw revoked('Session has been revoked');
-    if (session.expiresAt <= Date.now()) throw new DomainError('TOKEN_EXPIRED', 'Session has expired');
-    if (!user) throw revoked('Account no longer exists');
-    if (user.isApiUser) throw revoked('API users have no sessions');
-    if (!user.isActive && this.options.deactivationEndsSessions) throw revoked('Account is deactivated');
+    if (!session || session.userId !== userId) throw new TokenRevokedError('Session not found');
+    if (session.revoked) throw new TokenRevokedError('Session has been revoked');
+    if (session.expiresAt <= Date.now()) throw new TokenExpiredError('Session has expired');
+    if (!user) throw new TokenRevokedError('Account no longer exists');
+    if (user.isApiUser) throw new TokenRevokedError('API users have no sessions');
+    if (!user.isActive && this.options.deactivationEndsSessions)
+      throw new TokenRevokedError('Account is deactivated');
   }
 
   /**
@@ -154,16 +152,16 @@ export class AuthStateService {
    * expiry is the signature's `exp`). Answers whether it was the previous.
    */
   private checkApiToken(user: CachedUser | null, tokenId: string): boolean {
-    if (!user || !user.isApiUser) throw revoked('API token is no longer valid');
+    if (!user || !user.isApiUser) throw new TokenRevokedError('API token is no longer valid');
     const current = user.apiTokenId !== null && user.apiTokenId === tokenId;
     const previous = !current && !!user.previousApiTokenId && user.previousApiTokenId === tokenId;
-    if (!current && !previous) throw revoked('API token is no longer valid');
+    if (!current && !previous) throw new TokenRevokedError('API token is no longer valid');
     if (previous && !(user.previousTokenValidUntil! > this.clock.now())) {
-      throw revoked('API token was replaced and its grace has ended');
+      throw new TokenRevokedError('API token was replaced and its grace has ended');
     }
-    if (!user.isActive) throw revoked('Account is deactivated');
+    if (!user.isActive) throw new TokenRevokedError('Account is deactivated');
     if (current && user.apiTokenExpiresAt !== null && user.apiTokenExpiresAt <= Date.now()) {
-      throw new DomainError('TOKEN_EXPIRED', 'API token has expired');
+      throw new TokenExpiredError('API token has expired');
     }
     return previous;
   }

@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { AuthContext } from '../common/auth/auth-context.js';
 import { IS_PUBLIC_KEY } from '../common/auth/metadata.js';
-import { DomainError, UnauthenticatedError } from '../common/errors/domain-error.js';
+import { UnauthenticatedError } from '../common/errors/domain-error.js';
+import { InvalidTokenError, TokenExpiredError } from './auth.errors.js';
 
 /**
  * Global: every route needs a valid token unless marked @Public(). A
@@ -29,9 +30,8 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
     if (err) throw err instanceof Error ? err : new UnauthenticatedError();
     if (user) return user;
     const name = (info as { name?: string } | undefined)?.name;
-    if (name === 'TokenExpiredError') throw new DomainError('TOKEN_EXPIRED', 'Token has expired');
-    if (name === 'JsonWebTokenError' || name === 'NotBeforeError')
-      throw new UnauthenticatedError('Invalid token');
+    if (name === 'TokenExpiredError') throw new TokenExpiredError();
+    if (name === 'JsonWebTokenError' || name === 'NotBeforeError') throw new InvalidTokenError();
     throw new UnauthenticatedError();
   }
 }

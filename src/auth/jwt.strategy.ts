@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AuthContext } from '../common/auth/auth-context.js';
-import { DomainError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
+import { InvalidTokenError } from './auth.errors.js';
 import { AuthStateService } from './auth-state.service.js';
 import { FORBIDDEN_HEADER_PARAMS, type TokenClaims } from '../tokens/token-claims.js';
 
@@ -16,7 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Structural check of the claims of each token type (RFC 8725 §3.11-3.12: one type never passes for the other). */
 export function parseClaims(token: CompleteToken): TokenClaims {
-  const invalid = () => new DomainError('UNAUTHENTICATED', 'Invalid token');
+  const invalid = () => new InvalidTokenError();
   const { header, payload } = token;
   if (header.alg !== 'HS256') throw invalid();
   if (FORBIDDEN_HEADER_PARAMS.some((p) => p in header)) throw invalid();

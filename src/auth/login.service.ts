@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { ClientInfo } from '../common/auth/auth-context.js';
-import { DomainError } from '../common/errors/domain-error.js';
 import { Clock } from '../common/clock.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
@@ -11,7 +10,12 @@ import { PasswordHasher } from '../users/password-hasher.js';
 import { cachedUserOf, mfaEnrollmentRequired } from './auth-state.service.js';
 import { type AuthUserRow, AuthUsersRepository, type LoginUserRow } from './auth-users.repository.js';
 import {
+  AccountDisabledError,
   AccountLockedError,
+  InteractiveLoginNotAllowedError,
+  InvalidCredentialsError,
+} from './auth.errors.js';
+import {
   BruteForceService,
   type PasswordAttempt,
   type Reservation,
@@ -24,22 +28,16 @@ import { userViewOf } from './cached-user.mapper.js';
 import type { LoginMfaDto } from './mfa/dto/mfa-request.dto.js';
 import type { MfaChallengeResponseDto } from './mfa/dto/mfa-response.dto.js';
 import { challengeHash, newChallengeToken } from './mfa/mfa-crypto.js';
+import { InvalidMfaCodeError, MfaTokenInvalidError } from './mfa/mfa.errors.js';
 import { MfaRepository } from './mfa/mfa.repository.js';
-import { invalidMfaCode, type MfaMethod, MfaService } from './mfa/mfa.service.js';
+import { type MfaMethod, MfaService } from './mfa/mfa.service.js';
 import { isTotpShaped } from './mfa/totp.js';
 import { failedAttemptEntry, selfEntry } from '../audit/audit-entries.js';
-
-/** One answer for an unknown name and a wrong password: status, code and message alike. */
-export const invalidCredentials = () =>
-  new DomainError('INVALID_CREDENTIALS', 'Invalid username or password');
 
 const MAX_IP = 64;
 
 /** How long the step between a right password and the code may take. */
 export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
-
-const mfaTokenInvalid = () =>
-  new DomainError('MFA_TOKEN_INVALID', 'This sign-in has expired or was used; log in again');
 
 type FailureReason = 'unknown_user' | 'wrong_password' | 'locked' | 'inactive' | 'api_user';
 
@@ -94,21 +92,18 @@ export class LoginService {
     if (!row || !passwordOk) {
       await this.bruteForce.failed(reservation, attempt);
       this.recordFailure(attempt, row ? 'wrong_password' : 'unknown_user');
-      throw invalidCredentials();
+      throw new InvalidCredentialsError();
     }
     // Past this point the caller has proven the password: saying why the login is refused reveals nothing new.
     if (row.isApiUser) {
       await this.bruteForce.released(reservation);
       this.recordFailure(attempt, 'api_user');
-      throw new DomainError(
-        'INTERACTIVE_LOGIN_NOT_ALLOWED',
-        'API users cannot log in; use the API token they were given',
-      );
+      throw new InteractiveLoginNotAllowedError();
     }
     if (!row.isActive) {
       await this.bruteForce.released(reservation);
       this.recordFailure(attempt, 'inactive');
-      throw new DomainError('ACCOUNT_DISABLED', 'This account is deactivated; ask a user administrator');
+      throw new AccountDisabledError();
     }
 
     if (row.mfaEnabled) {
@@ -136,9 +131,10 @@ export class LoginService {
     const hash = challengeHash(dto.mfaToken);
     const challenge = await this.mfaRepo.findChallenge(hash);
     const now = this.clock.now();
-    if (!challenge || challenge.usedAt || challenge.expiresAt.getTime() <= now) throw mfaTokenInvalid();
+    if (!challenge || challenge.usedAt || challenge.expiresAt.getTime() <= now)
+      throw new MfaTokenInvalidError();
     const row = await this.users.findById(challenge.userId);
-    if (!row || !row.isActive || row.isApiUser || !row.mfaEnabled) throw mfaTokenInvalid();
+    if (!row || !row.isActive || row.isApiUser || !row.mfaEnabled) throw new MfaTokenInvalidError();
 
     const attempt: PasswordAttempt = { username: row.username, userId: row.id, client };
     const reservation = await this.bruteForce.reserve(attempt).catch((err: unknown) => {
@@ -160,7 +156,7 @@ export class LoginService {
           isTotpShaped(dto.code) ? 'totp' : 'recovery_code',
           'login',
         );
-        throw invalidMfaCode();
+        throw new InvalidMfaCodeError();
       }
       const answer = await this.openSession(
         row,
@@ -169,7 +165,8 @@ export class LoginService {
         client,
         method,
         async (tx) => {
-          if (!(await this.mfaRepo.useChallenge(hash, new Date(now), tx.manager))) throw mfaTokenInvalid();
+          if (!(await this.mfaRepo.useChallenge(hash, new Date(now), tx.manager)))
+            throw new MfaTokenInvalidError();
           if (method === 'recovery_code') {
             const remaining = await this.mfaRepo.unusedRecoveryCodes(row.id, tx.manager);
             await this.audit.record(

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
-import { UserNotFoundError } from '../common/errors/domain-error.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn } from '../roles/escalation.js';
 import { RolePermissionsService } from '../roles/role-permissions.service.js';
+import { UserNotFoundError } from '../users/users.errors.js';
 import { type AuthUserRow, AuthUsersRepository } from './auth-users.repository.js';
 import type { RevokeSessionsResponseDto } from './dto/revoke-sessions-response.dto.js';
 import type { SessionResponseDto } from '../sessions/dto/session-response.dto.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { UserNotFoundError } from '../common/errors/domain-error.js';
 import type { UserResponseDto } from '../users/dto/user-response.dto.js';
+import { UserNotFoundError } from '../users/users.errors.js';
 import { UsersService } from '../users/users.service.js';
 import { CliFailure } from './cli-failure.js';
 

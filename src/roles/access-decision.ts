@@ -1,7 +1,13 @@
 import type { AuthContext } from '../common/auth/auth-context.js';
-import { DomainError, PermissionDeniedError } from '../common/errors/domain-error.js';
+import type { DomainError } from '../common/errors/domain-error.js';
 import { Permission } from '../common/auth/permission.js';
 import { satisfiesAny } from './permissions.js';
+import {
+  ApiAccessRequiredError,
+  MfaEnrollmentRequiredError,
+  PasswordChangeRequiredError,
+  PermissionDeniedError,
+} from './roles.errors.js';
 
 export type AccessDecision = { ok: true } | { ok: false; error: DomainError; missing?: readonly string[] };
 
@@ -18,10 +24,7 @@ export function permissionDecision(
   if (kind === 'api' && !satisfiesAny(held, [Permission.ApiAccess])) {
     return {
       ok: false,
-      error: new DomainError(
-        'API_ACCESS_REQUIRED',
-        `Requests with an API token need the ${Permission.ApiAccess} permission`,
-      ),
+      error: new ApiAccessRequiredError(),
       missing: [Permission.ApiAccess],
     };
   }
@@ -45,16 +48,13 @@ export function decideAccess(
   if (user.kind === 'session' && user.mustChangePassword && !allowWhilePasswordChangePending) {
     return {
       ok: false,
-      error: new DomainError('PASSWORD_CHANGE_REQUIRED', 'Change your password before doing anything else'),
+      error: new PasswordChangeRequiredError(),
     };
   }
   if (user.kind === 'session' && user.mfaEnrollmentRequired && !allowWhileMfaEnrollmentPending) {
     return {
       ok: false,
-      error: new DomainError(
-        'MFA_ENROLLMENT_REQUIRED',
-        'Your role requires two-factor sign-in: set it up under My Account before doing anything else',
-      ),
+      error: new MfaEnrollmentRequiredError(),
     };
   }
   return permissionDecision(user.kind, user.permissions, required);

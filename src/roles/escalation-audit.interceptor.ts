@@ -7,8 +7,8 @@ import {
 } from '@nestjs/common';
 import { catchError, type Observable, throwError } from 'rxjs';
 import type { RequestWithAuth } from '../common/auth/auth-context.js';
-import { PrivilegeEscalationError } from '../common/errors/domain-error.js';
 import { AccessDenials } from './access-denials.js';
+import { PrivilegeEscalationError } from './roles.errors.js';
 
 /**
  * A refused privilege escalation is a failed authorization attempt, like a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PrivilegeEscalationError } from '../common/errors/domain-error.js';
 import { assertCanActOn, assertCanGrant, missingForGrant } from './escalation.js';
+import { PrivilegeEscalationError } from './roles.errors.js';
 
 const held = (...p: string[]) => new Set(p);
 

@@ -1,5 +1,5 @@
-import { PrivilegeEscalationError } from '../common/errors/domain-error.js';
 import { Permission } from '../common/auth/permission.js';
+import { PrivilegeEscalationError } from './roles.errors.js';
 
 /**
  * The one no-escalation rule, for every grant path (role create and edit,

@@ -3,12 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuditEntryInput } from '../audit/audit.types.js';
 import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
-import {
-  DomainError,
-  RoleInUseError,
-  RoleNotFoundError,
-  ValidationFailedError,
-} from '../common/errors/domain-error.js';
+import { ValidationFailedError } from '../common/errors/domain-error.js';
 import { TransactionRunner } from '../database/transaction.js';
 import type { CreateRoleDto } from './dto/create-role.dto.js';
 import { ROLE_NAME } from './dto/role-fields.js';
@@ -18,7 +13,13 @@ import { countAdministratorsIn, countAdministratorsOutside, lockAdministrators }
 import { assertCanGrant } from './escalation.js';
 import { Permission } from '../common/auth/permission.js';
 import { PermissionCatalog } from './permission-catalog.js';
-import { RoleExistsError, SystemRoleError } from './role.errors.js';
+import {
+  RoleExistsError,
+  RoleHoldsLastAdministratorsError,
+  RoleInUseError,
+  RoleNotFoundError,
+  SystemRoleError,
+} from './roles.errors.js';
 import { ROLE_FIELDS, type RoleSnapshot, sameSet, snapshotOf, toRoleResponse } from './role.mapper.js';
 import { RolePermissionsService } from './role-permissions.service.js';
 import type { RoleEntity } from './role.entity.js';
@@ -204,8 +205,5 @@ async function assertAdministratorsKept(
   await lockAdministrators(manager);
   if ((await countAdministratorsIn(manager, before.name)) === 0) return;
   if ((await countAdministratorsOutside(manager, before.name)) > 0) return;
-  throw new DomainError(
-    'LAST_ADMINISTRATOR',
-    `Cannot remove full_access from role '${before.name}': it holds the last active administrators; give another active user a role with full_access first`,
-  );
+  throw new RoleHoldsLastAdministratorsError(before.name);
 }

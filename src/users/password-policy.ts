@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type FieldError } from '../common/errors/domain-error.js';
+import type { FieldError } from '../common/errors/domain-error.js';
 import { isCommonPassword } from './common-passwords.js';
+import { WeakPasswordError } from './users.errors.js';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
@@ -33,7 +34,7 @@ export class PasswordPolicy {
     const failures = this.check(password, username);
     if (failures.length === 0) return;
     const details: FieldError[] = failures.map((message) => ({ field, message: `${field} ${message}` }));
-    throw new DomainError('WEAK_PASSWORD', `Password is too weak: it ${failures.join('; ')}`, { details });
+    throw new WeakPasswordError(`Password is too weak: it ${failures.join('; ')}`, details);
   }
 
   /** In the common-password list, ignoring case (see common-passwords.ts for its source). */

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Clock } from '../common/clock.js';
-import { UserNotFoundError } from '../common/errors/domain-error.js';
-import { type Tx, TransactionRunner } from '../database/transaction.js';
+import { TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn } from '../roles/escalation.js';
 import { type Actor, userAuditEntry } from './actor.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
@@ -14,7 +13,12 @@ import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 import type { UserRecord } from './user-record.js';
 import { UsersRepository } from './users.repository.js';
-import { ApiUserHasNoPasswordError, NoPreviousTokenError, NotAnApiUserError } from './users.errors.js';
+import {
+  ApiUserHasNoPasswordError,
+  NoPreviousTokenError,
+  NotAnApiUserError,
+  UserNotFoundError,
+} from './users.errors.js';
 
 const HOUR_MS = 3600 * 1000;
 
@@ -45,7 +49,7 @@ export class UserCredentialsService {
     const temporaryPassword = this.temporaryPasswordFor(target.username);
     const passwordHash = await this.hasher.hash(temporaryPassword);
     await this.tx.run(async (tx) => {
-      const user = await this.lockedUser(id, tx);
+      const user = await this.users.lockedUser(id, tx.manager);
       this.assertResettable(actor, user);
       await this.users.update(id, { passwordHash, mustChangePassword: true }, tx.manager);
       const sessionsRevoked = await this.sessions.revokeAllForUser(id, tx);
@@ -65,7 +69,7 @@ export class UserCredentialsService {
    */
   async regenerateToken(actor: Actor, id: number, graceHours = 0): Promise<RegenerateTokenResponseDto> {
     const { planned, validUntil } = await this.tx.run(async (tx) => {
-      const user = await this.lockedUser(id, tx);
+      const user = await this.users.lockedUser(id, tx.manager);
       assertCanActOn(actor.auth.permissions, user.rolePermissions);
       if (!user.isApiUser) throw new NotAnApiUserError();
       const now = this.clock.now();
@@ -100,7 +104,7 @@ export class UserCredentialsService {
   /** Ends a previous token's grace early: it fails from the next request, on every instance. */
   async revokePreviousToken(actor: Actor, id: number): Promise<void> {
     await this.tx.run(async (tx) => {
-      const user = await this.lockedUser(id, tx);
+      const user = await this.users.lockedUser(id, tx.manager);
       assertCanActOn(actor.auth.permissions, user.rolePermissions);
       if (!user.isApiUser) throw new NotAnApiUserError();
       if (!inGrace(user, this.clock.now())) throw new NoPreviousTokenError();
@@ -128,11 +132,5 @@ export class UserCredentialsService {
       const candidate = generatePassword(TEMPORARY_PASSWORD_LENGTH);
       if (this.policy.check(candidate, username).length === 0) return candidate;
     }
-  }
-
-  private async lockedUser(id: number, tx: Tx): Promise<UserRecord> {
-    const user = await this.users.findById(id, tx.manager, true);
-    if (!user) throw new UserNotFoundError();
-    return user;
   }
 }

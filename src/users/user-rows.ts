@@ -1,4 +1,3 @@
-import { RoleNotFoundError } from '../common/errors/domain-error.js';
 import {
   FOREIGN_KEY_VIOLATION,
   sqlState,
@@ -6,6 +5,7 @@ import {
   violatedConstraint,
 } from '../common/errors/sql-state.js';
 import type { UserRecord } from './user-record.js';
+import { RoleNotFoundError } from '../roles/roles.errors.js';
 import { EmailTakenError, UsernameTakenError } from './users.errors.js';
 
 export type Row = Record<string, unknown>;

@@ -1,4 +1,10 @@
-import { DomainError } from '../common/errors/domain-error.js';
+import { DomainError, type FieldError } from '../common/errors/domain-error.js';
+
+export class UserNotFoundError extends DomainError {
+  constructor() {
+    super('USER_NOT_FOUND', 'User not found');
+  }
+}
 
 export class UsernameTakenError extends DomainError {
   constructor(username: string) {
@@ -57,5 +63,12 @@ export class RoleLacksApiAccessError extends DomainError {
       'ROLE_LACKS_API_ACCESS',
       `Role '${role}' lacks api_access, which every request with an API token needs; choose a role that grants it`,
     );
+  }
+}
+
+/** A password the policy refuses: each failed rule is one detail. */
+export class WeakPasswordError extends DomainError {
+  constructor(message: string, details: FieldError[]) {
+    super('WEAK_PASSWORD', message, { details });
   }
 }

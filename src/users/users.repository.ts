@@ -8,6 +8,7 @@ import { type ListPage, listUsers, type Page, type UserFilter } from './user-lis
 import type { UserChanges, UserRecord } from './user-record.js';
 import { FROM_USERS, type Row, toRecord, USER_COLUMNS, writeError } from './user-rows.js';
 import { UserEntity } from './user.entity.js';
+import { UserNotFoundError } from './users.errors.js';
 import { lockAdministrators } from '../roles/administrators.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -69,6 +70,13 @@ export class UsersRepository {
     }
     const rows = (await m.query(`SELECT ${USER_COLUMNS} ${FROM_USERS} WHERE u.id = $1`, [id])) as Row[];
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** The user, locked until the transaction ends (see findById), or USER_NOT_FOUND: how each change to a user begins. */
+  async lockedUser(id: number, manager: EntityManager): Promise<UserRecord> {
+    const user = await this.findById(id, manager, true);
+    if (!user) throw new UserNotFoundError();
+    return user;
   }
 
   /** `share`: the role's permissions cannot change until the transaction ends. */

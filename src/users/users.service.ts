@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Clock } from '../common/clock.js';
-import { RoleNotFoundError, UserNotFoundError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn, assertCanGrant } from '../roles/escalation.js';
+import { RoleNotFoundError } from '../roles/roles.errors.js';
 import { type Actor, userAuditEntry } from './actor.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
 import { inGrace } from './api-token-status.js';
@@ -21,11 +21,16 @@ import type { UserWithTokenResponseDto } from './dto/user-with-token-response.dt
 import { LastAdministratorRule } from './last-administrator.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
-import type { UserChanges, UserRecord } from './user-record.js';
+import type { UserChanges } from './user-record.js';
 import { assertApiRole, assertNotSelf, ttlOnlyForApiUsers, ttlRequired } from './user-rules.js';
 import { toUserResponse } from './users.mapper.js';
 import { type RoleRef, UsersRepository } from './users.repository.js';
-import { CannotDeleteSelfError, EmailTakenError, UsernameTakenError } from './users.errors.js';
+import {
+  CannotDeleteSelfError,
+  EmailTakenError,
+  UsernameTakenError,
+  UserNotFoundError,
+} from './users.errors.js';
 
 /** Deactivation ends a previous token's grace for good: reactivation brings back the current token only. */
 const GRACE_ENDED = { previousApiTokenId: null, previousTokenValidUntil: null } as const;
@@ -133,7 +138,7 @@ export class UsersService {
     if (dto.isActive === false) assertNotSelf(actor, id);
     const result = await this.tx.run(async (tx) => {
       const { manager } = tx;
-      const user = await this.lockedUser(id, tx);
+      const user = await this.users.lockedUser(id, tx.manager);
       assertCanActOn(actor.auth.permissions, user.rolePermissions);
       const changes: UserChanges = {};
       const before: Partial<Record<AuditedField, unknown>> = {};
@@ -217,7 +222,7 @@ export class UsersService {
   async remove(actor: Actor, id: number): Promise<void> {
     if (id === actor.auth.userId) throw new CannotDeleteSelfError();
     await this.tx.run(async (tx) => {
-      const user = await this.lockedUser(id, tx);
+      const user = await this.users.lockedUser(id, tx.manager);
       assertCanActOn(actor.auth.permissions, user.rolePermissions);
       await this.lastAdministrator.assertKept(user, null, 'delete', tx.manager);
       // The rows would go with the foreign key's cascade; revoking first also evicts their cache entries.
@@ -240,7 +245,7 @@ export class UsersService {
     // Your own account is active while you call: toggling it could only deactivate it.
     assertNotSelf(actor, id);
     const user = await this.tx.run(async (tx) => {
-      const current = await this.lockedUser(id, tx);
+      const current = await this.users.lockedUser(id, tx.manager);
       assertCanActOn(actor.auth.permissions, current.rolePermissions);
       const isActive = !current.isActive;
       let sessionsRevoked = 0;
@@ -280,12 +285,6 @@ export class UsersService {
   private async endSessions(id: number, tx: Tx): Promise<number> {
     if (!this.options.deactivationEndsSessions) return 0;
     return this.sessions.revokeAllForUser(id, tx);
-  }
-
-  private async lockedUser(id: number, tx: Tx): Promise<UserRecord> {
-    const user = await this.users.findById(id, tx.manager, true);
-    if (!user) throw new UserNotFoundError();
-    return user;
   }
 
   private evictAfterCommit(tx: Tx, id: number): void {

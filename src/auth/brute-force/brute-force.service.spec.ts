@@ -7,7 +7,8 @@ import { MemoryAppCache } from '../../cache/memory-cache.js';
 import type { Clock } from '../../common/clock.js';
 import type { IamOptions } from '../../config/iam-options.js';
 import type { AuthUsersRepository } from '../auth-users.repository.js';
-import { AccountLockedError, BruteForceService, type PasswordAttempt } from './brute-force.service.js';
+import { AccountLockedError } from '../auth.errors.js';
+import { BruteForceService, type PasswordAttempt } from './brute-force.service.js';
 import { countsForUser } from './lockout-policy.js';
 import type {
   LockoutRepository,

@@ -7,9 +7,9 @@ import { AppCache } from '../../cache/app-cache.js';
 import { CacheKeys } from '../../cache/cache-keys.js';
 import type { ClientInfo } from '../../common/auth/auth-context.js';
 import { Clock } from '../../common/clock.js';
-import { DomainError } from '../../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../../config/iam-options.js';
 import { IamMetrics } from '../../metrics/iam-metrics.js';
+import { AccountLockedError } from '../auth.errors.js';
 import { AuthUsersRepository } from '../auth-users.repository.js';
 import {
   FAILURE_WINDOW_SECONDS,
@@ -28,14 +28,6 @@ const IN_FLIGHT_POLL_MS = 25;
 const CLEANUP_EVERY_MS = 60_000;
 const CLEANUP_GRACE_MS = 10 * 60_000;
 const CLEANUP_BATCH = 1_000;
-
-export class AccountLockedError extends DomainError {
-  constructor(retryAfterSeconds: number) {
-    super('ACCOUNT_LOCKED', 'Too many failed attempts; try again later', {
-      retryAfterSeconds: Math.max(1, retryAfterSeconds),
-    });
-  }
-}
 
 /** Someone proving they know a user's password: at login, or when changing it. */
 export interface PasswordAttempt {

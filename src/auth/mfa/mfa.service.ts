@@ -2,26 +2,30 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service.js';
 import type { AuthContext, ClientInfo } from '../../common/auth/auth-context.js';
 import { Clock } from '../../common/clock.js';
-import { DomainError, UserNotFoundError } from '../../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../../config/iam-options.js';
 import { TransactionRunner } from '../../database/transaction.js';
 import { assertCanActOn } from '../../roles/escalation.js';
 import { RolePermissionsService } from '../../roles/role-permissions.service.js';
 import { PasswordHasher } from '../../users/password-hasher.js';
-import { sessionRequired } from '../account.service.js';
+import { UserNotFoundError } from '../../users/users.errors.js';
+import { SessionRequiredError, WrongCurrentPasswordError } from '../auth.errors.js';
 import { AuthUsersRepository } from '../auth-users.repository.js';
 import { BruteForceService, type PasswordAttempt } from '../brute-force/brute-force.service.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
 import type { ConfirmTotpResponseDto, SetupTotpResponseDto } from './dto/mfa-response.dto.js';
 import { generateRecoveryCode, MfaCrypto } from './mfa-crypto.js';
+import {
+  InvalidMfaCodeError,
+  MfaAlreadyEnabledError,
+  MfaNotEnabledError,
+  MfaRequiredByRoleError,
+  MfaSetupRequiredError,
+} from './mfa.errors.js';
 import { MfaRepository } from './mfa.repository.js';
 import { isTotpShaped, newTotpSecret, totpStepOf } from './totp.js';
 import { changeEntry, failedAttemptEntry, selfEntry, userTarget } from '../../audit/audit-entries.js';
 
 export const RECOVERY_CODE_COUNT = 10;
-
-export const invalidMfaCode = () =>
-  new DomainError('INVALID_MFA_CODE', 'The code is not correct, or was used already');
 
 /** How a second factor was proven. */
 export type MfaMethod = 'totp' | 'recovery_code';
@@ -57,10 +61,7 @@ export class MfaService {
     const user = await this.users.findById(caller.userId);
     if (!user) throw new UserNotFoundError();
     if (user.mfaEnabled) {
-      throw new DomainError(
-        'MFA_ALREADY_ENABLED',
-        'Two-factor sign-in is on already; switch it off first to enrol another authenticator',
-      );
+      throw new MfaAlreadyEnabledError();
     }
     const { secret, otpauthUri } = newTotpSecret(user.username);
     await this.repo.setPending(user.id, this.crypto.encrypt(user.id, secret));
@@ -72,19 +73,19 @@ export class MfaService {
     const sessionId = this.sessionOf(caller);
     const state = await this.repo.stateOf(caller.userId);
     if (!state?.pendingCiphertext) {
-      throw new DomainError('MFA_SETUP_REQUIRED', 'Set up an authenticator first (POST /me/mfa/totp/setup)');
+      throw new MfaSetupRequiredError('Set up an authenticator first (POST /me/mfa/totp/setup)');
     }
     const secret = this.crypto.decrypt(caller.userId, state.pendingCiphertext);
     const step = totpStepOf(secret, code, this.clock.now());
     if (step === null) {
       this.recordFailure(caller.userId, caller.username, client, 'totp', 'enrolment');
-      throw invalidMfaCode();
+      throw new InvalidMfaCodeError();
     }
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
     const hashes = recoveryCodes.map((c) => this.crypto.hashRecoveryCode(caller.userId, c));
     await this.tx.run(async (tx) => {
       if (!(await this.repo.confirm(caller.userId, state.pendingCiphertext!, step, tx.manager))) {
-        throw new DomainError('MFA_SETUP_REQUIRED', 'The setup changed meanwhile; set up again');
+        throw new MfaSetupRequiredError('The setup changed meanwhile; set up again');
       }
       await this.repo.replaceRecoveryCodes(caller.userId, hashes, tx.manager);
       const revoked = await this.sessions.revokeAllForUser(caller.userId, tx, sessionId);
@@ -112,12 +113,9 @@ export class MfaService {
     const user = await this.users.findById(caller.userId);
     if (!user) throw new UserNotFoundError();
     if (user.roleRequiresMfa) {
-      throw new DomainError(
-        'MFA_REQUIRED_BY_ROLE',
-        'Your role requires two-factor sign-in; it cannot be switched off',
-      );
+      throw new MfaRequiredByRoleError();
     }
-    if (!user.mfaEnabled) throw new DomainError('MFA_NOT_ENABLED', 'Two-factor sign-in is not on');
+    if (!user.mfaEnabled) throw new MfaNotEnabledError();
     await this.assertPassword(caller, currentPassword, client);
     const attempt: PasswordAttempt = { username: user.username, userId: user.id, client };
     const reservation = await this.bruteForce.reserve(attempt);
@@ -134,7 +132,7 @@ export class MfaService {
         isTotpShaped(code) ? 'totp' : 'recovery_code',
         'disable',
       );
-      throw invalidMfaCode();
+      throw new InvalidMfaCodeError();
     }
     await this.bruteForce.released(reservation);
     await this.tx.run(async (tx) => {
@@ -218,13 +216,13 @@ export class MfaService {
       : await this.hasher.verifyDummy(password);
     if (!ok) {
       await this.bruteForce.failed(reservation, attempt);
-      throw new DomainError('INVALID_CREDENTIALS', 'The current password is not correct');
+      throw new WrongCurrentPasswordError();
     }
     await this.bruteForce.released(reservation);
   }
 
   private sessionOf(caller: AuthContext): string {
-    if (caller.kind !== 'session' || !caller.sessionId) throw sessionRequired();
+    if (caller.kind !== 'session' || !caller.sessionId) throw new SessionRequiredError();
     return caller.sessionId;
   }
 }

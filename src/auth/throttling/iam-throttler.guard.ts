@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type ExecutionContext } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import { DomainError } from '../../common/errors/domain-error.js';
+import { RateLimitedError } from '../auth.errors.js';
 
 /**
  * @nestjs/throttler's guard, registered globally after authentication so an
@@ -18,8 +18,6 @@ export class IamThrottlerGuard extends ThrottlerGuard {
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    throw new DomainError('RATE_LIMITED', 'Too many requests; slow down', {
-      retryAfterSeconds: detail.timeToBlockExpire,
-    });
+    throw new RateLimitedError(detail.timeToBlockExpire);
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '../../common/errors/domain-error.js';
 import { GRACE_HOURS_MAX } from '../../users/dto/regenerate-token.dto.js';
 import { UserCredentialsService } from '../../users/user-credentials.service.js';
 import { CLI_ACTOR } from '../cli-actor.js';
+import { InvalidOptionError } from '../cli.errors.js';
 import { CliCommand } from '../cli-command.js';
 import { CliSupport } from '../cli-support.js';
 
@@ -12,10 +12,7 @@ export function graceHoursOption(value: unknown): number {
   const text = String(value);
   const hours = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
   if (!(hours >= 0 && hours <= GRACE_HOURS_MAX)) {
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      `--grace-hours must be an integer from 0 to ${GRACE_HOURS_MAX}`,
-    );
+    throw new InvalidOptionError(`--grace-hours must be an integer from 0 to ${GRACE_HOURS_MAX}`);
   }
   return hours;
 }

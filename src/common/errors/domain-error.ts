@@ -5,7 +5,11 @@ export interface FieldError {
   message: string;
 }
 
-/** A failure the API answers with a stable code; the exception filter turns it into the error body. */
+/**
+ * A failure the API answers with a stable code; the exception filter turns it into the error body.
+ * Each module names its own failures as subclasses in its `*.errors.ts`; only the few that common
+ * itself throws live here.
+ */
 export class DomainError extends Error {
   readonly status: number;
 
@@ -32,36 +36,9 @@ export class UnauthenticatedError extends DomainError {
   }
 }
 
-export class PermissionDeniedError extends DomainError {
-  constructor(required: readonly string[]) {
-    super('PERMISSION_DENIED', `Missing permission: ${required.join(' or ')}`);
-  }
-}
-
-export class PrivilegeEscalationError extends DomainError {
-  constructor(
-    readonly missing: readonly string[],
-    message = `Privilege escalation: you do not hold ${missing.join(', ')}`,
-  ) {
-    super('PRIVILEGE_ESCALATION', message);
-  }
-}
-
-export class UserNotFoundError extends DomainError {
+export class UnsupportedMediaTypeError extends DomainError {
   constructor() {
-    super('USER_NOT_FOUND', 'User not found');
-  }
-}
-
-export class RoleNotFoundError extends DomainError {
-  constructor(name: string) {
-    super('ROLE_NOT_FOUND', `Role '${name}' not found`);
-  }
-}
-
-export class RoleInUseError extends DomainError {
-  constructor(userCount: number) {
-    super('ROLE_IN_USE', `Cannot delete role. ${userCount} user(s) are assigned to this role`);
+    super('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type; send application/json');
   }
 }
 

@@ -2,7 +2,8 @@ import { NotFoundException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { CacheUnavailableError } from '../../cache/app-cache.js';
-import { DomainError, RoleInUseError, ValidationFailedError } from './domain-error.js';
+import { RoleInUseError } from '../../roles/roles.errors.js';
+import { DomainError, ValidationFailedError } from './domain-error.js';
 import { mapError } from './error-body.js';
 
 const queryError = (code: string) =>

@@ -6,7 +6,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiConsumes, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
-import { DomainError } from '../errors/domain-error.js';
+import { UnsupportedMediaTypeError } from '../errors/domain-error.js';
 import { ErrorResponseDto } from './error-response.dto.js';
 
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
@@ -21,7 +21,7 @@ class JsonBodyGuard implements CanActivate {
     const headers = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers;
     const type = headers['content-type'];
     if (typeof type === 'string' && JSON_MEDIA_TYPE.test(type.trim())) return true;
-    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type; send application/json');
+    throw new UnsupportedMediaTypeError();
   }
 }
 
