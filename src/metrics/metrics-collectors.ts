@@ -1,34 +1,41 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { AppCache } from '../cache/app-cache.js';
 import { LayeredAppCache } from '../cache/layered-cache.js';
 import { IamMetrics } from './iam-metrics.js';
+
+/** A counter that follows a running total kept elsewhere: each scrape adds what it grew by since the last. */
+function counterOf(name: string, help: string, registers: Registry[], total: () => number): void {
+  let seen = 0;
+  new Counter({
+    name,
+    help,
+    registers,
+    collect() {
+      const now = total();
+      this.inc(now - seen);
+      seen = now;
+    },
+  });
+}
 
 /** The figures read at scrape time rather than counted on the request path. */
 @Injectable()
 export class MetricsCollectors {
   constructor(metrics: IamMetrics, cache: AppCache) {
     const registers = [metrics.registry];
-    let seenHits = 0;
-    let seenMisses = 0;
-    new Counter({
-      name: 'iam_cache_hits_total',
-      help: 'Reads of cached auth state (sessions, users, role permissions) answered from the cache',
+    counterOf(
+      'iam_cache_hits_total',
+      'Reads of cached auth state (sessions, users, role permissions) answered from the cache',
       registers,
-      collect() {
-        this.inc(cache.reads.hits - seenHits);
-        seenHits = cache.reads.hits;
-      },
-    });
-    new Counter({
-      name: 'iam_cache_misses_total',
-      help: 'Reads of cached auth state that fell through to the database (absent, expired, or the cache unreachable)',
+      () => cache.reads.hits,
+    );
+    counterOf(
+      'iam_cache_misses_total',
+      'Reads of cached auth state that fell through to the database (absent, expired, or the cache unreachable)',
       registers,
-      collect() {
-        this.inc(cache.reads.misses - seenMisses);
-        seenMisses = cache.reads.misses;
-      },
-    });
+      () => cache.reads.misses,
+    );
     new Gauge({
       name: 'iam_cache_hit_ratio',
       help: 'Share of cached auth state reads answered from the cache since the process started',
