@@ -1,8 +1,9 @@
-import { Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Stack, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useConfirm } from '../../components/confirm';
 import { EmptyState, QueryState } from '../../components/QueryState';
+import { SessionsTable } from '../../components/SessionsTable';
 import { api, type Session, unwrap } from '../../lib/api';
 import { errorText } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
@@ -81,54 +82,26 @@ export function MySessions() {
         {sessions.data?.length === 0 ? (
           <EmptyState title="No live sessions" />
         ) : (
-          <Table.ScrollContainer minWidth={760}>
-            <Table striped aria-label="My sessions">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Started</Table.Th>
-                  <Table.Th>Last seen</Table.Th>
-                  <Table.Th>Expires</Table.Th>
-                  <Table.Th>IP</Table.Th>
-                  <Table.Th>Device</Table.Th>
-                  <Table.Th>Actions</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {sessions.data?.map((s) => (
-                  <Table.Tr key={s.id} data-testid={s.current ? 'session-current' : 'session-other'}>
-                    <Table.Td>{formatDateTime(s.createdAt)}</Table.Td>
-                    <Table.Td>{formatDateTime(s.lastSeenAt)}</Table.Td>
-                    <Table.Td>
-                      {formatDateTime(s.expiresAt)}
-                      {s.rememberMe && <Text size="xs">Remembered</Text>}
-                    </Table.Td>
-                    <Table.Td>{s.ip ?? '—'}</Table.Td>
-                    <Table.Td>
-                      <Text size="sm" lineClamp={2} maw={280} title={s.userAgent ?? undefined}>
-                        {s.userAgent ?? '—'}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      {s.current ? (
-                        <Badge color="blue">This session</Badge>
-                      ) : (
-                        <Button
-                          size="xs"
-                          color="red"
-                          variant="light"
-                          aria-label={`Revoke the session started ${formatDateTime(s.createdAt)}`}
-                          loading={revokeOne.isPending && revokeOne.variables?.id === s.id}
-                          onClick={() => void askOne(s)}
-                        >
-                          Revoke
-                        </Button>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <SessionsTable
+            sessions={sessions.data ?? []}
+            label="My sessions"
+            action={(s) =>
+              s.current ? (
+                <Badge color="blue">This session</Badge>
+              ) : (
+                <Button
+                  size="xs"
+                  color="red"
+                  variant="light"
+                  aria-label={`Revoke the session started ${formatDateTime(s.createdAt)}`}
+                  loading={revokeOne.isPending && revokeOne.variables?.id === s.id}
+                  onClick={() => void askOne(s)}
+                >
+                  Revoke
+                </Button>
+              )
+            }
+          />
         )}
       </QueryState>
     </Stack>

@@ -1,8 +1,8 @@
-import { Button, Group, Table, Text, Title } from '@mantine/core';
+import { Button, Group, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { EmptyState, QueryState } from '../../components/QueryState';
+import { SessionsTable } from '../../components/SessionsTable';
 import { api, type User, unwrap } from '../../lib/api';
-import { formatDateTime } from '../../lib/format';
 import { USERS_KEY } from './queries';
 
 /** A user's live sessions; the API ends them all at once (Revoke Sessions). */
@@ -30,37 +30,7 @@ export function UserSessions({ user, onRevoke }: { user: User; onRevoke: () => v
               : 'They are signed out.'}
           </EmptyState>
         ) : (
-          <Table.ScrollContainer minWidth={700}>
-            <Table aria-label={`Sessions of ${user.username}`}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Started</Table.Th>
-                  <Table.Th>Last seen</Table.Th>
-                  <Table.Th>Expires</Table.Th>
-                  <Table.Th>IP</Table.Th>
-                  <Table.Th>Browser</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {sessions.data?.map((s) => (
-                  <Table.Tr key={s.id}>
-                    <Table.Td>{formatDateTime(s.createdAt)}</Table.Td>
-                    <Table.Td>{formatDateTime(s.lastSeenAt)}</Table.Td>
-                    <Table.Td>
-                      {formatDateTime(s.expiresAt)}
-                      {s.rememberMe && ' (remembered)'}
-                    </Table.Td>
-                    <Table.Td>{s.ip ?? '—'}</Table.Td>
-                    <Table.Td>
-                      <Text size="sm" lineClamp={1} title={s.userAgent ?? undefined}>
-                        {s.userAgent ?? '—'}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <SessionsTable sessions={sessions.data ?? []} label={`Sessions of ${user.username}`} />
         )}
       </QueryState>
     </section>
