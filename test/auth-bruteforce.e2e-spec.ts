@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { Clock } from '../src/common/clock.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { login, loginRequest } from './support/auth.js';
-import { bearer, createUserRow, startTestApp, type TestApp } from './support/harness.js';
+import { bearer, createUserRow, type TestApp, useTestApp } from './support/harness.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 const WRONG = 'Wrong-Passw0rd!';
@@ -27,19 +27,13 @@ async function failTimes(t: TestApp, username: string, times: number, ip: string
 }
 
 describe('brute-force lockout', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({
-      env: {
-        TRUST_PROXY: 'true',
-        LOCKOUT_THRESHOLD_PER_ADDRESS: '5',
-        LOCKOUT_THRESHOLD_PER_USER: '12',
-        LOCKOUT_BASE_SECONDS: '1',
-      },
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
+  const t = useTestApp({
+    env: {
+      TRUST_PROXY: 'true',
+      LOCKOUT_THRESHOLD_PER_ADDRESS: '5',
+      LOCKOUT_THRESHOLD_PER_USER: '12',
+      LOCKOUT_BASE_SECONDS: '1',
+    },
   });
 
   // The service's clock stands still unless a test moves it: a one-second lock then lasts however slow the
@@ -154,13 +148,7 @@ describe('brute-force lockout', () => {
 
 // A lock of the default length, so that it outlasts the burst however slow the machine.
 describe('brute-force lockout under a burst', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ env: { TRUST_PROXY: 'true' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ env: { TRUST_PROXY: 'true' } });
 
   it('counts 50 parallel wrong passwords atomically: at most the threshold are checked', async () => {
     const user = await createUserRow(t);
@@ -203,18 +191,12 @@ describe('brute-force lockout under a burst', () => {
 });
 
 describe('brute-force lockout without the cache', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({
-      env: {
-        REDIS_URL: 'redis://127.0.0.1:1',
-        REDIS_KEY_PREFIX: 'unreachable:',
-        LOCKOUT_THRESHOLD_PER_USER: '3',
-      },
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
+  const t = useTestApp({
+    env: {
+      REDIS_URL: 'redis://127.0.0.1:1',
+      REDIS_KEY_PREFIX: 'unreachable:',
+      LOCKOUT_THRESHOLD_PER_USER: '3',
+    },
   });
 
   it('counts in the database and still locks, then unlocks after the wait', async () => {

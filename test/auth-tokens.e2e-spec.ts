@@ -1,10 +1,10 @@
 import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/tokens/token.service.js';
 import { IAM_OPTIONS, type IamOptions } from '../src/config/iam-options.js';
 import { apiUserWithToken, createRoleRow, decodeJwt, login, me } from './support/auth.js';
-import { bearer, createUserRow, sessionTokenFor, startTestApp, type TestApp } from './support/harness.js';
+import { bearer, createUserRow, sessionTokenFor, useTestApp } from './support/harness.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 
@@ -21,7 +21,7 @@ function signRaw(
 }
 
 describe('token verification', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let options: IamOptions;
   let secret: Buffer;
   let userId: number;
@@ -29,16 +29,12 @@ describe('token verification', () => {
   let goodPayload: Record<string, unknown>;
 
   beforeAll(async () => {
-    t = await startTestApp();
     options = t.app.get(IAM_OPTIONS);
     secret = options.jwt.secret.export();
     const user = await createUserRow(t);
     userId = user.id;
     goodToken = await login(t, user.username, PASSWORD);
     goodPayload = decodeJwt(goodToken).payload;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const expect401 = async (token: string, code = 'UNAUTHENTICATED') => {
@@ -176,13 +172,7 @@ describe('token verification', () => {
 });
 
 describe('API tokens', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('carry typ api and a jti, and no exp when the token never expires', async () => {
     const role = await createRoleRow(t, ['api_access']);

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RoleEntity } from '../../src/roles/role.entity.js';
 import { UserEntity } from '../../src/users/user.entity.js';
 import { decodeJwt, login, me } from '../support/auth.js';
 import {
-  adminToken,
   ADMIN_USERNAME,
+  adminToken,
   bearer,
   createUserRow,
   sessionTokenFor,
-  startTestApp,
-  type TestApp,
   userWithToken,
+  useTestApp,
 } from '../support/harness.js';
 import { apiCallerWith, callerWith, createRoleRow, ROLES_PATH } from '../support/roles.js';
 import { call, label, type Operation, operationsOf, pathOf, SecretWatch } from '../support/security.js';
@@ -60,23 +59,19 @@ function nothingPath(op: Operation): string {
 }
 
 describe('security: access control (ASVS V8, OWASP API1/API3/API5)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: string;
   let ops: Operation[];
   let catalog: string[];
   const secrets = new SecretWatch();
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = (await adminToken(t)).token;
     ops = await operationsOf(t);
     const res = await t.http().get('/auth/api/permissions').set(bearer(admin));
     expectStatus(res, 200);
     catalog = (res.body as { name: string }[]).map((p) => p.name);
     secrets.add(admin);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const protectedOps = () => ops.filter((op) => !op.isPublic);
