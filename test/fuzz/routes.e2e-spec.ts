@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CacheKeys } from '../../src/cache/cache-keys.js';
 import { UserEntity } from '../../src/users/user.entity.js';
 import { adminToken, bearer, sessionTokenFor, useTestApp } from '../support/harness.js';
-import { expectErrorShape, expectNoLeak, label, type Operation, operationsOf } from '../support/security.js';
+import { expectErrorShape, expectNoLeak } from '../support/answers.js';
+import { label, type Operation, operationsOf } from '../support/openapi.js';
 import { expectError } from '../support/users.js';
 
 /**

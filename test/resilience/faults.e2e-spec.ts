@@ -17,14 +17,10 @@ import {
   userWithToken,
 } from '../support/harness.js';
 import { callerWith, createRoleRow, ROLES_PATH } from '../support/roles.js';
-import {
-  eventually,
-  expectErrorShape,
-  type OwnRedis,
-  type Relay,
-  startOwnRedis,
-  startRelay,
-} from '../support/security.js';
+import { expectErrorShape } from '../support/answers.js';
+import { eventually } from '../support/eventually.js';
+import { type OwnRedis, startOwnRedis } from '../support/own-redis.js';
+import { type Relay, startRelay } from '../support/relay.js';
 import { expectError, expectStatus, USERS } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';

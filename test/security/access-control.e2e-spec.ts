@@ -13,7 +13,8 @@ import {
   useTestApp,
 } from '../support/harness.js';
 import { apiCallerWith, callerWith, createRoleRow, ROLES_PATH } from '../support/roles.js';
-import { call, label, type Operation, operationsOf, pathOf, SecretWatch } from '../support/security.js';
+import { call, label, type Operation, operationsOf, pathOf } from '../support/openapi.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, uniqueName, USERS } from '../support/users.js';
 
 /** Open to anonymous callers, on purpose. */

@@ -5,7 +5,7 @@ import { UserEntity } from '../../src/users/user.entity.js';
 import { loginRequest } from '../support/auth.js';
 import { auditRows } from '../support/audit.js';
 import { createUserRow, useTestApp } from '../support/harness.js';
-import { SecretWatch } from '../support/security.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, uniqueName } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';

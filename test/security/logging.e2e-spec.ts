@@ -12,7 +12,8 @@ import {
 } from '../support/harness.js';
 import { apiCallerWith, callerWith, createRoleRow, ROLES_PATH } from '../support/roles.js';
 import { enrol, totpAt } from '../support/mfa.js';
-import { label, operationsOf, SecretWatch } from '../support/security.js';
+import { label, operationsOf } from '../support/openapi.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, uniqueName, USERS } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';

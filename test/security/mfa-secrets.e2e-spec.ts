@@ -4,7 +4,7 @@ import { auditTableText } from '../support/audit.js';
 import { loginRequest } from '../support/auth.js';
 import { adminToken, bearer, createUserRow, useTestApp } from '../support/harness.js';
 import { heldClock, loginMfa, LOGIN_MFA, MFA, STEP_MS, totpAt } from '../support/mfa.js';
-import { SecretWatch } from '../support/security.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, USERS } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';

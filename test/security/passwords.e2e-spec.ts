@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UserEntity } from '../../src/users/user.entity.js';
 import { loginRequest } from '../support/auth.js';
 import { adminToken, bearer, useTestApp } from '../support/harness.js';
-import { SecretWatch } from '../support/security.js';
+import { SecretWatch } from '../support/secrets.js';
 import { createUser, expectError, expectStatus, uniqueName, USERS } from '../support/users.js';
 
 const ARGON2_PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;

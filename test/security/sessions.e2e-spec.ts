@@ -4,7 +4,8 @@ import { IAM_OPTIONS, type IamOptions } from '../../src/config/iam-options.js';
 import { decodeJwt, loginRequest, me } from '../support/auth.js';
 import { adminToken, bearer, createUserRow, sessionTokenFor, useTestApp } from '../support/harness.js';
 import { createRoleRow } from '../support/roles.js';
-import { SecretWatch, signJwt } from '../support/security.js';
+import { signJwt } from '../support/jwt.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, USERS } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';

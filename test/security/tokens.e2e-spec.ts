@@ -5,7 +5,9 @@ import { IAM_OPTIONS, type IamOptions } from '../../src/config/iam-options.js';
 import { decodeJwt, login, me } from '../support/auth.js';
 import { createUserRow, useTestApp } from '../support/harness.js';
 import { apiCallerWith } from '../support/roles.js';
-import { rawJwt, type Recorder, SecretWatch, signJwt, startRecorder } from '../support/security.js';
+import { rawJwt, signJwt } from '../support/jwt.js';
+import { type Recorder, startRecorder } from '../support/recorder.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
