@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { Clock } from '../src/common/clock.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { login, loginRequest } from './support/auth.js';
+import { heldClock } from './support/clock.js';
 import { bearer, createUserRow, type TestApp, useTestApp } from './support/harness.js';
 
 const PASSWORD = 'Test-Passw0rd!';
@@ -38,17 +38,12 @@ describe('brute-force lockout', () => {
 
   // The service's clock stands still unless a test moves it: a one-second lock then lasts however slow the
   // machine is, and "after the wait" is a step of the clock, not a sleep.
-  let now = 0;
-  const advance = (ms: number) => {
-    now += ms;
-  };
+  let clock: ReturnType<typeof heldClock>;
+  const advance = (ms: number) => clock.advance(ms);
   beforeEach(() => {
-    now = Date.now();
-    vi.spyOn(t.app.get(Clock), 'now').mockImplementation(() => now);
+    clock = heldClock(t);
   });
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
+  afterEach(() => clock.restore());
 
   it('locks a (username, address) pair after the threshold, even against the right password', async () => {
     const user = await createUserRow(t);
@@ -214,13 +209,11 @@ describe('brute-force lockout without the cache', () => {
     expect(locks).toHaveLength(1);
     expect(locks[0].details).toMatchObject({ scope: 'user', lockSeconds: 30 });
     // Past the wait by the service's clock.
-    const clock = t.app.get(Clock);
-    const later = clock.now() + 31_000;
-    vi.spyOn(clock, 'now').mockImplementation(() => later);
+    const clock = heldClock(t, Date.now() + 31_000);
     try {
       await login(t, user.username, PASSWORD);
     } finally {
-      vi.restoreAllMocks();
+      clock.restore();
     }
     const row = await t.dataSource.getRepository(UserEntity).findOneByOrFail({ id: user.id });
     expect(row.failedLoginCount).toBe(0);
@@ -240,9 +233,7 @@ describe('brute-force lockout without the cache', () => {
       ).length;
     expect(await rowsOf(user.username)).toBe(2);
 
-    const clock = t.app.get(Clock);
-    const nextDay = clock.now() + 25 * 3600_000;
-    vi.spyOn(clock, 'now').mockImplementation(() => nextDay);
+    const clock = heldClock(t, Date.now() + 25 * 3600_000);
     try {
       // A failure, anyone's, is what removes what has expired.
       expect((await loginRequest(t, 'someone_else', WRONG)).status).toBe(401);
@@ -250,7 +241,7 @@ describe('brute-force lockout without the cache', () => {
       expect(await rowsOf('someone_else')).toBe(2);
       await login(t, user.username, PASSWORD);
     } finally {
-      vi.restoreAllMocks();
+      clock.restore();
     }
   });
 

@@ -4,7 +4,7 @@ import { SessionEntity } from '../src/sessions/session.entity.js';
 import { RolePermissionsService } from '../src/roles/role-permissions.service.js';
 import { RoleEntity } from '../src/roles/role.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
-import { createRoleRow, decodeJwt, login, loginRequest, me } from './support/auth.js';
+import { decodeJwt, login, loginRequest, me } from './support/auth.js';
 import {
   ADMIN_PASSWORD,
   ADMIN_USERNAME,
@@ -13,6 +13,7 @@ import {
   userWithToken,
   useTestApp,
 } from './support/harness.js';
+import { createRoleRow } from './support/roles.js';
 import { USER_VIEW_KEYS } from './support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';

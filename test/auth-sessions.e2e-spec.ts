@@ -4,7 +4,7 @@ import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { SessionEntity } from '../src/sessions/session.entity.js';
 import { CacheKeys } from '../src/cache/cache-keys.js';
 import { UserEntity } from '../src/users/user.entity.js';
-import { createRoleRow, decodeJwt, flushCache, login, loginRequest, me } from './support/auth.js';
+import { decodeJwt, flushCache, login, loginRequest, me } from './support/auth.js';
 import {
   adminToken,
   bearer,
@@ -13,6 +13,7 @@ import {
   userWithToken,
   useTestApp,
 } from './support/harness.js';
+import { createRoleRow } from './support/roles.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 

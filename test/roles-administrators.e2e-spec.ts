@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserEntity } from '../src/users/user.entity.js';
-import { createRoleRow } from './support/auth.js';
 import { ADMIN_USERNAME, bearer, userWithToken, useTestApp } from './support/harness.js';
+import { createRoleRow } from './support/roles.js';
 
 // The last-administrator rule holds on every path: a role losing full_access is one of them.
 describe('roles: the last administrators stay', () => {

@@ -238,6 +238,20 @@ export async function userWithToken(
   return { user, token: await sessionTokenFor(t, user.id) };
 }
 
+/** An API user with a current token (the users module issues them the same way). */
+export async function apiUserWithToken(
+  t: TestApp,
+  seed: UserSeed & { expiresAt?: Date | null } = {},
+): Promise<{ user: UserEntity; token: string; tokenId: string }> {
+  const user = await createUserRow(t, { ...seed, isApiUser: true });
+  const tokenId = randomUUID();
+  const expiresAt = seed.expiresAt === undefined ? new Date(Date.now() + 30 * 86_400_000) : seed.expiresAt;
+  await t.dataSource
+    .getRepository(UserEntity)
+    .update(user.id, { apiTokenId: tokenId, apiTokenExpiresAt: expiresAt });
+  return { user, token: t.app.get(TokenService).signApiToken(user.id, tokenId, expiresAt), tokenId };
+}
+
 /** The seeded administrator's id and a session token for it. */
 export async function adminToken(t: TestApp): Promise<{ userId: number; token: string }> {
   const admin = await t.dataSource.getRepository(UserEntity).findOneByOrFail({ username: ADMIN_USERNAME });

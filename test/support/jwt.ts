@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** One base64url-encoded JSON part of a JWT. */
+export const jwtPart = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** A JWT whose header and payload are exactly as given, HS256-signed with `secret` over those bytes. */
 export function signJwt(
@@ -8,11 +9,11 @@ export function signJwt(
   payload: Record<string, unknown>,
   secret: string | Buffer,
 ): string {
-  const input = `${b64(header)}.${b64(payload)}`;
+  const input = `${jwtPart(header)}.${jwtPart(payload)}`;
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 }
 
 /** A JWT with the given header and payload and the given (possibly empty) signature part. */
 export function rawJwt(header: Record<string, unknown>, payload: Record<string, unknown>, signature = '') {
-  return `${b64(header)}.${b64(payload)}.${signature}`;
+  return `${jwtPart(header)}.${jwtPart(payload)}.${signature}`;
 }
