@@ -16,6 +16,7 @@ import { apiCallerWith, callerWith, createRoleRow, ROLES_PATH } from '../support
 import { call, label, type Operation, operationsOf, pathOf } from '../support/openapi.js';
 import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, uniqueName, USERS } from '../support/users.js';
+import { permissionRemovedHoldsOnNextRequest } from '../support/authorization-change.js';
 
 /** Open to anonymous callers, on purpose. */
 const PUBLIC_ROUTES = [
@@ -408,17 +409,7 @@ describe('security: access control (ASVS V8, OWASP API1/API3/API5)', () => {
 
   describe('V8.3.2 a change of authorization holds on the very next request', () => {
     it('a permission removed from the caller’s role', async () => {
-      const { token, role } = await callerWith(t, ['manage_users']);
-      expectStatus(await t.http().get(USERS).set(bearer(token)), 200);
-      expectStatus(
-        await t
-          .http()
-          .patch(`${ROLES_PATH}/${role}`)
-          .set(bearer(admin))
-          .send({ permissions: ['portfolio_data'] }),
-        200,
-      );
-      expectError(await t.http().get(USERS).set(bearer(token)), 403, 'PERMISSION_DENIED');
+      await permissionRemovedHoldsOnNextRequest({ caller: t, admin });
     });
 
     it('the caller moved to a lesser role', async () => {
