@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './support/harness.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTestApp } from './support/harness.js';
 import { STUB_TITLE, type StubConsole, stubConsole } from './support/stub-console.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -13,17 +13,12 @@ const directive = (csp: string, name: string): string | undefined =>
     .find((d) => d === name || d.startsWith(`${name} `));
 
 describe('the admin console, served by the service', () => {
-  let t: TestApp;
   let stub: StubConsole;
-
-  beforeAll(async () => {
+  const t = useTestApp(() => {
     stub = stubConsole();
-    t = await startTestApp({ app: { adminConsole: { root: stub.root } }, env: { TRUST_PROXY: 'true' } });
+    return { app: { adminConsole: { root: stub.root } }, env: { TRUST_PROXY: 'true' } };
   });
-  afterAll(async () => {
-    await t?.close();
-    stub?.dispose();
-  });
+  afterAll(() => stub?.dispose());
 
   it('redirects / to /admin/ (302), and /admin to /admin/', async () => {
     const root = await t.http().get('/');
@@ -120,20 +115,13 @@ describe('the admin console, served by the service', () => {
 });
 
 describe('the admin console, not built yet', () => {
-  let t: TestApp;
   let stub: StubConsole;
-
-  beforeAll(async () => {
+  // Without TRUST_PROXY a forged X-Forwarded-Proto changes nothing.
+  const t = useTestApp(() => {
     stub = stubConsole();
-    // Without TRUST_PROXY a forged X-Forwarded-Proto changes nothing.
-    t = await startTestApp({
-      app: { adminConsole: { path: '/console/', root: join(stub.root, 'missing') } },
-    });
+    return { app: { adminConsole: { path: '/console/', root: join(stub.root, 'missing') } } };
   });
-  afterAll(async () => {
-    await t?.close();
-    stub?.dispose();
-  });
+  afterAll(() => stub?.dispose());
 
   it('boots, and answers the console with a JSON 404 saying it is not built', async () => {
     expect((await t.http().get('/')).headers.location).toBe('/console/');
@@ -158,14 +146,7 @@ describe('the admin console, not built yet', () => {
 });
 
 describe('the service with the admin console switched off', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp({ env: { ADMIN_CONSOLE_ENABLED: 'false' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ env: { ADMIN_CONSOLE_ENABLED: 'false' } });
 
   it('redirects / to /docs (302), and /admin/ is the JSON 404', async () => {
     const root = await t.http().get('/');

@@ -8,8 +8,7 @@ import {
   adminToken,
   bearer,
   createUserRow,
-  startTestApp,
-  type TestApp,
+  useTestApp,
 } from './support/harness.js';
 import { heldClock, STEP_MS, totpAt } from './support/mfa.js';
 
@@ -28,7 +27,9 @@ interface Step {
  * in the table.
  */
 describe('audit coverage: every action of the contract', () => {
-  let t: TestApp;
+  const t = useTestApp({
+    env: { TRUST_PROXY: 'true', LOCKOUT_THRESHOLD_PER_USER: '3', LOCKOUT_THRESHOLD_PER_ADDRESS: '1000' },
+  });
   const secrets: string[] = [ADMIN_PASSWORD, NEW_ADMIN_PASSWORD, ALICE_PASSWORD];
   const seen = new Map<string, RawAuditRow>();
   let lastId = 0;
@@ -61,14 +62,8 @@ describe('audit coverage: every action of the contract', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp({
-      env: { TRUST_PROXY: 'true', LOCKOUT_THRESHOLD_PER_USER: '3', LOCKOUT_THRESHOLD_PER_ADDRESS: '1000' },
-    });
     const rows = await auditRows(t);
     lastId = rows.length ? Number(rows[rows.length - 1].id) : 0;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('records logins, failures, locks, password changes, logouts and denials', async () => {
@@ -359,16 +354,14 @@ describe('audit coverage: every action of the contract', () => {
 });
 
 describe('audit coverage: a change whose audit entry fails is not made', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let token: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     ({ token } = await adminToken(t));
   });
   afterAll(async () => {
     vi.restoreAllMocks();
-    await t?.close();
   });
 
   it('rolls back a role creation and a user update when recording fails', async () => {

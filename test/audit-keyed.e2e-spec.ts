@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { entryHash, GENESIS_HASH, legacyEntryHash } from '../src/audit/audit-hash.js';
 import { deriveAuditKey } from '../src/config/audit-key.js';
 import { rekeyChain } from '../src/audit/audit-rekey.js';
@@ -19,7 +19,7 @@ import {
   tamper,
 } from './support/audit.js';
 import { type Backend, freshCache, freshDatabase, usingPostgres } from './support/backends.js';
-import { adminToken, bearer, startTestApp, type TestApp } from './support/harness.js';
+import { adminToken, bearer, startTestApp, type TestApp, useTestApp } from './support/harness.js';
 
 const VERIFY = `${AUDIT_PATH}/verify`;
 const DAY = 24 * 3600 * 1000;
@@ -49,15 +49,11 @@ const entries = (n: number, action = 'role.updated') =>
 const headOf = (row: RawAuditRow) => `${row.id}:${row.hash}`;
 
 describe('audit log: the keyed chain against an intruder with database access', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let token: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     ({ token } = await adminToken(t));
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const verify = async (expectHead?: string) => {
@@ -232,15 +228,11 @@ async function forgetRekey(t: TestApp): Promise<void> {
 const contentOf = (r: RawAuditRow) => ({ ...r, prev_hash: undefined, hash: undefined });
 
 describe('audit log: re-keying a chain written before the key', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let token: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     ({ token } = await adminToken(t));
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const verify = async () => (await t.http().get(VERIFY).set(bearer(token)).expect(200)).body;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exportChunks } from '../src/audit/audit-export.js';
 import { CSV_COLUMNS } from '../src/audit/audit-format.js';
 import type { AuditEntryView } from '../src/audit/audit-query.js';
@@ -13,7 +13,7 @@ import {
   seedPastEntries,
   unescapeCell,
 } from './support/audit.js';
-import { adminToken, bearer, startTestApp, type TestApp } from './support/harness.js';
+import { adminToken, bearer, useTestApp } from './support/harness.js';
 
 const EXPORT = `${AUDIT_PATH}/export`;
 const HOUR = 3600 * 1000;
@@ -58,7 +58,7 @@ function dataset(): AuditEntryInput[] {
 }
 
 describe('audit log: reading, filters and export', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let token: string;
   let all: AuditEntryView[];
 
@@ -82,7 +82,6 @@ describe('audit log: reading, filters and export', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
     ({ token } = await adminToken(t));
     await clearAudit(t);
     await seedPastEntries(
@@ -91,9 +90,6 @@ describe('audit log: reading, filters and export', () => {
     );
     await recordAll(t, dataset());
     all = (await walk({ limit: 500 })).seen;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('answers the newest 50 by default, with a cursor for more', async () => {

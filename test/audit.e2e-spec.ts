@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GENESIS_HASH } from '../src/audit/audit-hash.js';
 import { AuditRetentionService } from '../src/audit/audit-retention.service.js';
 import { REDACTED } from '../src/audit/audit-sanitize.js';
@@ -14,21 +14,17 @@ import {
   seedPastEntries,
   tamper,
 } from './support/audit.js';
-import { adminToken, bearer, createUserRow, startTestApp, type TestApp } from './support/harness.js';
+import { adminToken, bearer, createUserRow, startTestApp, useTestApp } from './support/harness.js';
 
 const VERIFY = `${AUDIT_PATH}/verify`;
 const ANY_HEAD = { id: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) };
 
 describe('audit log: recording and the hash chain', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let token: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     ({ token } = await adminToken(t));
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const verify = async () => (await t.http().get(VERIFY).set(bearer(token)).expect(200)).body;

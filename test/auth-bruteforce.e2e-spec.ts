@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
-import { Clock } from '../src/common/clock.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { login, loginRequest } from './support/auth.js';
-import { bearer, createUserRow, startTestApp, type TestApp } from './support/harness.js';
+import { heldClock } from './support/clock.js';
+import { bearer, createUserRow, type TestApp, useTestApp } from './support/harness.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 const WRONG = 'Wrong-Passw0rd!';
@@ -27,34 +27,23 @@ async function failTimes(t: TestApp, username: string, times: number, ip: string
 }
 
 describe('brute-force lockout', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({
-      env: {
-        TRUST_PROXY: 'true',
-        LOCKOUT_THRESHOLD_PER_ADDRESS: '5',
-        LOCKOUT_THRESHOLD_PER_USER: '12',
-        LOCKOUT_BASE_SECONDS: '1',
-      },
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
+  const t = useTestApp({
+    env: {
+      TRUST_PROXY: 'true',
+      LOCKOUT_THRESHOLD_PER_ADDRESS: '5',
+      LOCKOUT_THRESHOLD_PER_USER: '12',
+      LOCKOUT_BASE_SECONDS: '1',
+    },
   });
 
   // The service's clock stands still unless a test moves it: a one-second lock then lasts however slow the
   // machine is, and "after the wait" is a step of the clock, not a sleep.
-  let now = 0;
-  const advance = (ms: number) => {
-    now += ms;
-  };
+  let clock: ReturnType<typeof heldClock>;
+  const advance = (ms: number) => clock.advance(ms);
   beforeEach(() => {
-    now = Date.now();
-    vi.spyOn(t.app.get(Clock), 'now').mockImplementation(() => now);
+    clock = heldClock(t);
   });
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
+  afterEach(() => clock.restore());
 
   it('locks a (username, address) pair after the threshold, even against the right password', async () => {
     const user = await createUserRow(t);
@@ -154,13 +143,7 @@ describe('brute-force lockout', () => {
 
 // A lock of the default length, so that it outlasts the burst however slow the machine.
 describe('brute-force lockout under a burst', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ env: { TRUST_PROXY: 'true' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ env: { TRUST_PROXY: 'true' } });
 
   it('counts 50 parallel wrong passwords atomically: at most the threshold are checked', async () => {
     const user = await createUserRow(t);
@@ -203,18 +186,12 @@ describe('brute-force lockout under a burst', () => {
 });
 
 describe('brute-force lockout without the cache', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({
-      env: {
-        REDIS_URL: 'redis://127.0.0.1:1',
-        REDIS_KEY_PREFIX: 'unreachable:',
-        LOCKOUT_THRESHOLD_PER_USER: '3',
-      },
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
+  const t = useTestApp({
+    env: {
+      REDIS_URL: 'redis://127.0.0.1:1',
+      REDIS_KEY_PREFIX: 'unreachable:',
+      LOCKOUT_THRESHOLD_PER_USER: '3',
+    },
   });
 
   it('counts in the database and still locks, then unlocks after the wait', async () => {
@@ -232,13 +209,11 @@ describe('brute-force lockout without the cache', () => {
     expect(locks).toHaveLength(1);
     expect(locks[0].details).toMatchObject({ scope: 'user', lockSeconds: 30 });
     // Past the wait by the service's clock.
-    const clock = t.app.get(Clock);
-    const later = clock.now() + 31_000;
-    vi.spyOn(clock, 'now').mockImplementation(() => later);
+    const clock = heldClock(t, Date.now() + 31_000);
     try {
       await login(t, user.username, PASSWORD);
     } finally {
-      vi.restoreAllMocks();
+      clock.restore();
     }
     const row = await t.dataSource.getRepository(UserEntity).findOneByOrFail({ id: user.id });
     expect(row.failedLoginCount).toBe(0);
@@ -258,9 +233,7 @@ describe('brute-force lockout without the cache', () => {
       ).length;
     expect(await rowsOf(user.username)).toBe(2);
 
-    const clock = t.app.get(Clock);
-    const nextDay = clock.now() + 25 * 3600_000;
-    vi.spyOn(clock, 'now').mockImplementation(() => nextDay);
+    const clock = heldClock(t, Date.now() + 25 * 3600_000);
     try {
       // A failure, anyone's, is what removes what has expired.
       expect((await loginRequest(t, 'someone_else', WRONG)).status).toBe(401);
@@ -268,7 +241,7 @@ describe('brute-force lockout without the cache', () => {
       expect(await rowsOf('someone_else')).toBe(2);
       await login(t, user.username, PASSWORD);
     } finally {
-      vi.restoreAllMocks();
+      clock.restore();
     }
   });
 

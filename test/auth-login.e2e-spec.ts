@@ -1,32 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { SessionEntity } from '../src/sessions/session.entity.js';
 import { RolePermissionsService } from '../src/roles/role-permissions.service.js';
 import { RoleEntity } from '../src/roles/role.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
-import { createRoleRow, decodeJwt, login, loginRequest, me } from './support/auth.js';
+import { decodeJwt, login, loginRequest, me } from './support/auth.js';
 import {
   ADMIN_PASSWORD,
   ADMIN_USERNAME,
   bearer,
   createUserRow,
-  startTestApp,
-  type TestApp,
   userWithToken,
+  useTestApp,
 } from './support/harness.js';
+import { createRoleRow } from './support/roles.js';
 import { USER_VIEW_KEYS } from './support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 const DAY = 24 * 3600;
 
 describe('POST /auth/api/login', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   const auditOf = async (action: string) => {
     await t.flushAudit();
@@ -194,13 +188,7 @@ describe('POST /auth/api/login', () => {
 });
 
 describe('GET /auth/api/me', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('answers the user, the effective permissions and the session', async () => {
     const user = await createUserRow(t, { role: 'viewer' });
@@ -263,13 +251,7 @@ describe('GET /auth/api/me', () => {
 });
 
 describe('must change password', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('confines the session to /me, /me/password and /logout until the password is changed', async () => {
     const user = await createUserRow(t, { role: 'administrator', mustChangePassword: true });
@@ -309,13 +291,7 @@ describe('must change password', () => {
 });
 
 describe('POST /auth/api/me/password', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   const change = (token: string, body: Record<string, unknown>) =>
     t.http().post('/auth/api/me/password').set(bearer(token)).send(body);

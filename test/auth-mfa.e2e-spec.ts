@@ -1,13 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { login, loginRequest, me } from './support/auth.js';
 import {
   adminToken,
   bearer,
   createUserRow,
   sessionTokenFor,
-  startTestApp,
   type TestApp,
   userWithToken,
+  useTestApp,
 } from './support/harness.js';
 import { enrol, heldClock, loginMfa, MFA, STEP_MS, totpAt } from './support/mfa.js';
 import { auditFor, expectError, expectStatus, USERS } from './support/users.js';
@@ -25,20 +25,16 @@ async function challenge(t: TestApp, username: string, ip?: string): Promise<str
 }
 
 describe('two-factor sign-in (TOTP with recovery codes)', () => {
-  let t: TestApp;
+  const t = useTestApp({
+    env: { TRUST_PROXY: 'true', LOCKOUT_THRESHOLD_PER_ADDRESS: '3', LOCKOUT_THRESHOLD_PER_USER: '50' },
+  });
   let admin: { userId: number; token: string };
   let clock: ReturnType<typeof heldClock>;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      env: { TRUST_PROXY: 'true', LOCKOUT_THRESHOLD_PER_ADDRESS: '3', LOCKOUT_THRESHOLD_PER_USER: '50' },
-    });
     admin = await adminToken(t);
   });
   afterEach(() => clock?.restore());
-  afterAll(async () => {
-    await t?.close();
-  });
 
   it('enrols: setup needs the password and is not on until confirmed; confirm answers 10 codes and ends other sessions', async () => {
     clock = heldClock(t);

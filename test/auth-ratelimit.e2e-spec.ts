@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loginRequest, me } from './support/auth.js';
-import { createUserRow, sessionTokenFor, startTestApp, type TestApp } from './support/harness.js';
+import { createUserRow, sessionTokenFor, startTestApp, useTestApp } from './support/harness.js';
 
 const WRONG = 'Wrong-Passw0rd!';
 
@@ -17,14 +17,8 @@ function expectRateLimited(res: {
 }
 
 describe('rate limits', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({
-      env: { TRUST_PROXY: 'true', RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_LOGIN_PER_MINUTE: '3' },
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
+  const t = useTestApp({
+    env: { TRUST_PROXY: 'true', RATE_LIMIT_PER_MINUTE: '5', RATE_LIMIT_LOGIN_PER_MINUTE: '3' },
   });
 
   it('limits logins per client address more strictly', async () => {

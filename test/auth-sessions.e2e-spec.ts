@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { SessionEntity } from '../src/sessions/session.entity.js';
 import { CacheKeys } from '../src/cache/cache-keys.js';
 import { UserEntity } from '../src/users/user.entity.js';
-import { createRoleRow, decodeJwt, flushCache, login, loginRequest, me } from './support/auth.js';
+import { decodeJwt, flushCache, login, loginRequest, me } from './support/auth.js';
 import {
   adminToken,
   bearer,
   createUserRow,
-  startTestApp,
   type TestApp,
   userWithToken,
+  useTestApp,
 } from './support/harness.js';
+import { createRoleRow } from './support/roles.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 
@@ -25,13 +26,7 @@ async function expectRevoked(t: TestApp, token: string) {
 }
 
 describe('logout and revocation', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('logout ends that session only', async () => {
     const user = await createUserRow(t);
@@ -115,13 +110,7 @@ describe('logout and revocation', () => {
 });
 
 describe('/auth/api/me/sessions', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('lists only your own live sessions, marking the current one', async () => {
     const alice = await createUserRow(t);
@@ -196,13 +185,7 @@ describe('/auth/api/me/sessions', () => {
 });
 
 describe('/auth/api/users/:id/sessions and revoke-sessions', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('needs manage_users', async () => {
     const target = await createUserRow(t);
@@ -273,13 +256,7 @@ describe('/auth/api/users/:id/sessions and revoke-sessions', () => {
 });
 
 describe('with Redis unreachable', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ env: { REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unreachable:' } });
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ env: { REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unreachable:' } });
 
   it('still serves logins and requests from PostgreSQL, and revocations still hold', async () => {
     const user = await createUserRow(t);

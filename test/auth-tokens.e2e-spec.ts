@@ -1,27 +1,17 @@
-import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/tokens/token.service.js';
 import { IAM_OPTIONS, type IamOptions } from '../src/config/iam-options.js';
-import { apiUserWithToken, createRoleRow, decodeJwt, login, me } from './support/auth.js';
-import { bearer, createUserRow, sessionTokenFor, startTestApp, type TestApp } from './support/harness.js';
+import { decodeJwt, login, me } from './support/auth.js';
+import { apiUserWithToken, bearer, createUserRow, sessionTokenFor, useTestApp } from './support/harness.js';
+import { jwtPart, signJwt } from './support/jwt.js';
+import { createRoleRow } from './support/roles.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-/** Signs header and payload as given (HS256 over the exact bytes), whatever they claim. */
-function signRaw(
-  header: Record<string, unknown>,
-  payload: Record<string, unknown>,
-  secret: string | Buffer,
-): string {
-  const input = `${b64(header)}.${b64(payload)}`;
-  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
-}
-
 describe('token verification', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let options: IamOptions;
   let secret: Buffer;
   let userId: number;
@@ -29,16 +19,12 @@ describe('token verification', () => {
   let goodPayload: Record<string, unknown>;
 
   beforeAll(async () => {
-    t = await startTestApp();
     options = t.app.get(IAM_OPTIONS);
     secret = options.jwt.secret.export();
     const user = await createUserRow(t);
     userId = user.id;
     goodToken = await login(t, user.username, PASSWORD);
     goodPayload = decodeJwt(goodToken).payload;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const expect401 = async (token: string, code = 'UNAUTHENTICATED') => {
@@ -54,19 +40,19 @@ describe('token verification', () => {
 
   it('refuses a tampered payload', async () => {
     const [h, , s] = goodToken.split('.');
-    await expect401(`${h}.${b64({ ...goodPayload, sub: '1' })}.${s}`);
+    await expect401(`${h}.${jwtPart({ ...goodPayload, sub: '1' })}.${s}`);
   });
 
   it.each(['none', 'None', 'NONE', 'nOnE'])('refuses alg "%s", signed or not', async (alg) => {
-    const header = b64({ alg, typ: 'JWT' });
-    const payload = b64(goodPayload);
+    const header = jwtPart({ alg, typ: 'JWT' });
+    const payload = jwtPart(goodPayload);
     await expect401(`${header}.${payload}.`);
     await expect401(`${header}.${payload}`);
-    await expect401(signRaw({ alg, typ: 'JWT' }, goodPayload, secret));
+    await expect401(signJwt({ alg, typ: 'JWT' }, goodPayload, secret));
   });
 
   it('refuses other algorithms, even signed with the key', async () => {
-    await expect401(signRaw({ alg: 'HS512', typ: 'JWT' }, goodPayload, secret));
+    await expect401(signJwt({ alg: 'HS512', typ: 'JWT' }, goodPayload, secret));
     await expect401(jwt.sign(goodPayload, secret, { algorithm: 'HS384', noTimestamp: true }));
   });
 
@@ -77,23 +63,23 @@ describe('token verification', () => {
 
   it('refuses a token signed with another secret', async () => {
     await expect401(
-      signRaw({ alg: 'HS256', typ: 'JWT' }, goodPayload, 'another-secret-of-at-least-32-chars!!'),
+      signJwt({ alg: 'HS256', typ: 'JWT' }, goodPayload, 'another-secret-of-at-least-32-chars!!'),
     );
   });
 
   it('refuses a wrong audience or issuer, and none at all', async () => {
-    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, aud: 'someone-else' }, secret));
-    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, iss: 'someone-else' }, secret));
+    await expect401(signJwt({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, aud: 'someone-else' }, secret));
+    await expect401(signJwt({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, iss: 'someone-else' }, secret));
     const { aud: _aud, ...noAud } = goodPayload;
-    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, noAud, secret));
+    await expect401(signJwt({ alg: 'HS256', typ: 'JWT' }, noAud, secret));
   });
 
   it('refuses a token whose typ is not session or api, or whose claims belong to the other type', async () => {
-    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, typ: 'refresh' }, secret));
+    await expect401(signJwt({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, typ: 'refresh' }, secret));
     const { typ: _typ, ...noTyp } = goodPayload;
-    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, noTyp, secret));
+    await expect401(signJwt({ alg: 'HS256', typ: 'JWT' }, noTyp, secret));
     // A session token presented as an API token: typ api with a sid and no jti.
-    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, typ: 'api' }, secret));
+    await expect401(signJwt({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, typ: 'api' }, secret));
   });
 
   it('never accepts an API token id as a session, or a session id as an API token', async () => {
@@ -104,7 +90,7 @@ describe('token verification', () => {
     // Same ids, other type: refused by structure or by state.
     const { jti: _jti, ...rest } = payload;
     await expect401(
-      signRaw(
+      signJwt(
         { alg: 'HS256', typ: 'JWT' },
         { ...rest, typ: 'session', sid: tokenId, exp: (payload.exp as number) ?? 0 },
         secret,
@@ -113,7 +99,7 @@ describe('token verification', () => {
     );
     const { sid, ...sessionRest } = goodPayload;
     await expect401(
-      signRaw(
+      signJwt(
         { alg: 'HS256', typ: 'JWT' },
         { ...sessionRest, typ: 'api', jti: sid, sub: String(userId) },
         secret,
@@ -132,14 +118,14 @@ describe('token verification', () => {
       { x5u: 'https://attacker.example/cert' },
       { kid: '../../dev/null' },
     ]) {
-      await expect401(signRaw({ alg: 'HS256', typ: 'JWT', ...extra }, goodPayload, secret));
+      await expect401(signJwt({ alg: 'HS256', typ: 'JWT', ...extra }, goodPayload, secret));
     }
   });
 
   it('refuses an expired token with TOKEN_EXPIRED', async () => {
     const now = Math.floor(Date.now() / 1000);
     await expect401(
-      signRaw({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, iat: now - 7200, exp: now - 3600 }, secret),
+      signJwt({ alg: 'HS256', typ: 'JWT' }, { ...goodPayload, iat: now - 7200, exp: now - 3600 }, secret),
       'TOKEN_EXPIRED',
     );
     const short = await sessionTokenFor(t, userId, -60);
@@ -148,7 +134,7 @@ describe('token verification', () => {
 
   it('refuses a session token without exp', async () => {
     const { exp: _exp, ...noExp } = goodPayload;
-    await expect401(signRaw({ alg: 'HS256', typ: 'JWT' }, noExp, secret));
+    await expect401(signJwt({ alg: 'HS256', typ: 'JWT' }, noExp, secret));
   });
 
   it('refuses a well-signed token for a session that does not exist', async () => {
@@ -176,13 +162,7 @@ describe('token verification', () => {
 });
 
 describe('API tokens', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('carry typ api and a jti, and no exp when the token never expires', async () => {
     const role = await createRoleRow(t, ['api_access']);

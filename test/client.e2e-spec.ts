@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createIamClient } from '../client/iam-client.js';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, startTestApp, type TestApp } from './support/harness.js';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, useTestApp } from './support/harness.js';
 
 const GENERATED = 'client/generated';
 
@@ -24,7 +24,7 @@ async function refreshGeneratedTypes(document: unknown): Promise<void> {
 }
 
 describe('typed client (openapi-fetch on the generated types)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let client: ReturnType<typeof createIamClient>;
   let token = '';
   const auth = () => ({ Authorization: `Bearer ${token}` });
@@ -33,14 +33,10 @@ describe('typed client (openapi-fetch on the generated types)', () => {
   let userId = 0;
 
   beforeAll(async () => {
-    t = await startTestApp();
     const doc = await t.http().get('/docs-json').expect(200);
     await refreshGeneratedTypes(doc.body);
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     client = createIamClient({ baseUrl: await t.app.getUrl() });
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('logs in: 200 with a bearer token; a wrong password is 401 INVALID_CREDENTIALS', async () => {

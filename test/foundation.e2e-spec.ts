@@ -1,22 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RoleEntity } from '../src/roles/role.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { freshCache, freshDatabase, usingPostgres } from './support/backends.js';
-import { ADMIN_USERNAME, adminToken, bearer, startTestApp, type TestApp } from './support/harness.js';
+import { ADMIN_USERNAME, adminToken, bearer, startTestApp, useTestApp } from './support/harness.js';
 import { runCli } from './support/cli.js';
 import { runServiceToExit, type ServiceProcess, startServiceProcess } from './support/process.js';
 
 describe('foundation', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it('boots and reports ready with the database and cache up', async () => {
     const res = await t.http().get('/health/ready').expect(200);

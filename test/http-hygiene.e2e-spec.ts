@@ -1,23 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  ADMIN_PASSWORD,
-  ADMIN_USERNAME,
-  adminToken,
-  bearer,
-  startTestApp,
-  type TestApp,
-} from './support/harness.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, adminToken, bearer, useTestApp } from './support/harness.js';
 
 describe('HTTP hygiene', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: string;
   beforeAll(async () => {
-    t = await startTestApp();
     admin = (await adminToken(t)).token;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   describe('GET /health/ready names each check and up/down, nothing else', () => {

@@ -1,6 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loginRequest } from './support/auth.js';
-import { adminToken, bearer, startTestApp, type TestApp, userWithToken } from './support/harness.js';
+import {
+  adminToken,
+  bearer,
+  startTestApp,
+  type TestApp,
+  userWithToken,
+  useTestApp,
+} from './support/harness.js';
 import { familiesOf, parseMetrics, type Sample, valueOf } from './support/metrics.js';
 import { apiCallerWith, callerWith } from './support/roles.js';
 
@@ -21,7 +28,7 @@ const FAMILIES: Record<string, string> = {
 };
 
 describe('GET /metrics', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: { userId: number; token: string };
   let scraperToken = '';
 
@@ -35,7 +42,6 @@ describe('GET /metrics', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = await adminToken(t);
     // What an operator sets up for Prometheus: a role with health_monitor_data + api_access, and an API user.
     await t
@@ -61,9 +67,6 @@ describe('GET /metrics', () => {
       })
       .expect(201);
     scraperToken = scraper.body.apiToken;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   describe('access', () => {

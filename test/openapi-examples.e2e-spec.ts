@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_STATUS } from '../src/common/errors/error-codes.js';
 import { ONE_TIME_CODE_OPERATIONS } from '../src/openapi-examples.js';
-import { adminToken, bearer, startTestApp, type TestApp } from './support/harness.js';
+import { adminToken, bearer, useTestApp } from './support/harness.js';
 
 interface Example {
   summary?: string;
@@ -38,11 +38,10 @@ const ORDER = [
 ];
 
 describe('OpenAPI document: examples a newcomer can send as they are', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: string;
   let calls: Call[];
   beforeAll(async () => {
-    t = await startTestApp();
     admin = (await adminToken(t)).token;
     const doc = (await t.http().get('/docs-json').expect(200)).body as {
       paths: Record<string, Partial<Record<(typeof METHODS)[number], Operation>>>;
@@ -50,9 +49,6 @@ describe('OpenAPI document: examples a newcomer can send as they are', () => {
     calls = Object.entries(doc.paths).flatMap(([path, item]) =>
       METHODS.flatMap((method) => (item[method] ? [{ method, path, op: item[method] }] : [])),
     );
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('gives no query parameter an example that Try it out would send', () => {

@@ -1,5 +1,5 @@
 import { Controller, Get, Module } from '@nestjs/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RequirePermission } from '../src/common/auth/decorators.js';
 import { PermissionsService } from '../src/roles/permissions.service.js';
 import { freshCache, freshDatabase } from './support/backends.js';
@@ -8,8 +8,8 @@ import {
   bearer,
   createUserRow,
   startTestApp,
-  type TestApp,
   userWithToken,
+  useTestApp,
 } from './support/harness.js';
 import { apiCallerWith, callerWith, PERMISSIONS_PATH, ROLES_PATH, uniqueName } from './support/roles.js';
 
@@ -35,15 +35,11 @@ class ReportsController {
 class ReportsModule {}
 
 describe('permission catalog and host permissions', () => {
-  let t: TestApp;
+  const t = useTestApp({ app: { permissions: [HOST_PERMISSION], extraModules: [ReportsModule] } });
   let admin: { userId: number; token: string };
 
   beforeAll(async () => {
-    t = await startTestApp({ app: { permissions: [HOST_PERMISSION], extraModules: [ReportsModule] } });
     admin = await adminToken(t);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   describe('GET /auth/api/permissions', () => {

@@ -1,22 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UserEntity } from '../src/users/user.entity.js';
-import { createRoleRow } from './support/auth.js';
-import { ADMIN_USERNAME, bearer, startTestApp, type TestApp, userWithToken } from './support/harness.js';
+import { ADMIN_USERNAME, bearer, userWithToken, useTestApp } from './support/harness.js';
+import { createRoleRow } from './support/roles.js';
 
 // The last-administrator rule holds on every path: a role losing full_access is one of them.
 describe('roles: the last administrators stay', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let token: string;
   let roleName: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     roleName = (await createRoleRow(t, ['full_access'], 'super_ops')).name;
     ({ token } = await userWithToken(t, { role: roleName }));
     // The seeded administrator steps aside: the custom role now holds the only administrators.
     await t.dataSource.getRepository(UserEntity).update({ username: ADMIN_USERNAME }, { isActive: false });
   });
-  afterAll(() => t?.close());
 
   it('refuses to take full_access from the role of the last active administrators (409 LAST_ADMINISTRATOR)', async () => {
     const res = await t

@@ -1,12 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  adminToken,
-  bearer,
-  createUserRow,
-  startTestApp,
-  type TestApp,
-  userWithToken,
-} from './support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, bearer, createUserRow, userWithToken, useTestApp } from './support/harness.js';
 import {
   apiCallerWith,
   auditEntriesFor,
@@ -18,21 +11,17 @@ import {
 } from './support/roles.js';
 
 describe('roles API', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: { userId: number; token: string };
   let roleAdmin: string; // manage_roles only
   let userAdmin: string; // manage_users only
   let viewer: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = await adminToken(t);
     roleAdmin = (await callerWith(t, ['manage_roles'])).token;
     userAdmin = (await callerWith(t, ['manage_users'])).token;
     viewer = (await userWithToken(t, { role: 'viewer' })).token;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const newRole = (over: Record<string, unknown> = {}) => ({

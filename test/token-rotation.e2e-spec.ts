@@ -1,14 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiTokenUsage } from '../src/auth/api-token-usage.js';
 import { Clock } from '../src/common/clock.js';
-import {
-  adminToken,
-  bearer,
-  sessionTokenFor,
-  createUserRow,
-  startTestApp,
-  type TestApp,
-} from './support/harness.js';
+import { adminToken, bearer, createUserRow, sessionTokenFor, useTestApp } from './support/harness.js';
 import { parseMetrics, valueOf } from './support/metrics.js';
 import { auditFor, createRole, createUser, expectError, expectStatus, USERS } from './support/users.js';
 
@@ -17,7 +10,7 @@ const DAY = 24 * HOUR;
 const GRACE_METRIC = 'iam_api_token_grace_requests_total';
 
 describe('API token rotation with a grace, and token usage', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: string;
   const h = () => bearer(admin);
   const apiUser = () => createUser(t, admin, { isApiUser: true, apiTokenTtlDays: 30, role: 'rotation_api' });
@@ -43,15 +36,11 @@ describe('API token rotation with a grace, and token usage', () => {
     valueOf(parseMetrics((await t.http().get('/metrics').set(h())).text), GRACE_METRIC);
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = (await adminToken(t)).token;
     await createRole(t, 'rotation_api', ['api_access', 'health_monitor_data']);
   });
   afterEach(() => {
     vi.restoreAllMocks();
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   describe('regenerate-token', () => {

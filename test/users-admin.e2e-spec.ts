@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, sessionTokenFor, startTestApp, type TestApp } from './support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, bearer, sessionTokenFor, startTestApp, useTestApp } from './support/harness.js';
 import {
   auditFor,
   createRole,
@@ -11,21 +11,17 @@ import {
 } from './support/users.js';
 
 describe('last administrator', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: { userId: number; token: string };
   /** An API user with the administrator role: it holds full_access but cannot log in, so it does not count. */
   let robot: string;
   const as = (token: string) => bearer(token);
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = await adminToken(t);
     robot = (
       await createUser(t, admin.token, { isApiUser: true, apiTokenTtlDays: 30, role: 'administrator' })
     ).apiToken!;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('the only administrator cannot demote or convert themselves: 409 LAST_ADMINISTRATOR', async () => {
@@ -140,7 +136,7 @@ describe('last administrator', () => {
 });
 
 describe('no privilege escalation', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: { userId: number; token: string };
   let userAdmin: string;
   let helpdesk: string;
@@ -151,7 +147,6 @@ describe('no privilege escalation', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = await adminToken(t);
     await createRole(t, 'user_admin', ['manage_users']);
     await createRole(t, 'helpdesk', ['manage_users', 'health_monitor_data', 'model_validation_data']);
@@ -160,9 +155,6 @@ describe('no privilege escalation', () => {
     adminApiUserId = (
       await createUser(t, admin.token, { isApiUser: true, apiTokenTtlDays: 30, role: 'administrator' })
     ).id;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   describe('on create', () => {

@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, sessionTokenFor, startTestApp, type TestApp } from './support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, bearer, sessionTokenFor, useTestApp } from './support/harness.js';
 import { auditFor, createRole, createUser, expectStatus, USERS } from './support/users.js';
 
 const CONCURRENT = 25;
@@ -19,16 +19,12 @@ function expectOnly(responses: Response[], conflicts: string[] = []): void {
  * one at a time, so there the same requests check the same outcome.
  */
 describe('users: concurrent changes to one user', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: { userId: number; token: string };
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = await adminToken(t);
     await createRole(t, 'race_user_admin', ['manage_users']);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it(`${CONCURRENT} concurrent role changes, alternating two roles: every one answers 200`, async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, startTestApp, type TestApp } from './support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, bearer, type TestApp, useTestApp } from './support/harness.js';
 import { expectError, expectStatus, USERS } from './support/users.js';
 
 const DAY = 24 * 3600 * 1000;
@@ -47,7 +47,7 @@ async function seed(t: TestApp, s: Seed): Promise<number> {
 }
 
 describe('GET /users: filters, sorts, paging and hostile parameters', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: string;
   const list = (query: Record<string, unknown>) => t.http().get(USERS).query(query).set(bearer(admin));
   const names = async (query: Record<string, unknown>) => {
@@ -83,13 +83,9 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
   const byCreated = SET.map((s) => s.username);
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = (await adminToken(t)).token;
     for (const s of SET) await seed(t, s);
     await seed(t, { username: 'lst_other', email: 'other@corp.test', createdDaysAgo: 1 });
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('answers {items, total, totalExact, page, pageSize} with 20 per page by default', async () => {
@@ -358,7 +354,7 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
 });
 
 describe('GET /users: total exact up to 10,000 matches, an estimate beyond', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: string;
   const list = async (query: Record<string, unknown>) => {
     const res = await t.http().get(USERS).query(query).set(bearer(admin));
@@ -367,7 +363,6 @@ describe('GET /users: total exact up to 10,000 matches, an estimate beyond', () 
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = (await adminToken(t)).token;
     // 10,001 viewers: bulk.00000 to bulk.10000
     await t.dataSource.query(
@@ -375,9 +370,6 @@ describe('GET /users: total exact up to 10,000 matches, an estimate beyond', () 
        SELECT 'bulk.' || lpad(g::text, 5, '0'), 'bulk.' || lpad(g::text, 5, '0') || '@bulk.test', 'viewer'
          FROM generate_series(0, 10000) g`,
     );
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('counts a search exactly up to 10,000 matches', async () => {
@@ -406,12 +398,11 @@ describe('GET /users: total exact up to 10,000 matches, an estimate beyond', () 
 });
 
 describe('GET /users/hygiene', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: string;
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = (await adminToken(t)).token;
     const seeds: Seed[] = [
       { username: 'h.never', createdDaysAgo: 40 },
@@ -429,9 +420,6 @@ describe('GET /users/hygiene', () => {
       { username: 'h.everything', isActive: false, createdDaysAgo: 90, failedLogins: 12 },
     ];
     for (const s of seeds) ids[s.username] = await seed(t, s);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it('lists the accounts to review, each with its reasons', async () => {

@@ -1,6 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from './support/backends.js';
-import { adminToken, bearer, sessionTokenFor, startTestApp, type TestApp } from './support/harness.js';
+import {
+  adminToken,
+  bearer,
+  sessionTokenFor,
+  startTestApp,
+  type TestApp,
+  useTestApp,
+} from './support/harness.js';
 import { createRoleRow, ROLES_PATH } from './support/roles.js';
 import {
   auditFor,
@@ -14,7 +21,7 @@ import {
 
 /** The rules of the product docs: reversible deactivation, no self-deactivation, API users need api_access. */
 describe('users: the rules the product docs state', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: { userId: number; token: string };
   const h = () => bearer(admin.token);
   const me = (token: string) => t.http().get('/auth/api/me').set(bearer(token));
@@ -24,12 +31,8 @@ describe('users: the rules the product docs state', () => {
     t.http().patch(`${USERS}/${id}`).set(bearer(token)).send(body);
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = await adminToken(t);
     await createRole(t, 'rules_user_admin', ['manage_users']);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   describe('the starter role api_user', () => {

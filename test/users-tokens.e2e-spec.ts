@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, sessionTokenFor, startTestApp, type TestApp } from './support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, bearer, sessionTokenFor, useTestApp } from './support/harness.js';
 import {
   auditFor,
   createRole,
@@ -15,7 +15,7 @@ const DAY = 24 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('API users, their tokens, and deactivation', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: string;
   const h = () => bearer(admin);
   /** An API user whose token may call the users routes (api_access + manage_users). */
@@ -24,13 +24,9 @@ describe('API users, their tokens, and deactivation', () => {
   const canCall = (token: string, id: number) => t.http().get(`${USERS}/${id}`).set(bearer(token));
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = (await adminToken(t)).token;
     await createRole(t, 'api_user_admin', ['api_access', 'manage_users']);
     await createRole(t, 'user_reader', ['manage_users']);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   describe('creation and the token shown once', () => {
@@ -399,16 +395,12 @@ describe('API users, their tokens, and deactivation', () => {
 });
 
 describe('deactivation with DEACTIVATION_ENDS_SESSIONS=false', () => {
-  let t: TestApp;
+  const t = useTestApp({ env: { DEACTIVATION_ENDS_SESSIONS: 'false' } });
   let admin: string;
   beforeAll(async () => {
-    t = await startTestApp({ env: { DEACTIVATION_ENDS_SESSIONS: 'false' } });
     admin = (await adminToken(t)).token;
     await createRole(t, 'api_user_admin', ['api_access', 'manage_users']);
     await createRole(t, 'user_reader', ['manage_users']);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   it("lets sessions run out (the seed's behaviour) but refuses the API token while inactive", async () => {

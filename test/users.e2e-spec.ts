@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PasswordHasher } from '../src/users/password-hasher.js';
-import { adminToken, bearer, sessionTokenFor, startTestApp, type TestApp } from './support/harness.js';
+import { adminToken, bearer, sessionTokenFor, useTestApp } from './support/harness.js';
 import {
   auditFor,
   createUser,
@@ -14,7 +14,7 @@ import {
 const GOOD_PASSWORD = 'MySecure2025Pass!';
 
 describe('users: create, read, update, delete, reset password', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: { userId: number; token: string };
   const post = (body: Record<string, unknown>) => t.http().post(USERS).set(bearer(admin.token)).send(body);
   const valid = (overrides: Record<string, unknown> = {}) => {
@@ -29,11 +29,7 @@ describe('users: create, read, update, delete, reset password', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = await adminToken(t);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   describe('POST /users', () => {

@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import type { Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CacheKeys } from '../../src/cache/cache-keys.js';
 import { UserEntity } from '../../src/users/user.entity.js';
-import { adminToken, bearer, sessionTokenFor, startTestApp, type TestApp } from '../support/harness.js';
-import { expectErrorShape, expectNoLeak, label, type Operation, operationsOf } from '../support/security.js';
+import { adminToken, bearer, sessionTokenFor, useTestApp } from '../support/harness.js';
+import { expectErrorShape, expectNoLeak } from '../support/answers.js';
+import { label, type Operation, operationsOf } from '../support/openapi.js';
 import { expectError } from '../support/users.js';
 
 /**
@@ -206,22 +207,18 @@ const echoOf = (c: Case) => `${JSON.stringify(c)} ${decoded(c.path)} ${decoded(c
 // ------------------------------------------------------------ the suite
 
 describe('fuzz: every route of the OpenAPI document', () => {
-  let t: TestApp;
+  const t = useTestApp({
+    env: { LOCKOUT_THRESHOLD_PER_ADDRESS: '1000', LOCKOUT_THRESHOLD_PER_USER: '10000' },
+  });
   let ops: Operation[];
   let adminId: number;
   let token: string;
   let started: number;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      env: { LOCKOUT_THRESHOLD_PER_ADDRESS: '1000', LOCKOUT_THRESHOLD_PER_USER: '10000' },
-    });
     ({ userId: adminId, token } = await adminToken(t));
     ops = await operationsOf(t);
     started = Date.now();
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   /** Puts the acting administrator back when a case ended its session or changed its account. */

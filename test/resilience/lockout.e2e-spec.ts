@@ -6,7 +6,8 @@ import { UserEntity } from '../../src/users/user.entity.js';
 import { loginRequest } from '../support/auth.js';
 import type { Backend } from '../support/backends.js';
 import { createUserRow, startTestApp, type TestApp } from '../support/harness.js';
-import { eventually, type OwnRedis, startOwnRedis } from '../support/security.js';
+import { eventually } from '../support/eventually.js';
+import { type OwnRedis, startOwnRedis } from '../support/own-redis.js';
 import { expectError, expectStatus } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';

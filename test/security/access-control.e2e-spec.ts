@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { RoleEntity } from '../../src/roles/role.entity.js';
 import { UserEntity } from '../../src/users/user.entity.js';
 import { decodeJwt, login, me } from '../support/auth.js';
 import {
-  adminToken,
   ADMIN_USERNAME,
+  adminToken,
   bearer,
   createUserRow,
   sessionTokenFor,
-  startTestApp,
-  type TestApp,
   userWithToken,
+  useTestApp,
 } from '../support/harness.js';
 import { apiCallerWith, callerWith, createRoleRow, ROLES_PATH } from '../support/roles.js';
-import { call, label, type Operation, operationsOf, pathOf, SecretWatch } from '../support/security.js';
+import { call, label, type Operation, operationsOf, pathOf } from '../support/openapi.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, uniqueName, USERS } from '../support/users.js';
+import { permissionRemovedHoldsOnNextRequest } from '../support/authorization-change.js';
 
 /** Open to anonymous callers, on purpose. */
 const PUBLIC_ROUTES = [
@@ -60,23 +61,19 @@ function nothingPath(op: Operation): string {
 }
 
 describe('security: access control (ASVS V8, OWASP API1/API3/API5)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let admin: string;
   let ops: Operation[];
   let catalog: string[];
   const secrets = new SecretWatch();
 
   beforeAll(async () => {
-    t = await startTestApp();
     admin = (await adminToken(t)).token;
     ops = await operationsOf(t);
     const res = await t.http().get('/auth/api/permissions').set(bearer(admin));
     expectStatus(res, 200);
     catalog = (res.body as { name: string }[]).map((p) => p.name);
     secrets.add(admin);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const protectedOps = () => ops.filter((op) => !op.isPublic);
@@ -412,17 +409,7 @@ describe('security: access control (ASVS V8, OWASP API1/API3/API5)', () => {
 
   describe('V8.3.2 a change of authorization holds on the very next request', () => {
     it('a permission removed from the caller’s role', async () => {
-      const { token, role } = await callerWith(t, ['manage_users']);
-      expectStatus(await t.http().get(USERS).set(bearer(token)), 200);
-      expectStatus(
-        await t
-          .http()
-          .patch(`${ROLES_PATH}/${role}`)
-          .set(bearer(admin))
-          .send({ permissions: ['portfolio_data'] }),
-        200,
-      );
-      expectError(await t.http().get(USERS).set(bearer(token)), 403, 'PERMISSION_DENIED');
+      await permissionRemovedHoldsOnNextRequest({ caller: t, admin });
     });
 
     it('the caller moved to a lesser role', async () => {

@@ -1,11 +1,11 @@
 import type { Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { PasswordHasher } from '../../src/users/password-hasher.js';
 import { UserEntity } from '../../src/users/user.entity.js';
 import { loginRequest } from '../support/auth.js';
 import { auditRows } from '../support/audit.js';
-import { createUserRow, startTestApp, type TestApp } from '../support/harness.js';
-import { SecretWatch } from '../support/security.js';
+import { createUserRow, useTestApp } from '../support/harness.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, uniqueName } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
@@ -24,23 +24,19 @@ function expectLocked(res: Response, maxSeconds: number): void {
 }
 
 describe('security: brute force (ASVS V6.3, V4.1.3)', () => {
-  let t: TestApp;
+  // Behind a proxy: X-Forwarded-For is the client address.
+  const t = useTestApp({
+    env: {
+      TRUST_PROXY: 'true',
+      LOCKOUT_THRESHOLD_PER_ADDRESS: String(THRESHOLD),
+      LOCKOUT_THRESHOLD_PER_USER: '20',
+      LOCKOUT_BASE_SECONDS: '120',
+    },
+  });
   const secrets = new SecretWatch();
 
   beforeAll(async () => {
-    // Behind a proxy: X-Forwarded-For is the client address.
-    t = await startTestApp({
-      env: {
-        TRUST_PROXY: 'true',
-        LOCKOUT_THRESHOLD_PER_ADDRESS: String(THRESHOLD),
-        LOCKOUT_THRESHOLD_PER_USER: '20',
-        LOCKOUT_BASE_SECONDS: '120',
-      },
-    });
     secrets.add(PASSWORD, WRONG);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const attempt = async (username: string, password: string, ip: string) => {
@@ -159,19 +155,12 @@ describe('security: brute force (ASVS V6.3, V4.1.3)', () => {
 });
 
 describe('security: X-Forwarded-For without TRUST_PROXY (ASVS V4.1.3, V6.3.1)', () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp({
-      env: {
-        TRUST_PROXY: 'false',
-        LOCKOUT_THRESHOLD_PER_ADDRESS: String(THRESHOLD),
-        LOCKOUT_BASE_SECONDS: '120',
-      },
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
+  const t = useTestApp({
+    env: {
+      TRUST_PROXY: 'false',
+      LOCKOUT_THRESHOLD_PER_ADDRESS: String(THRESHOLD),
+      LOCKOUT_BASE_SECONDS: '120',
+    },
   });
 
   it('ignores a spoofed X-Forwarded-For: a new one per attempt neither escapes the lock nor lands in the audit log', async () => {

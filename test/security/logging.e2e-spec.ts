@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type RawAuditRow, auditRows } from '../support/audit.js';
 import { decodeJwt, loginRequest } from '../support/auth.js';
 import {
@@ -7,30 +7,27 @@ import {
   adminToken,
   bearer,
   createUserRow,
-  startTestApp,
   type TestApp,
+  useTestApp,
 } from '../support/harness.js';
 import { apiCallerWith, callerWith, createRoleRow, ROLES_PATH } from '../support/roles.js';
 import { enrol, totpAt } from '../support/mfa.js';
-import { label, operationsOf, SecretWatch } from '../support/security.js';
+import { label, operationsOf } from '../support/openapi.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, uniqueName, USERS } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 const AGENT = 'security-suite/1.0';
 
 describe('security: logging (ASVS V16)', () => {
-  let t: TestApp;
+  const t = useTestApp({ env: { TRUST_PROXY: 'true' } });
   let admin: { userId: number; token: string };
   const secrets = new SecretWatch();
   let mark = 0;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { TRUST_PROXY: 'true' } });
     admin = await adminToken(t);
     secrets.add(admin.token, PASSWORD, ADMIN_PASSWORD);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   /** The entries written since the previous call. */

@@ -1,16 +1,16 @@
 import type { Response } from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { auditTableText } from '../support/audit.js';
 import { loginRequest } from '../support/auth.js';
-import { adminToken, bearer, createUserRow, startTestApp, type TestApp } from '../support/harness.js';
+import { adminToken, bearer, createUserRow, useTestApp } from '../support/harness.js';
 import { heldClock, loginMfa, LOGIN_MFA, MFA, STEP_MS, totpAt } from '../support/mfa.js';
-import { SecretWatch } from '../support/security.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, USERS } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 
 describe('security: two-factor secrets (ASVS V6.5, V16)', () => {
-  let t: TestApp;
+  const t = useTestApp({ env: { LOG_LEVEL: 'debug', TRUST_PROXY: 'true' } });
   let clock: ReturnType<typeof heldClock>;
   const secrets = new SecretWatch();
   /** Every answer except the two that carry a secret by design (setup, confirm). */
@@ -22,13 +22,7 @@ describe('security: two-factor secrets (ASVS V6.5, V16)', () => {
     return res;
   };
 
-  beforeAll(async () => {
-    t = await startTestApp({ env: { LOG_LEVEL: 'debug', TRUST_PROXY: 'true' } });
-  });
   afterEach(() => clock?.restore());
-  afterAll(async () => {
-    await t?.close();
-  });
 
   it('no secret, code or recovery code in any answer, log line or audit entry; the secret is encrypted at rest', async () => {
     clock = heldClock(t);

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UserEntity } from '../../src/users/user.entity.js';
 import { loginRequest } from '../support/auth.js';
-import { adminToken, bearer, startTestApp, type TestApp } from '../support/harness.js';
-import { SecretWatch } from '../support/security.js';
+import { adminToken, bearer, useTestApp } from '../support/harness.js';
+import { SecretWatch } from '../support/secrets.js';
 import { createUser, expectError, expectStatus, uniqueName, USERS } from '../support/users.js';
 
 const ARGON2_PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
@@ -18,20 +18,16 @@ function passwordOf(length: number): string {
 }
 
 describe('security: passwords (ASVS V6.2, V6.4, V11.4)', () => {
-  let t: TestApp;
+  // Many wrong variants of one password are tried here: the lockout has its own suite.
+  const t = useTestApp({
+    env: { LOCKOUT_THRESHOLD_PER_ADDRESS: '100', LOCKOUT_THRESHOLD_PER_USER: '100' },
+  });
   let admin: string;
   const secrets = new SecretWatch();
 
   beforeAll(async () => {
-    // Many wrong variants of one password are tried here: the lockout has its own suite.
-    t = await startTestApp({
-      env: { LOCKOUT_THRESHOLD_PER_ADDRESS: '100', LOCKOUT_THRESHOLD_PER_USER: '100' },
-    });
     admin = (await adminToken(t)).token;
     secrets.add(admin);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const createWith = (password: string, username = uniqueName('pw')) => {

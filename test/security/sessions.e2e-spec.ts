@@ -1,36 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CacheKeys } from '../../src/cache/cache-keys.js';
 import { IAM_OPTIONS, type IamOptions } from '../../src/config/iam-options.js';
 import { decodeJwt, loginRequest, me } from '../support/auth.js';
-import {
-  adminToken,
-  bearer,
-  createUserRow,
-  sessionTokenFor,
-  startTestApp,
-  type TestApp,
-} from '../support/harness.js';
+import { adminToken, bearer, createUserRow, sessionTokenFor, useTestApp } from '../support/harness.js';
 import { createRoleRow } from '../support/roles.js';
-import { SecretWatch, signJwt } from '../support/security.js';
+import { signJwt } from '../support/jwt.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, USERS } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 const DAY = 86_400_000;
 
 describe('security: sessions (ASVS V7)', () => {
-  let t: TestApp;
+  const t = useTestApp({
+    env: { LOCKOUT_THRESHOLD_PER_ADDRESS: '100', LOCKOUT_THRESHOLD_PER_USER: '100' },
+  });
   let admin: string;
   const secrets = new SecretWatch();
 
   beforeAll(async () => {
-    t = await startTestApp({
-      env: { LOCKOUT_THRESHOLD_PER_ADDRESS: '100', LOCKOUT_THRESHOLD_PER_USER: '100' },
-    });
     admin = (await adminToken(t)).token;
     secrets.add(admin, PASSWORD);
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   const loginAs = async (username: string, password = PASSWORD, rememberMe?: boolean) => {

@@ -3,16 +3,18 @@ import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IAM_OPTIONS, type IamOptions } from '../../src/config/iam-options.js';
 import { decodeJwt, login, me } from '../support/auth.js';
-import { createUserRow, startTestApp, type TestApp } from '../support/harness.js';
+import { createUserRow, useTestApp } from '../support/harness.js';
 import { apiCallerWith } from '../support/roles.js';
-import { rawJwt, type Recorder, SecretWatch, signJwt, startRecorder } from '../support/security.js';
+import { rawJwt, signJwt } from '../support/jwt.js';
+import { type Recorder, startRecorder } from '../support/recorder.js';
+import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 const HS256 = { alg: 'HS256', typ: 'JWT' };
 
 describe('security: tokens (ASVS V9, RFC 8725)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let secret: Buffer;
   let session: string;
   let claims: Record<string, unknown>;
@@ -23,7 +25,6 @@ describe('security: tokens (ASVS V9, RFC 8725)', () => {
   const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
   beforeAll(async () => {
-    t = await startTestApp();
     keyServer = await startRecorder();
     secret = (t.app.get(IAM_OPTIONS) as IamOptions).jwt.secret.export();
     const user = await createUserRow(t);
@@ -35,7 +36,6 @@ describe('security: tokens (ASVS V9, RFC 8725)', () => {
   });
   afterAll(async () => {
     await keyServer?.close();
-    await t?.close();
   });
 
   const refused = async (token: string, code = 'UNAUTHENTICATED') => {

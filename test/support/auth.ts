@@ -1,11 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient } from '@redis/client';
 import { expect } from 'vitest';
-import { TokenService } from '../../src/tokens/token.service.js';
-import { RoleEntity } from '../../src/roles/role.entity.js';
-import { UserEntity } from '../../src/users/user.entity.js';
 import { usingRedis } from './backends.js';
-import { bearer, createUserRow, type TestApp, type UserSeed } from './harness.js';
+import { bearer, type TestApp } from './harness.js';
 
 export interface LoginOptions {
   rememberMe?: boolean;
@@ -45,29 +41,6 @@ export function decodeJwt(token: string): {
   const part = (s: string) =>
     JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Record<string, unknown>;
   return { header: part(h), payload: part(p) };
-}
-
-/** A role straight in the database (e.g. one holding api_access, which no system role has). */
-export async function createRoleRow(t: TestApp, permissions: string[], name?: string): Promise<RoleEntity> {
-  const repo = t.dataSource.getRepository(RoleEntity);
-  const roleName = name ?? `role_${randomBytes(4).toString('hex')}`;
-  return repo.save(
-    repo.create({ name: roleName, displayName: roleName, description: '', permissions, isSystem: false }),
-  );
-}
-
-/** An API user with a current token (the users module issues them the same way). */
-export async function apiUserWithToken(
-  t: TestApp,
-  seed: UserSeed & { expiresAt?: Date | null } = {},
-): Promise<{ user: UserEntity; token: string; tokenId: string }> {
-  const user = await createUserRow(t, { ...seed, isApiUser: true });
-  const tokenId = randomUUID();
-  const expiresAt = seed.expiresAt === undefined ? new Date(Date.now() + 30 * 86400_000) : seed.expiresAt;
-  await t.dataSource
-    .getRepository(UserEntity)
-    .update(user.id, { apiTokenId: tokenId, apiTokenExpiresAt: expiresAt });
-  return { user, token: t.app.get(TokenService).signApiToken(user.id, tokenId, expiresAt), tokenId };
 }
 
 /**

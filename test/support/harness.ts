@@ -5,6 +5,7 @@ import { Algorithm, hash } from '@node-rs/argon2';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp, type CreateAppOptions } from '../../src/app.factory.js';
 import { AuditService } from '../../src/audit/audit.service.js';
 import { SessionEntity } from '../../src/sessions/session.entity.js';
@@ -130,6 +131,51 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   };
 }
 
+/**
+ * One app for the tests of the enclosing describe: started before the first
+ * of them, closed after the last. The answer stands for that app (it may be
+ * passed wherever a TestApp is expected); `options` may be a function, called in
+ * that hook, when they depend on something made there (a directory, a server).
+ */
+export function useTestApp(
+  options: StartOptions | (() => StartOptions | Promise<StartOptions>) = {},
+): TestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await startTestApp(typeof options === 'function' ? await options() : options);
+  });
+  const stop = async () => {
+    const started = current;
+    current = undefined;
+    await started?.close();
+  };
+  afterAll(stop);
+  const running = (): TestApp => {
+    if (!current) throw new Error("the test app runs only between its describe block's hooks");
+    return current;
+  };
+  return {
+    get app() {
+      return running().app;
+    },
+    http: () => running().http(),
+    get dataSource() {
+      return running().dataSource;
+    },
+    get cache() {
+      return running().cache;
+    },
+    get logs() {
+      return running().logs;
+    },
+    get env() {
+      return running().env;
+    },
+    flushAudit: () => running().flushAudit(),
+    close: stop,
+  };
+}
+
 let cheapHash: Promise<string> | undefined;
 /** A real argon2id hash with small parameters, so factories stay fast; login still verifies it. */
 export function testPasswordHash(password = 'Test-Passw0rd!'): Promise<string> {
@@ -190,6 +236,20 @@ export async function userWithToken(
 ): Promise<{ user: UserEntity; token: string }> {
   const user = await createUserRow(t, seed);
   return { user, token: await sessionTokenFor(t, user.id) };
+}
+
+/** An API user with a current token (the users module issues them the same way). */
+export async function apiUserWithToken(
+  t: TestApp,
+  seed: UserSeed & { expiresAt?: Date | null } = {},
+): Promise<{ user: UserEntity; token: string; tokenId: string }> {
+  const user = await createUserRow(t, { ...seed, isApiUser: true });
+  const tokenId = randomUUID();
+  const expiresAt = seed.expiresAt === undefined ? new Date(Date.now() + 30 * 86_400_000) : seed.expiresAt;
+  await t.dataSource
+    .getRepository(UserEntity)
+    .update(user.id, { apiTokenId: tokenId, apiTokenExpiresAt: expiresAt });
+  return { user, token: t.app.get(TokenService).signApiToken(user.id, tokenId, expiresAt), tokenId };
 }
 
 /** The seeded administrator's id and a session token for it. */

@@ -1,12 +1,12 @@
 import { Secret, TOTP } from 'otpauth';
-import { vi } from 'vitest';
-import { Clock } from '../../src/common/clock.js';
 import { login } from './auth.js';
 import { bearer, type TestApp } from './harness.js';
 
 export const MFA = '/auth/api/me/mfa';
 export const LOGIN_MFA = '/auth/api/login/mfa';
 export const STEP_MS = 30_000;
+
+export { heldClock } from './clock.js';
 
 /** The 6-digit code an authenticator app shows at `at` (epoch ms) for `secret`. */
 export function totpAt(secret: string, at: number): string {
@@ -17,28 +17,6 @@ export function totpAt(secret: string, at: number): string {
     period: 30,
     timestamp: at,
   });
-}
-
-/**
- * The app's clock, held at a time the test moves: each call of `advance`
- * steps it forward, so every code is of a later time-step than the last.
- */
-export function heldClock(t: TestApp, start = Date.now()) {
-  const clock = t.app.get(Clock);
-  let now = start;
-  vi.spyOn(clock, 'now').mockImplementation(() => now);
-  return {
-    get now() {
-      return now;
-    },
-    advance(ms = STEP_MS) {
-      now += ms;
-      return now;
-    },
-    restore() {
-      vi.restoreAllMocks();
-    },
-  };
 }
 
 export interface Enrolled {

@@ -1,8 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { TokenService } from '../../src/tokens/token.service.js';
+import { randomBytes } from 'node:crypto';
 import { RoleEntity } from '../../src/roles/role.entity.js';
 import { UserEntity } from '../../src/users/user.entity.js';
-import { createUserRow, type TestApp, type UserSeed, userWithToken } from './harness.js';
+import { apiUserWithToken, type TestApp, type UserSeed, userWithToken } from './harness.js';
 
 export const ROLES_PATH = '/auth/api/roles';
 export const PERMISSIONS_PATH = '/auth/api/permissions';
@@ -40,13 +39,8 @@ export async function apiCallerWith(
   permissions: string[],
 ): Promise<{ user: UserEntity; token: string; role: string }> {
   const role = await createRoleRow(t, permissions);
-  const user = await createUserRow(t, { role: role.name, isApiUser: true });
-  const tokenId = randomUUID();
-  const expiresAt = new Date(Date.now() + 30 * 86_400_000);
-  await t.dataSource
-    .getRepository(UserEntity)
-    .update({ id: user.id }, { apiTokenId: tokenId, apiTokenExpiresAt: expiresAt });
-  return { user, token: t.app.get(TokenService).signApiToken(user.id, tokenId, expiresAt), role: role.name };
+  const { user, token } = await apiUserWithToken(t, { role: role.name });
+  return { user, token, role: role.name };
 }
 
 export interface AuditRow {
