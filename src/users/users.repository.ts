@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
-import { Permission } from '../common/auth/permission.js';
 import { EXPIRING_WITHIN_MS } from './api-token-status.js';
 import { HYGIENE } from './user-hygiene.js';
 import { type ListPage, listUsers, type Page, type UserFilter } from './user-list.query.js';
 import type { UserChanges, UserRecord } from './user-record.js';
 import { FROM_USERS, type Row, toRecord, USER_COLUMNS, writeError } from './user-rows.js';
 import { UserEntity } from './user.entity.js';
-import { lockAdministrators } from '../roles/administrators.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -188,21 +186,6 @@ export class UsersRepository {
 
   async delete(id: number, manager: EntityManager): Promise<void> {
     await manager.query(`DELETE FROM users WHERE id = $1`, [id]);
-  }
-
-  /** Taken before counting administrators; held until the transaction ends. */
-  async lockAdministrators(manager: EntityManager): Promise<void> {
-    await lockAdministrators(manager);
-  }
-
-  /** Active, interactive users whose role holds full_access, other than `exceptId`. */
-  async countOtherAdministrators(exceptId: number, manager: EntityManager): Promise<number> {
-    const rows = (await manager.query(
-      `SELECT count(*)::int AS n ${FROM_USERS}
-        WHERE u.is_active AND NOT u.is_api_user AND $1 = ANY(r.permissions) AND u.id <> $2`,
-      [Permission.FullAccess, exceptId],
-    )) as Row[];
-    return Number(rows[0].n);
   }
 
   async list(filter: UserFilter): Promise<ListPage<UserRecord>> {
