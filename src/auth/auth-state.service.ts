@@ -7,10 +7,11 @@ import { DomainError } from '../common/errors/domain-error.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { RolePermissionsService } from '../roles/role-permissions.service.js';
 import { ApiTokenUsage } from './api-token-usage.js';
-import { type AuthUserRow, AuthUsersRepository } from './auth-users.repository.js';
 import type { CachedSession } from '../sessions/session-state.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
 import type { TokenClaims } from '../tokens/token-claims.js';
+import type { AuthUser } from '../users/user-record.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 /** What the cache keeps per user: enough to accept or refuse a caller, and to answer /me, without the database. */
 export interface CachedUser {
@@ -57,7 +58,7 @@ export function mfaEnrollmentRequired(
   return !user.isApiUser && user.roleRequiresMfa && !user.mfaEnabled;
 }
 
-export function cachedUserOf(row: AuthUserRow): CachedUser {
+export function cachedUserOf(row: AuthUser): CachedUser {
   return {
     id: row.id,
     username: row.username,
@@ -94,7 +95,7 @@ export class AuthStateService {
   private readonly roleHints = new Map<number, string>();
 
   constructor(
-    private readonly users: AuthUsersRepository,
+    private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly rolePermissions: RolePermissionsService,
     private readonly cache: AppCache,
@@ -219,7 +220,7 @@ export class AuthStateService {
   }
 
   private async loadUser(userId: number): Promise<CachedUser | null> {
-    const row = await this.users.findById(userId);
+    const row = await this.users.findAuthUser(userId);
     if (!row) return null;
     const state = cachedUserOf(row);
     await this.cache.set(CacheKeys.user(userId), state, this.options.authCacheTtlSeconds);
