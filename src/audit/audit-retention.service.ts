@@ -5,9 +5,8 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
-import { pruneStep } from './audit-prune.js';
+import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -33,7 +32,7 @@ export class AuditRetentionService implements OnApplicationBootstrap, BeforeAppl
   private stopping = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly log: AuditRepository,
     private readonly audit: AuditService,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
   ) {}
@@ -75,9 +74,7 @@ export class AuditRetentionService implements OnApplicationBootstrap, BeforeAppl
     let throughId: string | null = null;
     let throughAt: Date | null = null;
     while (!this.stopping) {
-      const step = await this.dataSource.transaction((m) =>
-        pruneStep((sql, params) => m.query(sql, params), this.options.auditHmacKey, cutoff, PRUNE_BATCH),
-      );
+      const step = await this.log.pruneStep(cutoff, PRUNE_BATCH);
       if (!step) break;
       pruned += step.count;
       throughId = step.throughId;

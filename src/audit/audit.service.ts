@@ -1,23 +1,15 @@
 import {
   type BeforeApplicationShutdown,
-  Inject,
   Injectable,
   Logger,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
-import { appendToChain, chainHead, type SqlRunner } from './audit-chain.js';
+import type { EntityManager } from 'typeorm';
 import { AuditQueue } from './audit-queue.js';
-import { rekeyChain } from './audit-rekey.js';
-import { type AuditDraft, draftOf } from './audit-sanitize.js';
+import { draftOf } from './audit-sanitize.js';
+import { AuditRepository } from './audit.repository.js';
 import type { AuditEntryInput } from './audit.types.js';
-
-const runnerOf =
-  (manager: EntityManager): SqlRunner =>
-  (sql, params) =>
-    manager.query(sql, params);
 
 /** Writes audit entries into one hash chain. */
 @Injectable()
@@ -25,21 +17,16 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
   private readonly logger = new Logger('Audit');
   private readonly queue: AuditQueue;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(IAM_OPTIONS) private readonly options: IamOptions,
-  ) {
+  constructor(private readonly log: AuditRepository) {
     this.queue = new AuditQueue({
-      write: (batch) => this.writeOwn(batch),
+      write: (batch) => this.log.append(batch),
       onError: (message) => this.logger.error(message),
     });
   }
 
   // Before any other module's bootstrap hook can write an entry.
   async onModuleInit(): Promise<void> {
-    const result = await this.dataSource.transaction((m) =>
-      rekeyChain(runnerOf(m), this.options.auditHmacKey),
-    );
+    const result = await this.log.rekey();
     if (!result) return;
     this.logger.log(`audit chain keyed: ${result.rekeyed} existing entries re-hashed`);
     if (result.firstBrokenId !== null) {
@@ -56,7 +43,7 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
    */
   async logHead(when: string): Promise<void> {
     try {
-      const head = await chainHead((sql, params) => this.dataSource.query(sql, params));
+      const head = await this.log.head();
       if (!head) return;
       this.logger.log(`audit chain head at ${when}: ${head.id}:${head.hash}`);
     } catch (err) {
@@ -71,12 +58,7 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
    * Without a manager it runs in a transaction of its own.
    */
   async record(input: AuditEntryInput, manager?: EntityManager): Promise<void> {
-    const draft = draftOf(input);
-    if (!manager) {
-      await this.writeOwn([draft]);
-      return;
-    }
-    await appendToChain(runnerOf(manager), this.options.auditHmacKey, [draft]);
+    await this.log.append([draftOf(input)], manager);
   }
 
   /**
@@ -96,20 +78,16 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
   // hook runs: the queue is written out while the database is still there.
   async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
-    if (this.dataSource.isInitialized) await this.logHead('shutdown');
+    if (this.log.isOpen) await this.logHead('shutdown');
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.queue.stop();
     if (this.queue.size === 0) return;
-    if (this.dataSource.isInitialized) {
+    if (this.log.isOpen) {
       await this.flush();
       return;
     }
     this.logger.error(`${this.queue.size} audit entries recorded during shutdown were not written`);
-  }
-
-  private writeOwn(drafts: AuditDraft[]): Promise<void> {
-    return this.dataSource.transaction((m) => appendToChain(runnerOf(m), this.options.auditHmacKey, drafts));
   }
 }

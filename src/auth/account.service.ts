@@ -13,7 +13,7 @@ import {
   WrongCurrentPasswordError,
 } from './auth.errors.js';
 import { AuthStateService, mfaEnrollmentRequired } from './auth-state.service.js';
-import { AuthUsersRepository } from './auth-users.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { BruteForceService } from './brute-force/brute-force.service.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
 import type { MeResponseDto } from './dto/me-response.dto.js';
@@ -29,7 +29,7 @@ export class AccountService {
   constructor(
     private readonly authState: AuthStateService,
     private readonly catalog: PermissionCatalog,
-    private readonly users: AuthUsersRepository,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly bruteForce: BruteForceService,
@@ -68,7 +68,11 @@ export class AccountService {
     }
     const newHash = await this.hasher.hash(dto.newPassword);
     await this.tx.run(async (tx) => {
-      await this.users.setOwnPassword(caller.userId, newHash, tx.manager);
+      await this.users.update(
+        caller.userId,
+        { passwordHash: newHash, mustChangePassword: false },
+        tx.manager,
+      );
       const revoked = await this.sessions.revokeAllForUser(caller.userId, tx, sessionId);
       await this.audit.record(
         selfEntry('auth.password_changed', caller, client, { otherSessionsRevoked: revoked }),

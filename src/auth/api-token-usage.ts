@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { IamMetrics } from '../metrics/iam-metrics.js';
-import { AuthUsersRepository } from './auth-users.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 /** A token's last use is written at most this often. */
 export const TOKEN_USE_EVERY_MS = 60_000;
@@ -21,7 +21,7 @@ export class ApiTokenUsage {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly users: AuthUsersRepository,
+    private readonly users: UsersRepository,
     private readonly clock: Clock,
     @Optional() private readonly metrics?: IamMetrics,
   ) {}

@@ -7,10 +7,11 @@ import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { RolePermissionsService } from '../roles/role-permissions.service.js';
 import { ApiTokenUsage } from './api-token-usage.js';
 import { InvalidTokenError, TokenExpiredError, TokenRevokedError } from './auth.errors.js';
-import { type AuthUserRow, AuthUsersRepository } from './auth-users.repository.js';
 import type { CachedSession } from '../sessions/session-state.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
 import type { TokenClaims } from '../tokens/token-claims.js';
+import type { AuthUser } from '../users/user-record.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 /** What the cache keeps per user: enough to accept or refuse a caller, and to answer /me, without the database. */
 export interface CachedUser {
@@ -55,7 +56,7 @@ export function mfaEnrollmentRequired(
   return !user.isApiUser && user.roleRequiresMfa && !user.mfaEnabled;
 }
 
-export function cachedUserOf(row: AuthUserRow): CachedUser {
+export function cachedUserOf(row: AuthUser): CachedUser {
   return {
     id: row.id,
     username: row.username,
@@ -92,7 +93,7 @@ export class AuthStateService {
   private readonly roleHints = new Map<number, string>();
 
   constructor(
-    private readonly users: AuthUsersRepository,
+    private readonly users: UsersRepository,
     private readonly sessions: SessionsRepository,
     private readonly rolePermissions: RolePermissionsService,
     private readonly cache: AppCache,
@@ -217,7 +218,7 @@ export class AuthStateService {
   }
 
   private async loadUser(userId: number): Promise<CachedUser | null> {
-    const row = await this.users.findById(userId);
+    const row = await this.users.findAuthUser(userId);
     if (!row) return null;
     const state = cachedUserOf(row);
     await this.cache.set(CacheKeys.user(userId), state, this.options.authCacheTtlSeconds);

@@ -10,7 +10,6 @@ import { AccountService } from './account.service.js';
 import { AuthController } from './auth.controller.js';
 import { ApiTokenUsage } from './api-token-usage.js';
 import { AuthStateService } from './auth-state.service.js';
-import { AuthUsersRepository } from './auth-users.repository.js';
 import { AuthenticationGuard } from './authentication.guard.js';
 import { BruteForceService } from './brute-force/brute-force.service.js';
 import { LockoutRepository } from './brute-force/lockout.repository.js';
@@ -41,7 +40,6 @@ import { UserSessionsService } from './user-sessions.service.js';
     TokenModule,
   ],
   providers: [
-    AuthUsersRepository,
     ApiTokenUsage,
     AuthStateService,
     JwtStrategy,

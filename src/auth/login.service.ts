@@ -7,8 +7,9 @@ import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { IamMetrics } from '../metrics/iam-metrics.js';
 import { PasswordHasher } from '../users/password-hasher.js';
+import type { AuthUser, LoginUser } from '../users/user-record.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { cachedUserOf, mfaEnrollmentRequired } from './auth-state.service.js';
-import { type AuthUserRow, AuthUsersRepository, type LoginUserRow } from './auth-users.repository.js';
 import {
   AccountDisabledError,
   AccountLockedError,
@@ -45,7 +46,7 @@ type FailureReason = 'unknown_user' | 'wrong_password' | 'locked' | 'inactive' |
 @Injectable()
 export class LoginService {
   constructor(
-    private readonly users: AuthUsersRepository,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly bruteForce: BruteForceService,
     private readonly sessionsService: SessionsService,
@@ -80,7 +81,7 @@ export class LoginService {
   private async check(
     dto: LoginDto,
     client: ClientInfo,
-    row: LoginUserRow | null,
+    row: LoginUser | null,
     attempt: PasswordAttempt,
     reservation: Reservation,
   ): Promise<LoginResponseDto | MfaChallengeResponseDto> {
@@ -133,7 +134,7 @@ export class LoginService {
     const now = this.clock.now();
     if (!challenge || challenge.usedAt || challenge.expiresAt.getTime() <= now)
       throw new MfaTokenInvalidError();
-    const row = await this.users.findById(challenge.userId);
+    const row = await this.users.findAuthUser(challenge.userId);
     if (!row || !row.isActive || row.isApiUser || !row.mfaEnabled) throw new MfaTokenInvalidError();
 
     const attempt: PasswordAttempt = { username: row.username, userId: row.id, client };
@@ -185,7 +186,7 @@ export class LoginService {
     }
   }
 
-  private async challenge(row: LoginUserRow, rememberMe: boolean): Promise<MfaChallengeResponseDto> {
+  private async challenge(row: LoginUser, rememberMe: boolean): Promise<MfaChallengeResponseDto> {
     const { token, hash } = newChallengeToken();
     const now = this.clock.now();
     const expiresAt = new Date(now + MFA_CHALLENGE_TTL_MS);
@@ -194,7 +195,7 @@ export class LoginService {
   }
 
   private async openSession(
-    row: AuthUserRow,
+    row: AuthUser,
     rehashed: string | undefined,
     rememberMe: boolean,
     client: ClientInfo,
@@ -214,7 +215,8 @@ export class LoginService {
         ip: client.ip?.slice(0, MAX_IP) ?? null,
         userAgent: client.userAgent,
       };
-      const at = await this.users.recordLogin(session, tx.manager, rehashed);
+      await this.sessionsService.repository.insert(session, tx.manager);
+      const at = await this.users.recordLogin(row.id, tx.manager, rehashed);
       await this.audit.record(
         selfEntry('auth.login', row, client, {
           rememberMe,

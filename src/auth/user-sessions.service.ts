@@ -5,18 +5,19 @@ import { TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn } from '../roles/escalation.js';
 import { RolePermissionsService } from '../roles/role-permissions.service.js';
 import { UserNotFoundError } from '../users/users.errors.js';
-import { type AuthUserRow, AuthUsersRepository } from './auth-users.repository.js';
 import type { RevokeSessionsResponseDto } from './dto/revoke-sessions-response.dto.js';
 import type { SessionResponseDto } from '../sessions/dto/session-response.dto.js';
 import { sessionViewOf } from '../sessions/session.mapper.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { changeEntry, userTarget } from '../audit/audit-entries.js';
+import type { AuthUser } from '../users/user-record.js';
+import { UsersRepository } from '../users/users.repository.js';
 
 /** A user administrator's view of another user's sessions. */
 @Injectable()
 export class UserSessionsService {
   constructor(
-    private readonly users: AuthUsersRepository,
+    private readonly users: UsersRepository,
     private readonly rolePermissions: RolePermissionsService,
     private readonly sessions: SessionsService,
     private readonly tx: TransactionRunner,
@@ -47,8 +48,8 @@ export class UserSessionsService {
   }
 
   /** The user acted on: 404 when unknown, 403 PRIVILEGE_ESCALATION when they hold what the caller lacks. */
-  private async target(caller: AuthContext, userId: number): Promise<AuthUserRow> {
-    const user = await this.users.findById(userId);
+  private async target(caller: AuthContext, userId: number): Promise<AuthUser> {
+    const user = await this.users.findAuthUser(userId);
     if (!user) throw new UserNotFoundError();
     assertCanActOn(caller.permissions, await this.rolePermissions.permissionsOf(user.roleName));
     return user;

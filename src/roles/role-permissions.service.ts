@@ -1,16 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppCache } from '../cache/app-cache.js';
 import { CacheKeys } from '../cache/cache-keys.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
-import { RoleEntity } from './role.entity.js';
+import { RolesRepository } from './roles.repository.js';
 
 /** A role's permission set, through the cache; evicted on every change of the role. */
 @Injectable()
 export class RolePermissionsService {
   constructor(
-    @InjectRepository(RoleEntity) private readonly roles: Repository<RoleEntity>,
+    private readonly roles: RolesRepository,
     private readonly cache: AppCache,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
   ) {}
@@ -20,13 +18,9 @@ export class RolePermissionsService {
     const key = CacheKeys.role(roleName);
     const cached = await this.cache.get<string[]>(key);
     if (cached) return cached;
-    const role = await this.roles.findOne({
-      where: { name: roleName },
-      select: { name: true, permissions: true },
-    });
-    const permissions = role?.permissions ?? [];
-    if (role) await this.cache.set(key, permissions, this.options.authCacheTtlSeconds);
-    return permissions;
+    const permissions = await this.roles.permissionsOf(roleName);
+    if (permissions) await this.cache.set(key, permissions, this.options.authCacheTtlSeconds);
+    return permissions ?? [];
   }
 
   evict(roleName: string): Promise<void> {

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { AccessDenials } from './access-denials.js';
 import { EscalationAuditInterceptor } from './escalation-audit.interceptor.js';
+import { LastAdministratorRule } from './last-administrator.js';
 import { PermissionCatalog } from './permission-catalog.js';
 import { PermissionsController } from './permissions.controller.js';
 import { PermissionsGuard } from './permissions.guard.js';
@@ -19,6 +20,7 @@ import { RolesService } from './roles.service.js';
   providers: [
     AccessDenials,
     EscalationAuditInterceptor,
+    LastAdministratorRule,
     PermissionCatalog,
     RolePermissionsService,
     PermissionsGuard,
@@ -29,6 +31,7 @@ import { RolesService } from './roles.service.js';
   exports: [
     AccessDenials,
     EscalationAuditInterceptor,
+    LastAdministratorRule,
     PermissionCatalog,
     RolePermissionsService,
     PermissionsGuard,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { Permission } from '../common/auth/permission.js';
 import { RoleEntity } from './role.entity.js';
 
 /** How many users hold a role, and how many of those are API users. */
@@ -26,6 +27,16 @@ export type RoleChanges = Partial<
 // users is read by table name: the roles module sits below the users module and does not import it.
 const USERS_TABLE = 'users';
 
+/**
+ * One advisory lock for every change that can remove an administrator (a user
+ * deleted, deactivated or moved; a role losing full_access), so that two such
+ * changes can never each see the other administrator and both succeed.
+ */
+const ADMINISTRATORS_LOCK_KEY = 7_270_401;
+
+/** Which administrators to count: those of one role, or all but one role's or one user. */
+export type AdministratorScope = { inRole: string } | { exceptRole: string } | { exceptUser: number };
+
 /** The only place that queries roles (and counts their users). */
 @Injectable()
 export class RolesRepository {
@@ -43,6 +54,15 @@ export class RolesRepository {
   /** Locks the row for the rest of the transaction, so concurrent edits apply one after the other. */
   findForUpdate(manager: EntityManager, name: string): Promise<RoleEntity | null> {
     return this.builder(manager).where('r.name = :name', { name }).setLock('pessimistic_write').getOne();
+  }
+
+  /** A role's permissions, or null when there is no such role. */
+  async permissionsOf(name: string): Promise<string[] | null> {
+    const role = await this.dataSource.manager.getRepository(RoleEntity).findOne({
+      where: { name },
+      select: { name: true, permissions: true },
+    });
+    return role?.permissions ?? null;
   }
 
   exists(manager: EntityManager, name: string): Promise<boolean> {
@@ -109,6 +129,27 @@ export class RolesRepository {
       .where('u.id = :userId', { userId })
       .getRawOne<UserAccessRow>();
     return row ?? null;
+  }
+
+  /** Taken before counting administrators; held until the transaction ends. */
+  async lockAdministrators(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [ADMINISTRATORS_LOCK_KEY]);
+  }
+
+  /** Active users who can log in and whose role holds full_access, within `scope`. */
+  async countAdministrators(manager: EntityManager, scope: AdministratorScope): Promise<number> {
+    const [where, value] =
+      'inRole' in scope
+        ? ['r.name = $2', scope.inRole]
+        : 'exceptRole' in scope
+          ? ['r.name <> $2', scope.exceptRole]
+          : ['u.id <> $2', scope.exceptUser];
+    const rows = (await manager.query(
+      `SELECT count(*)::int AS n FROM ${USERS_TABLE} u JOIN roles r ON r.name = u.role_name
+        WHERE u.is_active AND NOT u.is_api_user AND $1 = ANY(r.permissions) AND ${where}`,
+      [Permission.FullAccess, value],
+    )) as { n: number }[];
+    return Number(rows[0].n);
   }
 
   private builder(manager?: EntityManager): SelectQueryBuilder<RoleEntity> {

@@ -6,6 +6,7 @@ import type { AuthContext } from '../common/auth/auth-context.js';
 import type { IamOptions } from '../config/iam-options.js';
 import type { Tx, TransactionRunner } from '../database/transaction.js';
 import { PermissionCatalog } from './permission-catalog.js';
+import type { LastAdministratorRule } from './last-administrator.js';
 import type { RoleEntity } from './role.entity.js';
 import type { RolePermissionsService } from './role-permissions.service.js';
 import type { RolesRepository } from './roles.repository.js';
@@ -77,7 +78,8 @@ function setup(opts: {
     evict: async (name: string) => void evicted.push(name),
   } as unknown as RolePermissionsService;
   const catalog = new PermissionCatalog({ permissions: [] } as unknown as IamOptions);
-  const service = new RolesService(repo, catalog, tx, audit, rolePermissions);
+  const lastAdministrator = { assertKept: async () => undefined } as unknown as LastAdministratorRule;
+  const service = new RolesService(repo, catalog, tx, audit, rolePermissions, lastAdministrator);
   return { service, audits, evicted };
 }
 

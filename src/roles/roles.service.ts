@@ -9,9 +9,8 @@ import type { CreateRoleDto } from './dto/create-role.dto.js';
 import { ROLE_NAME } from './dto/role-fields.js';
 import type { RoleResponseDto } from './dto/role-response.dto.js';
 import type { UpdateRoleDto } from './dto/update-role.dto.js';
-import { countAdministratorsIn, countAdministratorsOutside, lockAdministrators } from './administrators.js';
 import { assertCanGrant } from './escalation.js';
-import { Permission } from '../common/auth/permission.js';
+import { LastAdministratorRule } from './last-administrator.js';
 import { PermissionCatalog } from './permission-catalog.js';
 import {
   RoleExistsError,
@@ -36,6 +35,7 @@ export class RolesService {
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
     private readonly rolePermissions: RolePermissionsService,
+    private readonly lastAdministrator: LastAdministratorRule,
   ) {}
 
   async list(): Promise<RoleResponseDto[]> {
@@ -91,7 +91,7 @@ export class RolesService {
       if (before.isSystem && changes.permissions) throw new SystemRoleError(name, 'permissions');
       if (dto.permissions) assertCanGrant(caller.permissions, dto.permissions);
       assertCanGrant(caller.permissions, before.permissions, 'edit a role holding');
-      if (changes.permissions) await assertAdministratorsKept(tx.manager, before, changes.permissions);
+      if (changes.permissions) await this.assertAdministratorsKept(tx.manager, before, changes.permissions);
       const keys = ROLE_FIELDS.filter((k) => changes[k] !== undefined);
       const counts = await this.roles.userCounts(name, tx.manager);
       if (keys.length === 0) return toRoleResponse(before, counts, this.catalog);
@@ -137,6 +137,19 @@ export class RolesService {
       }
       throw err;
     }
+  }
+
+  /** A role that loses full_access must not take the last administrators with it. */
+  private assertAdministratorsKept(
+    manager: EntityManager,
+    before: RoleEntity,
+    after: string[],
+  ): Promise<void> {
+    return this.lastAdministrator.assertKept(
+      { role: before.name, before: before.permissions, after },
+      manager,
+      () => new RoleHoldsLastAdministratorsError(before.name),
+    );
   }
 
   private assertKnown(permissions: readonly string[]): void {
@@ -189,21 +202,4 @@ function changesOf(role: RoleEntity, dto: UpdateRoleDto): RoleChanges {
 
 function pick(snapshot: RoleSnapshot, keys: readonly (keyof RoleSnapshot)[]): Partial<RoleSnapshot> {
   return Object.fromEntries(keys.map((k) => [k, snapshot[k]]));
-}
-
-/**
- * A role that loses full_access must not take the last administrators with
- * it: 409 LAST_ADMINISTRATOR, the same rule the users module applies.
- */
-async function assertAdministratorsKept(
-  manager: EntityManager,
-  before: RoleEntity,
-  permissions: string[],
-): Promise<void> {
-  if (!before.permissions.includes(Permission.FullAccess) || permissions.includes(Permission.FullAccess))
-    return;
-  await lockAdministrators(manager);
-  if ((await countAdministratorsIn(manager, before.name)) === 0) return;
-  if ((await countAdministratorsOutside(manager, before.name)) > 0) return;
-  throw new RoleHoldsLastAdministratorsError(before.name);
 }

@@ -3,16 +3,31 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
 import { SessionEntity } from './session.entity.js';
 
-/**
- * Queries on sessions. One statement lives elsewhere: a login opens its session in the same statement that
- * stamps the user (AuthUsersRepository.recordLogin), to spend one round trip per login.
- */
+export interface NewSession {
+  id: string;
+  userId: number;
+  expiresAt: Date;
+  rememberMe: boolean;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** The only place that queries sessions. */
 @Injectable()
 export class SessionsRepository {
   constructor(@InjectRepository(SessionEntity) private readonly repo: Repository<SessionEntity>) {}
 
   private r(manager?: EntityManager): Repository<SessionEntity> {
     return manager ? manager.getRepository(SessionEntity) : this.repo;
+  }
+
+  /** A login's session, opened in the login's transaction, seen now. */
+  async insert(session: NewSession, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `INSERT INTO sessions (id, user_id, expires_at, remember_me, ip, user_agent, last_seen_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now())`,
+      [session.id, session.userId, session.expiresAt, session.rememberMe, session.ip, session.userAgent],
+    );
   }
 
   findById(id: string, manager?: EntityManager): Promise<SessionEntity | null> {

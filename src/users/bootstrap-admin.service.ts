@@ -5,10 +5,9 @@ import { TransactionRunner } from '../database/transaction.js';
 import { generatePassword } from './password-generator.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
-import { UserEntity } from './user.entity.js';
+import { UsersRepository } from './users.repository.js';
 
 const ADMIN_ROLE = 'administrator';
-const BOOTSTRAP_LOCK_KEY = 7_270_302;
 
 /**
  * On boot, when nobody holds the administrator role, creates one from
@@ -25,6 +24,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly audit: AuditService,
+    private readonly users: UsersRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,44 +36,37 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     const passwordHash = await this.hasher.hash(admin.password ?? generated!);
     const created = await this.tx.run(async ({ manager }) => {
       // Several instances may boot at once: one creates, the others see it.
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
-      const [{ count }] = (await manager.query(
-        `SELECT count(*)::int AS count FROM users WHERE role_name = $1`,
-        [ADMIN_ROLE],
-      )) as {
-        count: number;
-      }[];
-      if (count > 0) return undefined;
-      const taken = await manager.getRepository(UserEntity).findOne({
-        where: [{ username: admin.username }],
-        select: { id: true },
-      });
-      if (taken) {
+      await this.users.lockBootstrap(manager);
+      if ((await this.users.countInRole(ADMIN_ROLE, manager)) > 0) return undefined;
+      const taken = await this.users.findTaken(admin.username, admin.email, manager);
+      if (taken.username) {
         this.logger.warn(
           `No administrator exists, but username '${admin.username}' is taken; set ADMIN_USERNAME to another name`,
         );
         return undefined;
       }
-      const emailTaken = (await manager.query(`SELECT 1 FROM users WHERE lower(email) = lower($1)`, [
-        admin.email,
-      ])) as unknown[];
-      if (emailTaken.length > 0) {
+      if (taken.email) {
         this.logger.warn(
           `No administrator exists, but e-mail '${admin.email}' is taken; set ADMIN_EMAIL to another address`,
         );
         return undefined;
       }
-      const user = await manager.getRepository(UserEntity).save(
-        manager.getRepository(UserEntity).create({
+      const id = await this.users.insert(
+        {
           username: admin.username,
           email: admin.email,
           passwordHash,
           roleName: ADMIN_ROLE,
           isActive: true,
           isApiUser: false,
+          apiTokenTtlDays: null,
+          apiTokenId: null,
+          apiTokenExpiresAt: null,
           mustChangePassword: !admin.password || weakness.length > 0,
-        }),
+        },
+        manager,
       );
+      const user = { id, username: admin.username };
       await this.audit.record(
         {
           action: 'user.created',

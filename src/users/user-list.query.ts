@@ -1,7 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { SortOrder, UserSort } from './dto/list-users.query.js';
+import { EXPIRING_WITHIN_MS } from './api-token-status.js';
+import { HYGIENE } from './user-hygiene.js';
 import type { UserRecord } from './user-record.js';
-import { type Row, toRecord, USER_COLUMNS } from './user-rows.js';
+import { FROM_USERS, type Row, toRecord, USER_COLUMNS } from './user-rows.js';
+
+const DAY_MS = 24 * 3600 * 1000;
 
 export interface UserFilter {
   search?: string;
@@ -138,4 +142,39 @@ async function countGroups(
     [filter.role ?? null, filter.isActive ?? null, filter.isApiUser ?? null],
   )) as Row[];
   return Number(rows[0].n);
+}
+
+/** Accounts with at least one reason for review (see user-hygiene.ts), oldest first, for UsersRepository.hygiene. */
+export async function listForReview(
+  m: EntityManager,
+  page: number,
+  pageSize: number,
+  now: number,
+): Promise<Page<UserRecord>> {
+  const params = [
+    new Date(now - HYGIENE.neverLoggedInAfterDays * DAY_MS),
+    HYGIENE.failedLoginsAtLeast,
+    new Date(now + EXPIRING_WITHIN_MS),
+    new Date(now - HYGIENE.tokenUnusedForDays * DAY_MS),
+    new Date(now),
+  ];
+  const where = `WHERE (NOT u.is_api_user AND u.last_login_at IS NULL AND u.created_at < $1)
+       OR u.failed_login_count >= $2
+       OR (u.is_api_user AND (u.api_token_id IS NULL OR u.api_token_expires_at IS NULL
+                              OR u.api_token_expires_at < $3
+                              OR coalesce(u.api_token_last_used_at, u.api_token_issued_at, u.created_at) < $4
+                              OR (u.previous_token_valid_until > $5
+                                  AND u.previous_token_last_used_at >= coalesce(u.api_token_issued_at, '-infinity'))))
+       OR NOT u.is_active
+       OR (NOT u.is_api_user AND NOT u.mfa_enabled
+           AND EXISTS (SELECT 1 FROM roles rr WHERE rr.name = u.role_name AND rr.require_mfa))`;
+  const [rows, counted] = await Promise.all([
+    m.query(`SELECT ${USER_COLUMNS} ${FROM_USERS} ${where} ORDER BY u.id LIMIT $6 OFFSET $7`, [
+      ...params,
+      pageSize,
+      (page - 1) * pageSize,
+    ]) as Promise<Row[]>,
+    m.query(`SELECT count(*)::int AS n FROM users u ${where}`, params) as Promise<Row[]>,
+  ]);
+  return { rows: rows.map(toRecord), total: Number(counted[0].n) };
 }

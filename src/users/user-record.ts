@@ -30,6 +30,20 @@ export interface UserRecord {
   createdAt: Date;
 }
 
+/**
+ * A user as authentication reads it: the record with its token ids, which
+ * only the auth module compares (never shown, never audited).
+ */
+export interface AuthUser extends UserRecord {
+  apiTokenId: string | null;
+  previousApiTokenId: string | null;
+}
+
+/** A user as a login checks it: with the password hash. */
+export interface LoginUser extends AuthUser {
+  passwordHash: string | null;
+}
+
 /** The columns a change may set; the repository maps them to SQL. */
 export interface UserChanges {
   email?: string;

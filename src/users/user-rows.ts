@@ -4,7 +4,7 @@ import {
   UNIQUE_VIOLATION,
   violatedConstraint,
 } from '../common/errors/sql-state.js';
-import type { UserRecord } from './user-record.js';
+import type { AuthUser, LoginUser, UserRecord } from './user-record.js';
 import { RoleNotFoundError } from '../roles/roles.errors.js';
 import { EmailTakenError, UsernameTakenError } from './users.errors.js';
 
@@ -18,6 +18,9 @@ export const USER_COLUMNS = `
   (u.previous_api_token_id IS NOT NULL) AS has_previous_token, u.previous_token_valid_until,
   u.previous_token_last_used_at, u.must_change_password, u.mfa_enabled, r.require_mfa AS role_require_mfa,
   u.failed_login_count, u.last_login_at, u.created_at`;
+
+/** For the auth module alone: the record and the token ids it compares. */
+export const AUTH_COLUMNS = `${USER_COLUMNS}, u.api_token_id, u.previous_api_token_id`;
 
 export const FROM_USERS = `FROM users u JOIN roles r ON r.name = u.role_name`;
 
@@ -48,6 +51,18 @@ export function toRecord(row: Row): UserRecord {
     lastLoginAt: toDate(row.last_login_at),
     createdAt: toDate(row.created_at)!,
   };
+}
+
+export function toAuthUser(row: Row): AuthUser {
+  return {
+    ...toRecord(row),
+    apiTokenId: (row.api_token_id as string | null) ?? null,
+    previousApiTokenId: (row.previous_api_token_id as string | null) ?? null,
+  };
+}
+
+export function toLoginUser(row: Row): LoginUser {
+  return { ...toAuthUser(row), passwordHash: (row.password_hash as string | null) ?? null };
 }
 
 /** Translates the unique and foreign-key violations of a user write into the contract's errors. */

@@ -7,7 +7,6 @@ import { Clock } from '../common/clock.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';
-import { LastAdministratorRule } from './last-administrator.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 import { UserCredentialsService } from './user-credentials.service.js';
@@ -28,7 +27,6 @@ import { UsersService } from './users.service.js';
     UserCredentialsService,
     UserHygieneService,
     ApiTokenIssuer,
-    LastAdministratorRule,
     Clock,
   ],
   exports: [

@@ -1,17 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
-import { Permission } from '../common/auth/permission.js';
-import { EXPIRING_WITHIN_MS } from './api-token-status.js';
-import { HYGIENE } from './user-hygiene.js';
-import { type ListPage, listUsers, type Page, type UserFilter } from './user-list.query.js';
-import type { UserChanges, UserRecord } from './user-record.js';
-import { FROM_USERS, type Row, toRecord, USER_COLUMNS, writeError } from './user-rows.js';
+import { type ListPage, listForReview, listUsers, type Page, type UserFilter } from './user-list.query.js';
+import type { AuthUser, LoginUser, UserChanges, UserRecord } from './user-record.js';
+import {
+  AUTH_COLUMNS,
+  FROM_USERS,
+  type Row,
+  toAuthUser,
+  toLoginUser,
+  toRecord,
+  USER_COLUMNS,
+  writeError,
+} from './user-rows.js';
 import { UserEntity } from './user.entity.js';
 import { UserNotFoundError } from './users.errors.js';
-import { lockAdministrators } from '../roles/administrators.js';
-
-const DAY_MS = 24 * 3600 * 1000;
+import { returnedRows } from '../database/returned-rows.js';
 
 // Maps each settable field to its column: the only names that ever reach an UPDATE.
 const COLUMN_OF: Record<keyof UserChanges, string> = {
@@ -44,7 +48,14 @@ export interface NewUser {
   apiTokenTtlDays: number | null;
   apiTokenId: string | null;
   apiTokenExpiresAt: Date | null;
+  /** The initial administrator's, when its password is generated or weak; false otherwise. */
+  mustChangePassword?: boolean;
 }
+
+const INT4_MAX = 2_147_483_647;
+
+/** Several instances may boot at once: the one holding this lock creates the initial administrator. */
+const BOOTSTRAP_LOCK_KEY = 7_270_302;
 
 /** The only place that builds queries on users. */
 @Injectable()
@@ -77,6 +88,30 @@ export class UsersRepository {
     const user = await this.findById(id, manager, true);
     if (!user) throw new UserNotFoundError();
     return user;
+  }
+
+  /** For authentication: an id out of a signed token is looked up only if a row could have it. */
+  async findAuthUser(id: number, manager?: EntityManager): Promise<AuthUser | null> {
+    if (!Number.isSafeInteger(id) || id < 1 || id > INT4_MAX) return null;
+    const rows = (await this.m(manager).query(`SELECT ${AUTH_COLUMNS} ${FROM_USERS} WHERE u.id = $1`, [
+      id,
+    ])) as Row[];
+    return rows[0] ? toAuthUser(rows[0]) : null;
+  }
+
+  async findForLogin(username: string): Promise<LoginUser | null> {
+    const rows = (await this.m().query(
+      `SELECT ${AUTH_COLUMNS}, u.password_hash ${FROM_USERS} WHERE u.username = $1`,
+      [username],
+    )) as Row[];
+    return rows[0] ? toLoginUser(rows[0]) : null;
+  }
+
+  async passwordHashOf(id: number, manager?: EntityManager): Promise<string | null> {
+    const rows = (await this.m(manager).query(`SELECT password_hash FROM users WHERE id = $1`, [
+      id,
+    ])) as Row[];
+    return (rows[0]?.password_hash as string | null | undefined) ?? null;
   }
 
   /** `share`: the role's permissions cannot change until the transaction ends. */
@@ -119,8 +154,9 @@ export class UsersRepository {
     try {
       const rows = (await manager.query(
         `INSERT INTO users (username, email, password_hash, role_name, is_active, is_api_user,
-                            api_token_ttl_days, api_token_id, api_token_expires_at, api_token_issued_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $8::uuid IS NULL THEN NULL ELSE now() END)
+                            api_token_ttl_days, api_token_id, api_token_expires_at, api_token_issued_at,
+                            must_change_password)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $8::uuid IS NULL THEN NULL ELSE now() END, $10)
          RETURNING id`,
         [
           user.username,
@@ -132,6 +168,7 @@ export class UsersRepository {
           user.apiTokenTtlDays,
           user.apiTokenId,
           user.apiTokenExpiresAt,
+          user.mustChangePassword ?? false,
         ],
       )) as Row[];
       return Number(rows[0].id);
@@ -194,23 +231,63 @@ export class UsersRepository {
     );
   }
 
+  /**
+   * Mirrors a failed login to the row, for the hygiene report (the lockout
+   * counts elsewhere). Keyed by username so that an unknown name costs the
+   * same statement as a known one.
+   */
+  async recordFailedLogin(username: string): Promise<void> {
+    await this.m().query(
+      `UPDATE users SET failed_login_count = failed_login_count + 1, last_failed_login_at = now()
+        WHERE username = $1`,
+      [username],
+    );
+  }
+
+  /** A successful login: the failure count cleared, the time stamped, a stronger hash stored if one was made. */
+  async recordLogin(id: number, manager: EntityManager, rehashed?: string): Promise<Date> {
+    const result = await manager.query(
+      `UPDATE users SET last_login_at = now(), failed_login_count = 0, password_hash = coalesce($2, password_hash)
+        WHERE id = $1 RETURNING last_login_at AS "at"`,
+      [id, rehashed ?? null],
+    );
+    return returnedRows<{ at: Date }>(result)[0]?.at ?? new Date();
+  }
+
+  /**
+   * Stamps the use of an API token, current or previous, off the request
+   * path. The row keeps the pace across instances: a stamp less than
+   * `everyMs` old is left as it is, and the statement then changes nothing.
+   */
+  async recordTokenUse(userId: number, tokenId: string, at: Date, everyMs: number): Promise<void> {
+    const before = new Date(at.getTime() - everyMs);
+    await this.m().query(
+      `UPDATE users
+          SET api_token_last_used_at = CASE WHEN api_token_id = $2 THEN $3 ELSE api_token_last_used_at END,
+              previous_token_last_used_at =
+                CASE WHEN previous_api_token_id = $2 THEN $3 ELSE previous_token_last_used_at END
+        WHERE id = $1
+          AND ((api_token_id = $2 AND (api_token_last_used_at IS NULL OR api_token_last_used_at <= $4))
+            OR (previous_api_token_id = $2
+                AND (previous_token_last_used_at IS NULL OR previous_token_last_used_at <= $4)))`,
+      [userId, tokenId, at, before],
+    );
+  }
+
+  /** Held until the transaction ends: concurrent boots decide one after the other. */
+  async lockBootstrap(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
+  }
+
+  async countInRole(roleName: string, manager: EntityManager): Promise<number> {
+    const rows = (await manager.query(`SELECT count(*)::int AS n FROM users WHERE role_name = $1`, [
+      roleName,
+    ])) as Row[];
+    return Number(rows[0].n);
+  }
+
   async delete(id: number, manager: EntityManager): Promise<void> {
     await manager.query(`DELETE FROM users WHERE id = $1`, [id]);
-  }
-
-  /** Taken before counting administrators; held until the transaction ends. */
-  async lockAdministrators(manager: EntityManager): Promise<void> {
-    await lockAdministrators(manager);
-  }
-
-  /** Active, interactive users whose role holds full_access, other than `exceptId`. */
-  async countOtherAdministrators(exceptId: number, manager: EntityManager): Promise<number> {
-    const rows = (await manager.query(
-      `SELECT count(*)::int AS n ${FROM_USERS}
-        WHERE u.is_active AND NOT u.is_api_user AND $1 = ANY(r.permissions) AND u.id <> $2`,
-      [Permission.FullAccess, exceptId],
-    )) as Row[];
-    return Number(rows[0].n);
   }
 
   async list(filter: UserFilter): Promise<ListPage<UserRecord>> {
@@ -219,32 +296,6 @@ export class UsersRepository {
 
   /** Accounts with at least one reason for review (see user-hygiene.ts), oldest first. */
   async hygiene(page: number, pageSize: number, now: number): Promise<Page<UserRecord>> {
-    const params = [
-      new Date(now - HYGIENE.neverLoggedInAfterDays * DAY_MS),
-      HYGIENE.failedLoginsAtLeast,
-      new Date(now + EXPIRING_WITHIN_MS),
-      new Date(now - HYGIENE.tokenUnusedForDays * DAY_MS),
-      new Date(now),
-    ];
-    const where = `WHERE (NOT u.is_api_user AND u.last_login_at IS NULL AND u.created_at < $1)
-         OR u.failed_login_count >= $2
-         OR (u.is_api_user AND (u.api_token_id IS NULL OR u.api_token_expires_at IS NULL
-                                OR u.api_token_expires_at < $3
-                                OR coalesce(u.api_token_last_used_at, u.api_token_issued_at, u.created_at) < $4
-                                OR (u.previous_token_valid_until > $5
-                                    AND u.previous_token_last_used_at >= coalesce(u.api_token_issued_at, '-infinity'))))
-         OR NOT u.is_active
-         OR (NOT u.is_api_user AND NOT u.mfa_enabled
-             AND EXISTS (SELECT 1 FROM roles rr WHERE rr.name = u.role_name AND rr.require_mfa))`;
-    const m = this.m();
-    const [rows, counted] = await Promise.all([
-      m.query(`SELECT ${USER_COLUMNS} ${FROM_USERS} ${where} ORDER BY u.id LIMIT $6 OFFSET $7`, [
-        ...params,
-        pageSize,
-        (page - 1) * pageSize,
-      ]) as Promise<Row[]>,
-      m.query(`SELECT count(*)::int AS n FROM users u ${where}`, params) as Promise<Row[]>,
-    ]);
-    return { rows: rows.map(toRecord), total: Number(counted[0].n) };
+    return listForReview(this.m(), page, pageSize, now);
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Clock } from '../common/clock.js';
@@ -6,10 +7,11 @@ import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn, assertCanGrant } from '../roles/escalation.js';
 import { RoleNotFoundError } from '../roles/roles.errors.js';
+import { type AdministratorState, LastAdministratorRule } from '../roles/last-administrator.js';
 import { type Actor, userAuditEntry } from './actor.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
 import { inGrace } from './api-token-status.js';
-import { type AuditedField, apiUserChange } from './api-user-change.js';
+import { apiUserChange } from './api-user-change.js';
 import type { CreateUserResponseDto } from './dto/create-user-response.dto.js';
 import type { CreateUserDto } from './dto/create-user.dto.js';
 import type { ListUsersQuery } from './dto/list-users.query.js';
@@ -18,22 +20,20 @@ import type { UpdateUserDto } from './dto/update-user.dto.js';
 import type { UserListResponseDto } from './dto/user-list-response.dto.js';
 import type { UserResponseDto } from './dto/user-response.dto.js';
 import type { UserWithTokenResponseDto } from './dto/user-with-token-response.dto.js';
-import { LastAdministratorRule } from './last-administrator.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
-import type { UserChanges } from './user-record.js';
-import { assertApiRole, assertNotSelf, ttlOnlyForApiUsers, ttlRequired } from './user-rules.js';
+import { administratorStateOf, GRACE_ENDED, UserEdit } from './user-edit.js';
+import type { UserRecord } from './user-record.js';
+import { assertApiRole, assertNotSelf, ttlOnlyForApiUsers } from './user-rules.js';
 import { toUserResponse } from './users.mapper.js';
 import { type RoleRef, UsersRepository } from './users.repository.js';
 import {
   CannotDeleteSelfError,
   EmailTakenError,
+  LastAdministratorError,
   UsernameTakenError,
   UserNotFoundError,
 } from './users.errors.js';
-
-/** Deactivation ends a previous token's grace for good: reactivation brings back the current token only. */
-const GRACE_ENDED = { previousApiTokenId: null, previousTokenValidUntil: null } as const;
 
 /**
  * Users and their rules: who may create, change or delete whom (no privilege
@@ -137,81 +137,26 @@ export class UsersService {
   async update(actor: Actor, id: number, dto: UpdateUserDto): Promise<UserWithTokenResponseDto> {
     if (dto.isActive === false) assertNotSelf(actor, id);
     const result = await this.tx.run(async (tx) => {
-      const { manager } = tx;
       const user = await this.users.lockedUser(id, tx.manager);
       assertCanActOn(actor.auth.permissions, user.rolePermissions);
-      const changes: UserChanges = {};
-      const before: Partial<Record<AuditedField, unknown>> = {};
-      const after: Partial<Record<AuditedField, unknown>> = {};
-      const change = (field: AuditedField, from: unknown, to: unknown) => {
-        before[field] = from;
-        after[field] = to;
-      };
-
-      let role: RoleRef = {
-        name: user.roleName,
-        displayName: user.roleDisplayName,
-        permissions: user.rolePermissions,
-      };
-      if (dto.role !== undefined && dto.role !== user.roleName) {
-        const next = await this.users.findRole(dto.role, manager, true);
-        if (!next) throw new RoleNotFoundError(dto.role);
-        assertCanGrant(actor.auth.permissions, next.permissions, 'assign a role with');
-        role = next;
-        changes.roleName = next.name;
-        change('role', user.roleName, next.name);
-      }
-      if (dto.email !== undefined && dto.email !== user.email) {
-        if (await this.users.emailTakenByOther(dto.email, id, manager)) throw new EmailTakenError();
-        changes.email = dto.email;
-        change('email', user.email, dto.email);
-      }
-
-      const isApiUser = dto.isApiUser ?? user.isApiUser;
-      const isActive = dto.isActive ?? user.isActive;
-      if (!isApiUser && dto.apiTokenTtlDays !== undefined) throw ttlOnlyForApiUsers();
-      if (isApiUser && !user.isApiUser && dto.apiTokenTtlDays === undefined) throw ttlRequired();
-      // Only a change that gives an API user its role is refused; an unrelated edit is not.
-      if (isApiUser && (!user.isApiUser || changes.roleName !== undefined)) assertApiRole(role);
-      await this.lastAdministrator.assertKept(
+      const target = { isApiUser: dto.isApiUser ?? user.isApiUser, isActive: dto.isActive ?? user.isActive };
+      const edit = new UserEdit(user, target);
+      const role = await this.changeRole(actor, edit, dto.role, tx);
+      await this.changeEmail(edit, dto.email, tx);
+      edit.assertKind(role, dto.apiTokenTtlDays);
+      await this.assertAdministratorKept(
         user,
-        { isActive, isApiUser, permissions: role.permissions },
+        { ...target, permissions: role.permissions },
         'demote, deactivate or convert',
-        manager,
+        tx.manager,
       );
-
-      const converted = apiUserChange(user, isApiUser, dto.apiTokenTtlDays, this.tokens);
-      Object.assign(changes, converted.changes);
-      for (const [field, from, to] of converted.audited) change(field, from, to);
-      const token = converted.token;
-      let sessionsRevoked = converted.endsSessions ? await this.sessions.revokeAllForUser(id, tx) : 0;
-
-      if (isActive !== user.isActive) {
-        changes.isActive = isActive;
-        change('isActive', user.isActive, isActive);
-        // A token issued in this same change is suspended with the user: shown, it works once reactivated.
-        if (!isActive) sessionsRevoked += await this.endSessions(id, tx);
-        if (!isActive && user.hasPreviousToken) Object.assign(changes, GRACE_ENDED);
-      }
-
-      if (Object.keys(after).length === 0) return { user, token: undefined };
-      await this.users.update(id, changes, manager);
-      await this.audit.record(
-        userAuditEntry('user.updated', actor, user, {
-          before,
-          after,
-          ...(token ? { tokenIssued: true } : {}),
-          ...(user.isApiUser && !isApiUser ? { tokenRevoked: true } : {}),
-          ...(!isActive && user.isActive && isApiUser && (token || user.hasApiToken)
-            ? { tokenSuspended: true }
-            : {}),
-          ...(sessionsRevoked ? { sessionsRevoked } : {}),
-          ...(!isActive && user.isActive && inGrace(user) ? { previousTokenRevoked: true } : {}),
-        }),
-        manager,
-      );
+      await this.convert(edit, dto.apiTokenTtlDays, tx);
+      await this.changeActivation(edit, tx);
+      if (edit.isEmpty) return { user, token: undefined };
+      await this.users.update(id, edit.changes, tx.manager);
+      await this.audit.record(userAuditEntry('user.updated', actor, user, edit.details()), tx.manager);
       this.evictAfterCommit(tx, id);
-      return { user: (await this.users.findById(id, manager))!, token };
+      return { user: (await this.users.findById(id, tx.manager))!, token: edit.token };
     });
     return {
       ...toUserResponse(result.user),
@@ -219,12 +164,55 @@ export class UsersService {
     };
   }
 
+  /** A new role, held until commit so its permissions cannot grow between check and grant; the role after. */
+  private async changeRole(actor: Actor, edit: UserEdit, name: string | undefined, tx: Tx): Promise<RoleRef> {
+    const { user } = edit;
+    if (name === undefined || name === user.roleName) {
+      return { name: user.roleName, displayName: user.roleDisplayName, permissions: user.rolePermissions };
+    }
+    const next = await this.users.findRole(name, tx.manager, true);
+    if (!next) throw new RoleNotFoundError(name);
+    assertCanGrant(actor.auth.permissions, next.permissions, 'assign a role with');
+    edit.changes.roleName = next.name;
+    edit.audit('role', user.roleName, next.name);
+    return next;
+  }
+
+  private async changeEmail(edit: UserEdit, email: string | undefined, tx: Tx): Promise<void> {
+    const { user } = edit;
+    if (email === undefined || email === user.email) return;
+    if (await this.users.emailTakenByOther(email, user.id, tx.manager)) throw new EmailTakenError();
+    edit.changes.email = email;
+    edit.audit('email', user.email, email);
+  }
+
+  /** To an API user or back, or a new token lifetime; a conversion to an API user ends the sessions. */
+  private async convert(edit: UserEdit, ttlDays: number | undefined, tx: Tx): Promise<void> {
+    const converted = apiUserChange(edit.user, edit.target.isApiUser, ttlDays, this.tokens);
+    Object.assign(edit.changes, converted.changes);
+    for (const [field, from, to] of converted.audited) edit.audit(field, from, to);
+    edit.token = converted.token;
+    if (converted.endsSessions)
+      edit.sessionsRevoked += await this.sessions.revokeAllForUser(edit.user.id, tx);
+  }
+
+  private async changeActivation(edit: UserEdit, tx: Tx): Promise<void> {
+    const { user } = edit;
+    const { isActive } = edit.target;
+    if (isActive === user.isActive) return;
+    edit.changes.isActive = isActive;
+    edit.audit('isActive', user.isActive, isActive);
+    // A token issued in this same change is suspended with the user: shown, it works once reactivated.
+    if (!isActive) edit.sessionsRevoked += await this.endSessions(user.id, tx);
+    if (!isActive && user.hasPreviousToken) Object.assign(edit.changes, GRACE_ENDED);
+  }
+
   async remove(actor: Actor, id: number): Promise<void> {
     if (id === actor.auth.userId) throw new CannotDeleteSelfError();
     await this.tx.run(async (tx) => {
       const user = await this.users.lockedUser(id, tx.manager);
       assertCanActOn(actor.auth.permissions, user.rolePermissions);
-      await this.lastAdministrator.assertKept(user, null, 'delete', tx.manager);
+      await this.assertAdministratorKept(user, null, 'delete', tx.manager);
       // The rows would go with the foreign key's cascade; revoking first also evicts their cache entries.
       const sessionsRevoked = await this.sessions.revokeAllForUser(id, tx);
       await this.users.delete(id, tx.manager);
@@ -250,7 +238,7 @@ export class UsersService {
       const isActive = !current.isActive;
       let sessionsRevoked = 0;
       if (!isActive) {
-        await this.lastAdministrator.assertKept(
+        await this.assertAdministratorKept(
           current,
           { isActive, isApiUser: current.isApiUser, permissions: current.rolePermissions },
           'deactivate',
@@ -285,6 +273,17 @@ export class UsersService {
   private async endSessions(id: number, tx: Tx): Promise<number> {
     if (!this.options.deactivationEndsSessions) return 0;
     return this.sessions.revokeAllForUser(id, tx);
+  }
+
+  /** `after` is the user's state once the change is made, or null when the user is deleted. */
+  private assertAdministratorKept(
+    user: UserRecord,
+    after: AdministratorState | null,
+    action: string,
+    manager: EntityManager,
+  ): Promise<void> {
+    const change = { userId: user.id, before: administratorStateOf(user), after };
+    return this.lastAdministrator.assertKept(change, manager, () => new LastAdministratorError(action));
   }
 
   private evictAfterCommit(tx: Tx, id: number): void {

@@ -6,7 +6,7 @@ import type { AuditEntryInput } from '../../audit/audit.types.js';
 import { MemoryAppCache } from '../../cache/memory-cache.js';
 import type { Clock } from '../../common/clock.js';
 import type { IamOptions } from '../../config/iam-options.js';
-import type { AuthUsersRepository } from '../auth-users.repository.js';
+import type { UsersRepository } from '../../users/users.repository.js';
 import { AccountLockedError } from '../auth.errors.js';
 import { BruteForceService, type PasswordAttempt } from './brute-force.service.js';
 import { countsForUser } from './lockout-policy.js';
@@ -103,8 +103,8 @@ function fakeLockouts() {
 
 function fakeUsers() {
   const calls: string[] = [];
-  const repo = { recordFailure: async () => void calls.push('recordFailure') };
-  return { repo: repo as unknown as AuthUsersRepository, calls };
+  const repo = { recordFailedLogin: async () => void calls.push('recordFailedLogin') };
+  return { repo: repo as unknown as UsersRepository, calls };
 }
 
 const at = (ip: string, username = 'alice'): PasswordAttempt => ({
@@ -157,7 +157,7 @@ describe('BruteForceService', () => {
     expect(audit.map((e) => [e.action, e.details])).toEqual([
       ['auth.locked', { scope: 'address', lockSeconds: 30, lockNumber: 1 }],
     ]);
-    expect(users.calls.filter((c) => c === 'recordFailure')).toHaveLength(3);
+    expect(users.calls.filter((c) => c === 'recordFailedLogin')).toHaveLength(3);
     // Another address is not locked.
     await expect(service.reserve(at('2.2.2.2'))).resolves.toMatchObject({
       slots: [{ count: 1 }, { count: 4 }],

@@ -10,7 +10,7 @@ import { Clock } from '../../common/clock.js';
 import { IAM_OPTIONS, type IamOptions } from '../../config/iam-options.js';
 import { IamMetrics } from '../../metrics/iam-metrics.js';
 import { AccountLockedError } from '../auth.errors.js';
-import { AuthUsersRepository } from '../auth-users.repository.js';
+import { UsersRepository } from '../../users/users.repository.js';
 import {
   FAILURE_WINDOW_SECONDS,
   LOCK_MEMORY_SECONDS,
@@ -67,7 +67,7 @@ export class BruteForceService {
   constructor(
     private readonly cache: AppCache,
     private readonly lockouts: LockoutRepository,
-    private readonly users: AuthUsersRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
@@ -137,7 +137,7 @@ export class BruteForceService {
   async failed(reservation: Reservation, attempt: PasswordAttempt): Promise<void> {
     reservation.settled = true;
     // The database count is mirrored for every name, so an unknown one costs the same statement.
-    await this.users.recordFailure(attempt.username);
+    await this.users.recordFailedLogin(attempt.username);
     for (const slot of reservation.slots) {
       if (slot.count === slot.threshold) await this.lock(slot, attempt);
     }

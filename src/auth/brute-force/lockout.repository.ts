@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { countsForUser } from './lockout-policy.js';
-
-/** INSERT/UPDATE … RETURNING answers rows, or `[rows, affected]`, through TypeORM's postgres driver. */
-function returned<T>(result: unknown): T[] {
-  const r = result as unknown[];
-  return (Array.isArray(r[0]) ? r[0] : r) as T[];
-}
+import { returnedRows } from '../../database/returned-rows.js';
 
 /** A scope asked for a failure slot, with the count at which it locks. */
 export interface ScopeAsk {
@@ -104,7 +99,7 @@ export class LockoutRepository {
        RETURNING l.scope, l.epoch, l.failures AS "count", l.locks`,
       [ask.scope, times.now, times.windowEndsAt, ask.threshold],
     );
-    return returned<TakenSlot>(result)[0] ?? null;
+    return returnedRows<TakenSlot>(result)[0] ?? null;
   }
 
   /** The stored state of these scopes (absent ones are left out). */
@@ -133,7 +128,7 @@ export class LockoutRepository {
         RETURNING scope`,
       [slot.scope, slot.epoch, at.now, at.lockedUntil, at.expiresAt, lockNumber],
     );
-    return returned(result).length > 0;
+    return returnedRows(result).length > 0;
   }
 
   /** Gives a slot back to the count it was taken from, if that count is still the current one. */
@@ -166,6 +161,6 @@ export class LockoutRepository {
         RETURNING l.scope`,
       [before, limit],
     );
-    return returned(result).length;
+    return returnedRows(result).length;
   }
 }

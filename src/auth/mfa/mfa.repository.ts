@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-
-/** UPDATE … RETURNING answers `[rows, affected]` through TypeORM's postgres driver. */
-function returned<T>(result: unknown): T[] {
-  const r = result as unknown[];
-  return (Array.isArray(r[0]) ? r[0] : r) as T[];
-}
+import { returnedRows } from '../../database/returned-rows.js';
 
 export interface MfaState {
   secretCiphertext: string | null;
@@ -65,7 +60,7 @@ export class MfaRepository {
         WHERE user_id = $1 AND pending_ciphertext = $2 RETURNING user_id`,
       [userId, pending, step],
     );
-    if (returned(result).length === 0) return false;
+    if (returnedRows(result).length === 0) return false;
     await manager.query(`UPDATE users SET mfa_enabled = true, updated_at = now() WHERE id = $1`, [userId]);
     return true;
   }
@@ -82,7 +77,7 @@ export class MfaRepository {
         RETURNING user_id`,
       [userId, step],
     );
-    return returned(result).length > 0;
+    return returnedRows(result).length > 0;
   }
 
   async replaceRecoveryCodes(userId: number, hashes: string[], manager: EntityManager): Promise<void> {
@@ -100,7 +95,7 @@ export class MfaRepository {
         WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id`,
       [userId, hash],
     );
-    return returned(result).length > 0;
+    return returnedRows(result).length > 0;
   }
 
   async unusedRecoveryCodes(userId: number, manager?: EntityManager): Promise<number> {
@@ -154,6 +149,6 @@ export class MfaRepository {
         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id`,
       [hash, now],
     );
-    return returned(result).length > 0;
+    return returnedRows(result).length > 0;
   }
 }

@@ -9,7 +9,7 @@ import { RolePermissionsService } from '../../roles/role-permissions.service.js'
 import { PasswordHasher } from '../../users/password-hasher.js';
 import { UserNotFoundError } from '../../users/users.errors.js';
 import { SessionRequiredError, WrongCurrentPasswordError } from '../auth.errors.js';
-import { AuthUsersRepository } from '../auth-users.repository.js';
+import { UsersRepository } from '../../users/users.repository.js';
 import { BruteForceService, type PasswordAttempt } from '../brute-force/brute-force.service.js';
 import { SessionsService } from '../../sessions/sessions.service.js';
 import type { ConfirmTotpResponseDto, SetupTotpResponseDto } from './dto/mfa-response.dto.js';
@@ -37,7 +37,7 @@ export class MfaService {
 
   constructor(
     private readonly repo: MfaRepository,
-    private readonly users: AuthUsersRepository,
+    private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly bruteForce: BruteForceService,
     private readonly sessions: SessionsService,
@@ -58,7 +58,7 @@ export class MfaService {
   ): Promise<SetupTotpResponseDto> {
     this.sessionOf(caller);
     await this.assertPassword(caller, currentPassword, client);
-    const user = await this.users.findById(caller.userId);
+    const user = await this.users.findAuthUser(caller.userId);
     if (!user) throw new UserNotFoundError();
     if (user.mfaEnabled) {
       throw new MfaAlreadyEnabledError();
@@ -110,7 +110,7 @@ export class MfaService {
     client: ClientInfo,
   ): Promise<void> {
     this.sessionOf(caller);
-    const user = await this.users.findById(caller.userId);
+    const user = await this.users.findAuthUser(caller.userId);
     if (!user) throw new UserNotFoundError();
     if (user.roleRequiresMfa) {
       throw new MfaRequiredByRoleError();
@@ -147,7 +147,7 @@ export class MfaService {
 
   /** An administrator (or the CLI) clears a user's second factor; the user enrols again. */
   async reset(actor: { auth: AuthContext; client: ClientInfo }, userId: number): Promise<void> {
-    const user = await this.users.findById(userId);
+    const user = await this.users.findAuthUser(userId);
     if (!user) throw new UserNotFoundError();
     assertCanActOn(actor.auth.permissions, await this.rolePermissions.permissionsOf(user.roleName));
     await this.tx.run(async (tx) => {
