@@ -66,6 +66,10 @@ export class UsersRepository {
     return manager ?? this.repo.manager;
   }
 
+  private async firstRow(sql: string, params: unknown[], manager?: EntityManager): Promise<Row | undefined> {
+    return ((await this.m(manager).query(sql, params)) as Row[])[0];
+  }
+
   /**
    * `lock`: hold the user's row until the transaction ends, so concurrent
    * changes to one user queue. The row is locked on its own, then read: a
@@ -79,8 +83,8 @@ export class UsersRepository {
       const locked = (await m.query(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [id])) as Row[];
       if (locked.length === 0) return null;
     }
-    const rows = (await m.query(`SELECT ${USER_COLUMNS} ${FROM_USERS} WHERE u.id = $1`, [id])) as Row[];
-    return rows[0] ? toRecord(rows[0]) : null;
+    const row = await this.firstRow(`SELECT ${USER_COLUMNS} ${FROM_USERS} WHERE u.id = $1`, [id], m);
+    return row ? toRecord(row) : null;
   }
 
   /** The user, locked until the transaction ends (see findById), or USER_NOT_FOUND: how each change to a user begins. */
@@ -93,25 +97,19 @@ export class UsersRepository {
   /** For authentication: an id out of a signed token is looked up only if a row could have it. */
   async findAuthUser(id: number, manager?: EntityManager): Promise<AuthUser | null> {
     if (!Number.isSafeInteger(id) || id < 1 || id > INT4_MAX) return null;
-    const rows = (await this.m(manager).query(`SELECT ${AUTH_COLUMNS} ${FROM_USERS} WHERE u.id = $1`, [
-      id,
-    ])) as Row[];
-    return rows[0] ? toAuthUser(rows[0]) : null;
+    const row = await this.firstRow(`SELECT ${AUTH_COLUMNS} ${FROM_USERS} WHERE u.id = $1`, [id], manager);
+    return row ? toAuthUser(row) : null;
   }
 
   async findForLogin(username: string): Promise<LoginUser | null> {
-    const rows = (await this.m().query(
-      `SELECT ${AUTH_COLUMNS}, u.password_hash ${FROM_USERS} WHERE u.username = $1`,
-      [username],
-    )) as Row[];
-    return rows[0] ? toLoginUser(rows[0]) : null;
+    const sql = `SELECT ${AUTH_COLUMNS}, u.password_hash ${FROM_USERS} WHERE u.username = $1`;
+    const row = await this.firstRow(sql, [username]);
+    return row ? toLoginUser(row) : null;
   }
 
   async passwordHashOf(id: number, manager?: EntityManager): Promise<string | null> {
-    const rows = (await this.m(manager).query(`SELECT password_hash FROM users WHERE id = $1`, [
-      id,
-    ])) as Row[];
-    return (rows[0]?.password_hash as string | null | undefined) ?? null;
+    const row = await this.firstRow(`SELECT password_hash FROM users WHERE id = $1`, [id], manager);
+    return (row?.password_hash as string | null | undefined) ?? null;
   }
 
   /** `share`: the role's permissions cannot change until the transaction ends. */
