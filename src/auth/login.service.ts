@@ -9,7 +9,7 @@ import { IamMetrics } from '../metrics/iam-metrics.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import type { AuthUser, LoginUser } from '../users/user-record.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { cachedUserOf, mfaEnrollmentRequired } from './auth-state.service.js';
+import { mfaEnrollmentRequired } from './auth-state.service.js';
 import {
   AccountDisabledError,
   AccountLockedError,
@@ -25,7 +25,6 @@ import type { LoginDto } from './dto/login.dto.js';
 import type { LoginResponseDto } from './dto/login-response.dto.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { TokenService } from '../tokens/token.service.js';
-import { userViewOf } from './cached-user.mapper.js';
 import type { LoginMfaDto } from './mfa/dto/mfa-request.dto.js';
 import type { MfaChallengeResponseDto } from './mfa/dto/mfa-response.dto.js';
 import { challengeHash, newChallengeToken } from './mfa/mfa-crypto.js';
@@ -34,6 +33,7 @@ import { MfaRepository } from './mfa/mfa.repository.js';
 import { type MfaMethod, MfaService } from './mfa/mfa.service.js';
 import { isTotpShaped } from './mfa/totp.js';
 import { failedAttemptEntry, selfEntry } from '../audit/audit-entries.js';
+import { toUserResponse } from '../users/users.mapper.js';
 
 const MAX_IP = 64;
 
@@ -234,7 +234,7 @@ export class LoginService {
       expiresAt: expiresAt.toISOString(),
       mustChangePassword: row.mustChangePassword,
       mfaEnrollmentRequired: mfaEnrollmentRequired(row),
-      user: userViewOf(cachedUserOf({ ...row, lastLoginAt })),
+      user: toUserResponse({ ...row, lastLoginAt }),
     };
   }
 
