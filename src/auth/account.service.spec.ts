@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import {
+  caller,
+  client,
+  fakeBruteForce,
+  fakeUsersRepository,
+  sharedFakes,
+  successEntry,
+  hashOf,
+  loginUser,
+  txManager,
+} from '../../test/support/service-fakes.js';
+import type { PermissionCatalog } from '../roles/permission-catalog.js';
+import { PasswordPolicy } from '../users/password-policy.js';
+import { WeakPasswordError } from '../users/users.errors.js';
+import { AccountService } from './account.service.js';
+import type { AuthStateService } from './auth-state.service.js';
+import { SessionNotFoundError, UnchangedPasswordError, WrongCurrentPasswordError } from './auth.errors.js';
+
+const CURRENT = 'Correct-horse-9';
+const NEXT = 'Brand-new-pass-7';
+/** The caller: user 7, signed in with session-1. */
+const bob = caller({
+  userId: 7,
+  username: 'bob',
+  roleName: 'readers',
+  permissions: new Set(['portfolio_data']),
+});
+
+/** A session row as the repository reads it; whether it is live is judged against the wall clock. */
+const sessionRow = (over: Record<string, unknown> = {}) => ({
+  id: 'session-1',
+  userId: 7,
+  revokedAt: null,
+  expiresAt: new Date('2100-01-01T00:00:00Z'),
+  ...over,
+});
+
+function setup(opts: { revoked?: number; live?: unknown } = {}) {
+  const f = sharedFakes(opts);
+  const users = fakeUsersRepository(f.log, { user: loginUser({ passwordHash: hashOf(CURRENT) }) });
+  const { bruteForce, outcomes } = fakeBruteForce(f.log);
+  const service = new AccountService(
+    {} as AuthStateService,
+    {} as PermissionCatalog,
+    users.repo,
+    f.hasher.hasher,
+    new PasswordPolicy(),
+    bruteForce,
+    f.sessions,
+    f.runner,
+    f.audit,
+  );
+  return { service, ...f, ...users, outcomes };
+}
+
+describe('AccountService.changePassword', () => {
+  it('refuses a wrong current password as a failed attempt, writing nothing', async () => {
+    const s = setup();
+    const refused = s.service.changePassword(
+      bob,
+      { currentPassword: 'Wrong-horse-9', newPassword: NEXT },
+      client,
+    );
+    await expect(refused).rejects.toBeInstanceOf(WrongCurrentPasswordError);
+    await expect(refused).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect(s.outcomes).toEqual(['failed']);
+    expect(s.hasher.hashed).toEqual([]);
+    expect(s.writes).toEqual([]);
+    expect(s.revokedAll).toEqual([]);
+    expect(s.entries).toEqual([]);
+  });
+
+  it('refuses the current password as the new one, and a weak one, after releasing the attempt', async () => {
+    const unchanged = setup();
+    await expect(
+      unchanged.service.changePassword(bob, { currentPassword: CURRENT, newPassword: CURRENT }, client),
+    ).rejects.toBeInstanceOf(UnchangedPasswordError);
+    expect(unchanged.outcomes).toEqual(['released']);
+
+    const weak = setup();
+    const error = await weak.service
+      .changePassword(bob, { currentPassword: CURRENT, newPassword: 'short' }, client)
+      .then(
+        () => null,
+        (e: unknown) => e as WeakPasswordError,
+      );
+    expect(error).toBeInstanceOf(WeakPasswordError);
+    expect(new Set(error!.options.details!.map((d) => d.field))).toEqual(new Set(['newPassword']));
+    for (const s of [unchanged, weak]) {
+      expect(s.hasher.hashed).toEqual([]);
+      expect(s.writes).toEqual([]);
+      expect(s.entries).toEqual([]);
+    }
+  });
+
+  it('refuses SESSION_REQUIRED to an API token', async () => {
+    const s = setup();
+    const api = caller({ userId: 7, username: 'bob', kind: 'api', sessionId: undefined, tokenId: 't' });
+    await expect(
+      s.service.changePassword(api, { currentPassword: CURRENT, newPassword: NEXT }, client),
+    ).rejects.toMatchObject({ code: 'SESSION_REQUIRED' });
+    expect(s.outcomes).toEqual([]);
+  });
+
+  it('stores the new hash, ends the other sessions, audits without a password and evicts after commit', async () => {
+    const s = setup({ revoked: 2 });
+    await s.service.changePassword(bob, { currentPassword: CURRENT, newPassword: NEXT }, client);
+
+    expect(s.outcomes).toEqual(['released']);
+    expect(s.writes).toEqual([
+      {
+        op: 'update',
+        id: 7,
+        manager: txManager,
+        value: { passwordHash: hashOf(NEXT), mustChangePassword: false },
+      },
+    ]);
+    expect(s.revokedAll).toEqual([{ userId: 7, except: 'session-1' }]);
+    expect(s.entries).toEqual([
+      successEntry(
+        'auth.password_changed',
+        { id: 7, username: 'bob' },
+        { id: 7, username: 'bob' },
+        { otherSessionsRevoked: 2 },
+      ),
+    ]);
+    expect(JSON.stringify(s.entries)).not.toMatch(/horse|Brand-new/);
+    expect(s.log).toEqual([
+      'brute-force:released',
+      'update:7',
+      'revoke-all:7',
+      'audit:auth.password_changed',
+      'commit',
+      'evict:7',
+    ]);
+  });
+});
+
+describe('AccountService.logout', () => {
+  it('revokes this session and records auth.logout in the same transaction', async () => {
+    const s = setup({ live: sessionRow() });
+    await s.service.logout(bob, client);
+    expect(s.revokedOne).toEqual([{ sessionId: 'session-1', userId: 7 }]);
+    expect(s.entries).toMatchObject([
+      { action: 'auth.logout', target: { type: 'user', id: 7 }, details: { how: 'logout' } },
+    ]);
+    expect(s.managers).toEqual([txManager]);
+    expect(s.log).toEqual(['revoke:session-1', 'audit:auth.logout', 'commit']);
+  });
+
+  it('answers SESSION_NOT_FOUND for a session already revoked, expired or not the caller’s', async () => {
+    for (const live of [
+      null,
+      sessionRow({ revokedAt: new Date(0) }),
+      sessionRow({ expiresAt: new Date(0) }),
+      sessionRow({ userId: 8 }),
+    ]) {
+      const s = setup({ live });
+      await expect(s.service.logout(bob, client)).rejects.toBeInstanceOf(SessionNotFoundError);
+      expect(s.revokedOne).toEqual([]);
+      expect(s.entries).toEqual([]);
+    }
+  });
+
+  it('ends another of the caller’s sessions as ended_by_owner', async () => {
+    const s = setup({ live: sessionRow({ id: 'session-2' }) });
+    await s.service.endMine(bob, 'session-2', client);
+    expect(s.revokedOne).toEqual([{ sessionId: 'session-2', userId: 7 }]);
+    expect(s.entries).toMatchObject([{ details: { how: 'ended_by_owner' } }]);
+  });
+});
