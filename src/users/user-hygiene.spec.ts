@@ -1,37 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { hygieneReasons } from './user-hygiene.js';
 import type { UserRecord } from './user-record.js';
+import { userRecord } from '../../test/support/service-fakes.js';
 
 const DAY = 24 * 3600 * 1000;
 const now = Date.UTC(2026, 5, 1);
 
-function user(over: Partial<UserRecord> = {}): UserRecord {
-  return {
-    id: 1,
-    username: 'u',
-    email: 'u@example.test',
-    roleName: 'viewer',
-    roleDisplayName: 'Viewer',
-    rolePermissions: [],
-    isActive: true,
-    isApiUser: false,
-    apiTokenTtlDays: null,
-    hasApiToken: false,
-    apiTokenExpiresAt: null,
+// A healthy account as of `now`: signed in yesterday, created 100 days ago.
+const user = (over: Partial<UserRecord> = {}): UserRecord =>
+  userRecord({
     apiTokenIssuedAt: new Date(now - DAY),
-    apiTokenLastUsedAt: null,
-    hasPreviousToken: false,
-    previousTokenValidUntil: null,
-    previousTokenLastUsedAt: null,
-    mustChangePassword: false,
-    mfaEnabled: false,
-    roleRequiresMfa: false,
-    failedLoginCount: 0,
     lastLoginAt: new Date(now - DAY),
     createdAt: new Date(now - 100 * DAY),
     ...over,
-  };
-}
+  });
 const codes = (u: UserRecord) => hygieneReasons(u, now).map((r) => r.code);
 
 describe('hygieneReasons', () => {
