@@ -48,6 +48,7 @@ export interface ResolvedState {
 
 const LAST_SEEN_EVERY_MS = 60_000;
 const ROLE_HINTS_MAX = 100_000;
+const SEEN_MEMO_MAX = 100_000;
 
 /** A regular user whose role requires a second factor and who has none: their sessions may only enrol. */
 export function mfaEnrollmentRequired(
@@ -91,6 +92,10 @@ export class AuthStateService {
   // user id → the role name seen last: which role key to read along with the user. Only a guess, never
   // an answer (a wrong or missing one costs a second read), so it is safe to keep per process.
   private readonly roleHints = new Map<number, string>();
+  // session id → until when (epoch ms) this process need not read the session's last-seen marker: it
+  // wrote the marker itself, or read it set. Spares a caller whose state the local layer holds the one
+  // shared-cache read per request that the marker would cost. Lost on restart, which costs one read.
+  private readonly seenUntil = new Map<string, number>();
 
   constructor(
     private readonly users: UsersRepository,
@@ -109,16 +114,20 @@ export class AuthStateService {
     const hint = this.roleHints.get(userId);
     const roleKey = hint === undefined ? [] : [CacheKeys.role(hint)];
     if (claims.typ === 'session') {
-      const [cachedSession, cachedUser, seen, cachedRole] = await this.cache.mget<unknown>([
+      const seenKnown = (this.seenUntil.get(claims.sid) ?? 0) > Date.now();
+      const seenKey = seenKnown ? [] : [CacheKeys.sessionSeen(claims.sid)];
+      const [cachedSession, cachedUser, ...rest] = await this.cache.mget<unknown>([
         CacheKeys.session(claims.sid),
         CacheKeys.user(userId),
-        CacheKeys.sessionSeen(claims.sid),
         ...roleKey,
+        ...seenKey,
       ]);
+      const cachedRole = roleKey.length > 0 ? rest[0] : undefined;
+      const marker = seenKey.length > 0 ? rest[roleKey.length] : undefined;
       const session = (cachedSession as CachedSession | undefined) ?? (await this.loadSession(claims.sid));
       const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(userId));
       this.checkSession(session, user, userId);
-      this.touch(claims.sid, session!, seen !== undefined);
+      if (!seenKnown) this.touch(claims.sid, session!, marker !== undefined);
       return this.context({ user: user!, session }, 'session', { sessionId: claims.sid }, hint, cachedRole);
     }
     const [cachedUser, cachedRole] = await this.cache.mget<unknown>([CacheKeys.user(userId), ...roleKey]);
@@ -195,6 +204,11 @@ export class AuthStateService {
     return context;
   }
 
+  private rememberSeen(sessionId: string, until: number): void {
+    if (this.seenUntil.size >= SEEN_MEMO_MAX) this.seenUntil.clear();
+    this.seenUntil.set(sessionId, until);
+  }
+
   private rememberRole(userId: number, roleName: string): void {
     if (this.roleHints.size >= ROLE_HINTS_MAX) this.roleHints.clear();
     this.roleHints.set(userId, roleName);
@@ -238,7 +252,12 @@ export class AuthStateService {
    */
   private touch(sessionId: string, session: CachedSession, seenRecently: boolean): void {
     const now = Date.now();
-    if (seenRecently || now - session.lastSeenAt < LAST_SEEN_EVERY_MS) return;
+    if (seenRecently || now - session.lastSeenAt < LAST_SEEN_EVERY_MS) {
+      // Set by another process (or this one before a restart) some time in the last minute: look again in half of it.
+      if (seenRecently) this.rememberSeen(sessionId, now + LAST_SEEN_EVERY_MS / 2);
+      return;
+    }
+    this.rememberSeen(sessionId, now + LAST_SEEN_EVERY_MS);
     void this.cache.set(CacheKeys.sessionSeen(sessionId), 1, LAST_SEEN_EVERY_MS / 1000);
     this.sessions.touch(sessionId, new Date(now)).catch(() => undefined);
   }

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { AppCache } from '../cache/app-cache.js';
+import { CacheKeys } from '../cache/cache-keys.js';
+import { Clock } from '../common/clock.js';
+import type { IamOptions } from '../config/iam-options.js';
+import type { RolePermissionsService } from '../roles/role-permissions.service.js';
+import type { CachedSession } from '../sessions/session-state.js';
+import type { SessionsRepository } from '../sessions/sessions.repository.js';
+import type { TokenClaims } from '../tokens/token-claims.js';
+import type { UsersRepository } from '../users/users.repository.js';
+import { userRecord } from '../../test/support/service-fakes.js';
+import type { ApiTokenUsage } from './api-token-usage.js';
+import { AuthStateService, cachedUserOf } from './auth-state.service.js';
+
+const SID = '0b7f2c2e-5d1a-4c1e-9a7e-2f7c1d3e4b5a';
+
+/** A cache that holds the caller's session, user and role, and records which keys each read asked for. */
+function scene(lastSeenAt: number) {
+  const user = cachedUserOf({ ...userRecord(), apiTokenId: null, previousApiTokenId: null });
+  const session: CachedSession = {
+    userId: user.id,
+    expiresAt: Date.now() + 3600_000,
+    revoked: false,
+    lastSeenAt,
+    createdAt: lastSeenAt,
+    rememberMe: false,
+    ip: null,
+    userAgent: null,
+  };
+  const store = new Map<string, unknown>([
+    [CacheKeys.session(SID), session],
+    [CacheKeys.user(user.id), user],
+    [CacheKeys.role(user.roleName), ['portfolio_data']],
+  ]);
+  const reads: string[][] = [];
+  const touches: string[] = [];
+  const cache = {
+    mget: async (keys: string[]) => {
+      reads.push(keys);
+      return keys.map((k) => store.get(k));
+    },
+    set: async (key: string, value: unknown) => void store.set(key, value),
+  } as unknown as AppCache;
+  const sessions = {
+    touch: async (id: string) => void touches.push(id),
+  } as unknown as SessionsRepository;
+  const rolePermissions = {
+    permissionsOf: async () => ['portfolio_data'],
+  } as unknown as RolePermissionsService;
+  const service = new AuthStateService(
+    {} as UsersRepository,
+    sessions,
+    rolePermissions,
+    cache,
+    { deactivationEndsSessions: true, authCacheTtlSeconds: 30 } as IamOptions,
+    new Clock(),
+    {} as ApiTokenUsage,
+  );
+  const claims: TokenClaims = {
+    typ: 'session',
+    sub: String(user.id),
+    sid: SID,
+    iat: 0,
+    exp: 0,
+    iss: 'iam',
+    aud: 'iam',
+  };
+  return { service, claims, reads, touches, store };
+}
+
+describe('AuthStateService: the session last-seen marker', () => {
+  it('is written once a minute, and not read again by the process that wrote it', async () => {
+    const { service, claims, reads, touches, store } = scene(Date.now() - 120_000);
+    await service.resolve(claims);
+    expect(reads[0]).toContain(CacheKeys.sessionSeen(SID));
+    expect(touches).toEqual([SID]);
+    expect(store.has(CacheKeys.sessionSeen(SID))).toBe(true);
+
+    await service.resolve(claims);
+    await service.resolve(claims);
+    expect(reads.slice(1).every((keys) => !keys.includes(CacheKeys.sessionSeen(SID)))).toBe(true);
+    expect(touches).toEqual([SID]);
+  });
+
+  it('set by another process: no write, and no read for a while', async () => {
+    const { service, claims, reads, touches, store } = scene(Date.now() - 120_000);
+    store.set(CacheKeys.sessionSeen(SID), 1);
+    await service.resolve(claims);
+    await service.resolve(claims);
+    expect(touches).toEqual([]);
+    expect(reads.map((keys) => keys.includes(CacheKeys.sessionSeen(SID)))).toEqual([true, false]);
+  });
+
+  it('still answers the permissions of the role read alongside it', async () => {
+    const { service, claims } = scene(Date.now());
+    const first = await service.resolve(claims);
+    const second = await service.resolve(claims);
+    expect([...first.permissions]).toEqual(['portfolio_data']);
+    expect([...second.permissions]).toEqual(['portfolio_data']);
+  });
+});
