@@ -91,6 +91,14 @@ describe('AuthStateService: the session last-seen marker', () => {
     expect(reads.map((keys) => keys.includes(CacheKeys.sessionSeen(SID)))).toEqual([true, false]);
   });
 
+  it('is not read at all while the session was seen less than a minute ago', async () => {
+    const { service, claims, reads, touches } = scene(Date.now() - 1000);
+    await service.resolve(claims);
+    await service.resolve(claims);
+    expect(reads.map((keys) => keys.includes(CacheKeys.sessionSeen(SID)))).toEqual([true, false]);
+    expect(touches).toEqual([]);
+  });
+
   it('still answers the permissions of the role read alongside it', async () => {
     const { service, claims } = scene(Date.now());
     const first = await service.resolve(claims);

@@ -252,9 +252,14 @@ export class AuthStateService {
    */
   private touch(sessionId: string, session: CachedSession, seenRecently: boolean): void {
     const now = Date.now();
-    if (seenRecently || now - session.lastSeenAt < LAST_SEEN_EVERY_MS) {
+    if (now - session.lastSeenAt < LAST_SEEN_EVERY_MS) {
+      // No write is due before the minute since the last one ends: the marker need not be read till then.
+      this.rememberSeen(sessionId, session.lastSeenAt + LAST_SEEN_EVERY_MS);
+      return;
+    }
+    if (seenRecently) {
       // Set by another process (or this one before a restart) some time in the last minute: look again in half of it.
-      if (seenRecently) this.rememberSeen(sessionId, now + LAST_SEEN_EVERY_MS / 2);
+      this.rememberSeen(sessionId, now + LAST_SEEN_EVERY_MS / 2);
       return;
     }
     this.rememberSeen(sessionId, now + LAST_SEEN_EVERY_MS);

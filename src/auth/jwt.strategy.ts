@@ -34,25 +34,78 @@ export function parseClaims(token: CompleteToken): TokenClaims {
   throw invalid();
 }
 
+/** Verified tokens kept per process; past it, the oldest are dropped. */
+const VERIFIED_MAX = 10_000;
+
+/**
+ * Tokens whose signature, issuer, audience and claims passed here, by their exact text. A token's text
+ * cannot change without breaking its signature, so a caller's next request with the same text needs no
+ * second HMAC and parse; only the expiry is checked again. Who the caller is now (revoked, deactivated,
+ * role) is read on every request all the same.
+ */
+class VerifiedTokens {
+  private readonly tokens = new Map<string, { token: CompleteToken; expiresAtMs: number }>();
+
+  get(text: string, nowMs: number): CompleteToken | undefined {
+    const known = this.tokens.get(text);
+    if (!known) return undefined;
+    if (known.expiresAtMs <= nowMs) {
+      // From here on the library answers it, with its own "expired".
+      this.tokens.delete(text);
+      return undefined;
+    }
+    return known.token;
+  }
+
+  add(text: string, token: CompleteToken): void {
+    const exp = token.payload.exp;
+    // As jsonwebtoken judges it: expired from the second `exp` names.
+    const expiresAtMs = typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY;
+    if (this.tokens.size >= VERIFIED_MAX) this.tokens.delete(this.tokens.keys().next().value as string);
+    this.tokens.set(text, { token, expiresAtMs });
+  }
+}
+
+const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+
 /** Bearer header only (never a query string), HS256 only, issuer and audience checked. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly verified = new VerifiedTokens();
+
   constructor(
     @Inject(IAM_OPTIONS) options: IamOptions,
     private readonly authState: AuthStateService,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: bearerToken,
       secretOrKey: options.jwt.secret as unknown as string,
       algorithms: ['HS256'],
       issuer: options.jwt.issuer,
       audience: options.jwt.audience,
       ignoreExpiration: false,
       jsonWebTokenOptions: { complete: true },
+      passReqToCallback: true,
     });
   }
 
-  validate(token: CompleteToken): Promise<AuthContext> {
-    return this.authState.resolve(parseClaims(token));
+  /** A token verified here before skips the library's verification; any other goes through it. */
+  override authenticate(req: Parameters<Strategy['authenticate']>[0], options?: unknown): void {
+    const text = bearerToken(req);
+    const token = text ? this.verified.get(text, Date.now()) : undefined;
+    if (!token) return super.authenticate(req, options);
+    Promise.resolve()
+      .then(() => this.authState.resolve(parseClaims(token)))
+      .then(
+        (caller) => this.success(caller),
+        (err: Error) => this.error(err),
+      );
+  }
+
+  async validate(req: Parameters<Strategy['authenticate']>[0], token: CompleteToken): Promise<AuthContext> {
+    const claims = parseClaims(token);
+    const text = bearerToken(req);
+    if (text) this.verified.add(text, token);
+    return this.authState.resolve(claims);
   }
 }

@@ -89,6 +89,41 @@ describe('AppCacheThrottlerStorage: counting far from the limit in process', () 
     await cache.close();
   });
 
+  it('keeps one batch in flight per counter: hits admitted meanwhile go out together when it answers', async () => {
+    const m = manual();
+    const { cache, calls } = countingCache();
+    const storage = new AppCacheThrottlerStorage(cache, m.clock, { schedule: m.schedule });
+    await storage.increment('k', 60_000, 1000, 60_000, 'default');
+    await storage.increment('k', 60_000, 1000, 60_000, 'default');
+    // The cache holds its answer to the next batch until the test lets it go.
+    const incr = cache.incr.bind(cache);
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const asked: number[] = [];
+    cache.incr = async (key: string, ttl: number, by = 1) => {
+      asked.push(by);
+      await held;
+      return incr(key, ttl, by);
+    };
+    const first = storage.flush();
+    // Three turns while that batch waits for its answer: nothing more is sent.
+    for (let turn = 0; turn < 3; turn++) {
+      await storage.increment('k', 60_000, 1000, 60_000, 'default');
+      m.runScheduled();
+    }
+    expect(asked).toEqual([1]);
+    answer();
+    await first;
+    // Its answer schedules the next batch, with the three hits of those turns.
+    expect(m.scheduled()).toBe(1);
+    m.runScheduled();
+    await storage.flush();
+    expect(asked).toEqual([1, 3]);
+    expect(calls).toEqual([1, 1, 3]);
+    expect(await cache.incr(CacheKeys.throttle('k'), 60, 0)).toBe(5);
+    await cache.close();
+  });
+
   it('waits for the shared count from half the limit on, and refuses exactly past the limit', async () => {
     const m = manual();
     const { cache, calls } = countingCache();

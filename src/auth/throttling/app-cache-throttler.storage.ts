@@ -37,7 +37,8 @@ export interface CountingOptions {
  * request's latency and CPU. A caller far below its limit cannot be refused whatever the other
  * instances count, so its hit need not be waited for: it is admitted at once and added to the shared
  * counter in one INCRBY per key at the end of the event-loop turn (a batch of all the hits that turn
- * admitted). Near the limit, where the answer depends on the other instances, a request waits for the
+ * admitted; while one is in flight for a key, the next waits for its answer and carries every hit
+admitted meanwhile). Near the limit, where the answer depends on the other instances, a request waits for the
  * shared count as before. "Near" is judged on this instance's estimate: the shared count as last
  * answered plus its own hits since; the fast path is taken only while that estimate stays under
  * `fastShare` (half) of the limit.
@@ -46,8 +47,8 @@ export interface CountingOptions {
  * while it still takes the fast path the shared count can be higher than it thinks. The first batch
  * it sends corrects the estimate, so past the limit each other instance admits at most the hits for
  * that caller that reach it within one cache round trip plus one event-loop turn (under a millisecond on
- * a loopback Redis), and the hits it has admitted but not yet sent are in the shared count one turn
- * later. With two instances a limit of N admits at most N plus what the other instance served in that
+ * a loopback Redis), and the hits it has admitted but not yet sent are in the shared count one round
+ * trip later. With two instances a limit of N admits at most N plus what the other instance served in that
  * sub-millisecond window; sequential requests are counted exactly. A window is the shared counter's own
  * (from its first hit, as before); once the shared count is past the limit, further requests in that
  * window are refused in process, with Retry-After from the window's known end.
@@ -141,6 +142,7 @@ export class AppCacheThrottlerStorage implements ThrottlerStorage {
       total = await this.cache.incr(CacheKeys.throttle(key), windowSeconds, by);
     } finally {
       counter.inFlight -= by;
+      if (counter.inFlight === 0 && counter.unsent > 0) this.markDirty(key);
     }
     counter.known = Math.max(counter.known, total);
     const now = this.clock.now();
@@ -170,6 +172,8 @@ export class AppCacheThrottlerStorage implements ThrottlerStorage {
   private async send(key: string): Promise<void> {
     const counter = this.counters.get(key);
     if (!counter || counter.unsent === 0) return;
+    // One INCRBY in flight per counter: what is admitted meanwhile goes in the next one, sent when it answers.
+    if (counter.inFlight > 0) return;
     const by = counter.unsent;
     counter.unsent = 0;
     counter.inFlight += by;
@@ -182,6 +186,8 @@ export class AppCacheThrottlerStorage implements ThrottlerStorage {
       if (this.counters.get(key) === counter) this.counters.delete(key);
     } finally {
       counter.inFlight -= by;
+      if (counter.inFlight === 0 && counter.unsent > 0 && this.counters.get(key) === counter)
+        this.markDirty(key);
     }
   }
 
