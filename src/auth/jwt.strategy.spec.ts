@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { parseClaims } from './jwt.strategy.js';
+import { createSecretKey } from 'node:crypto';
+import { Strategy } from 'passport-jwt';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { signJwt } from '../../test/support/jwt.js';
+import type { IamOptions } from '../config/iam-options.js';
+import type { AuthStateService } from './auth-state.service.js';
+import { JwtStrategy, parseClaims } from './jwt.strategy.js';
 
 const SID = '0b7c2a1e-3c52-4a8e-9d3a-6f1f2b9c4d10';
 const header = { alg: 'HS256', typ: 'JWT' };
@@ -55,5 +60,57 @@ describe('parseClaims', () => {
     refused(header, noExp);
     const { iat: _iat, ...noIat } = session;
     refused(header, noIat);
+  });
+});
+
+describe('JwtStrategy: a token verified before', () => {
+  const secret = 'a-secret-of-thirty-two-bytes-at-least!';
+  const options = { jwt: { secret: createSecretKey(Buffer.from(secret)), issuer: 'i', audience: 'a' } };
+  const resolve = vi.fn(async (claims: { sub: string }) => ({ userId: Number(claims.sub) }));
+  const strategy = new JwtStrategy(
+    options as unknown as IamOptions,
+    { resolve } as unknown as AuthStateService,
+  );
+  const verifier = vi.spyOn(Strategy as unknown as { JwtVerifier: () => void }, 'JwtVerifier');
+  afterEach(() => vi.useRealTimers());
+
+  /** One request through the strategy as passport runs it: a copy with the outcome callbacks. */
+  const authenticate = (token: string) =>
+    new Promise<{ ok?: unknown; failed?: unknown }>((done) => {
+      const run = Object.assign(Object.create(strategy) as JwtStrategy, {
+        success: (user: unknown) => done({ ok: user }),
+        fail: (info: unknown) => done({ failed: info }),
+        error: (err: unknown) => done({ failed: err }),
+      });
+      run.authenticate({ headers: { authorization: `Bearer ${token}` } } as never);
+    });
+  const tokenFor = (sub: string, exp: number) =>
+    signJwt(header, { ...session, sub, exp, iat: exp - 60 }, secret);
+
+  it('is not verified again, while who the caller is is read every time', async () => {
+    const token = tokenFor('7', Math.floor(Date.now() / 1000) + 60);
+    verifier.mockClear();
+    resolve.mockClear();
+    expect(await authenticate(token)).toEqual({ ok: { userId: 7 } });
+    expect(await authenticate(token)).toEqual({ ok: { userId: 7 } });
+    expect(verifier).toHaveBeenCalledTimes(1);
+    expect(resolve).toHaveBeenCalledTimes(2);
+  });
+
+  it('is refused as expired once its exp has come', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const token = tokenFor('8', exp);
+    expect(await authenticate(token)).toEqual({ ok: { userId: 8 } });
+    vi.useFakeTimers({ toFake: ['Date'], now: exp * 1000 });
+    const outcome = await authenticate(token);
+    expect((outcome.failed as Error).name).toBe('TokenExpiredError');
+  });
+
+  it('does not vouch for any other text: a changed signature is verified, and refused', async () => {
+    const token = tokenFor('9', Math.floor(Date.now() / 1000) + 60);
+    expect(await authenticate(token)).toEqual({ ok: { userId: 9 } });
+    const last = token.at(-1) === 'A' ? 'B' : 'A';
+    const outcome = await authenticate(token.slice(0, -1) + last);
+    expect((outcome.failed as Error).name).toBe('JsonWebTokenError');
   });
 });
