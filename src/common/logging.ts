@@ -96,13 +96,17 @@ export function accessLogHook(root: Logger) {
   };
 }
 
-/** Bytes of log lines gathered before they are written, and the longest a line waits for that. */
-const LOG_BATCH_BYTES = 4096;
+/**
+ * Bytes of log lines gathered before they are written, and the longest a line waits for that. Each
+ * asynchronous write hands its buffer to a libuv worker thread and back, which costs far more CPU than the
+ * write itself: the larger the batch, the fewer hand-offs per line. The lines still leave within 100 ms.
+ */
+const LOG_BATCH_BYTES = 32 * 1024;
 const LOG_BATCH_MS = 100;
 
 /**
  * Standard output through an asynchronous destination, so a request never waits for write(2). Lines are
- * gathered and written together once 4 KB are waiting or 100 ms have passed, whichever comes first: one
+ * gathered and written together once 32 KB are waiting or 100 ms have passed, whichever comes first: one
  * write per line cost a system call's dispatch on every request under load. Buffered lines are written
  * synchronously on 'exit' (pino registers that, which covers a fatal error) and at shutdown, since a
  * process ended by the signal Nest re-raises after closing gets no 'exit' event.
@@ -113,7 +117,13 @@ export class AsyncStdout implements OnApplicationShutdown {
 
   open(): ReturnType<typeof pino.destination> {
     if (!this.stream) {
-      const stream = pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES });
+      const stream = pino.destination({
+        dest: 1,
+        sync: false,
+        minLength: LOG_BATCH_BYTES,
+        // sonic-boom wants its largest single write above the batch size.
+        maxWrite: 2 * LOG_BATCH_BYTES,
+      });
       this.stream = stream;
       this.timer = setInterval(() => {
         try {
