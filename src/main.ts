@@ -7,9 +7,10 @@ async function bootstrap(): Promise<void> {
   const env = validateEnv(process.env);
   // PGlite starts (restoring or reopening its folder) while the application's modules load below.
   if (!env.DATABASE_URL) EmbeddedDatabase.openEarly(env.DATA_DIR);
-  const [{ createApp }, { Logger }] = await Promise.all([
+  const [{ createApp }, { Logger }, { AsyncStdout }] = await Promise.all([
     import('./app.factory.js'),
     import('@nestjs/common'),
+    import('./common/logging.js'),
   ]);
   const app = await createApp();
   await app.listen({ port: env.PORT, host: env.HOST });
@@ -22,6 +23,8 @@ async function bootstrap(): Promise<void> {
     `champa-iam ${where}, listening on ${origin} (Swagger UI: ${origin}/docs; ` +
       `database: ${env.DATABASE_URL ? 'PostgreSQL' : `embedded, ${env.DATA_DIR}`}; cache: ${env.REDIS_URL ? 'Redis' : 'in-process'})`,
   );
+  // Whoever waits for that line need not wait for the next batch of log lines.
+  app.get(AsyncStdout).flush();
 }
 
 bootstrap().catch((err: Error) => {

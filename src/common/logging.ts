@@ -125,16 +125,19 @@ export class AsyncStdout implements OnApplicationShutdown {
         maxWrite: 2 * LOG_BATCH_BYTES,
       });
       this.stream = stream;
-      this.timer = setInterval(() => {
-        try {
-          stream.flush();
-        } catch {
-          // not open yet: the next tick or the shutdown writes the lines
-        }
-      }, LOG_BATCH_MS);
+      this.timer = setInterval(() => this.flush(), LOG_BATCH_MS);
       this.timer.unref();
     }
     return this.stream;
+  }
+
+  /** Writes what is buffered now, without waiting for the batch to fill (the boot's "ready" line). */
+  flush(): void {
+    try {
+      this.stream?.flush();
+    } catch {
+      // not open yet: the next tick or the shutdown writes the lines
+    }
   }
 
   onApplicationShutdown(): void {
