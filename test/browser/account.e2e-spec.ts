@@ -1,25 +1,12 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_PASSWORD,
-  ADMIN_USERNAME,
-  type ConsoleFixture,
-  expectAccessible,
-  signIn,
-  startConsole,
-} from '../support/console.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, expectAccessible, signIn, useConsole } from '../support/console.js';
+import { ADMIN, signedInPage, signInAs } from '../support/console-steps.js';
 
 const NEW_PASSWORD = 'Brand-New-Passw0rd!';
 
 // Polls wait as long as the steps may take on a busy machine.
 const POLL = { timeout: 60_000 };
-
-async function signInAs(page: Page, user: string, password: string) {
-  // The machine may be shared and slow: wait longer than Playwright's default for each step.
-  page.setDefaultTimeout(90_000);
-  await signIn(page, user, password);
-  await page.getByTestId('account-menu').waitFor();
-}
 
 /** The next API call of a revoked session ends on the sign-in screen, with the token forgotten. */
 async function expectSignedOut(page: Page) {
@@ -33,19 +20,11 @@ async function expectSignedOut(page: Page) {
 }
 
 describe('admin console: My Account', () => {
-  let c: ConsoleFixture;
-  beforeAll(async () => {
-    c = await startConsole();
-  }, 300_000);
-  afterAll(async () => {
-    await c?.close();
-  });
+  const c = useConsole();
 
   it('revokes another session of mine, then all others; each ends on the sign-in screen', async () => {
-    const first = await c.newPage();
-    await signInAs(first, ADMIN_USERNAME, ADMIN_PASSWORD);
-    const second = await c.newPage();
-    await signInAs(second, ADMIN_USERNAME, ADMIN_PASSWORD);
+    const first = await signedInPage(c);
+    const second = await signedInPage(c);
 
     await first.goto('/admin/account');
     await first.getByRole('heading', { name: 'My details' }).waitFor();
@@ -66,8 +45,8 @@ describe('admin console: My Account', () => {
 
     // Two more devices; "Revoke all other sessions" ends both and keeps this one.
     const third = await c.newPage();
-    await signInAs(second, ADMIN_USERNAME, ADMIN_PASSWORD);
-    await signInAs(third, ADMIN_USERNAME, ADMIN_PASSWORD);
+    await signInAs(second, ADMIN);
+    await signInAs(third, ADMIN);
     await first.reload();
     await expect.poll(() => others.count(), POLL).toBe(2);
     await first.getByRole('button', { name: 'Revoke all other sessions' }).click();
@@ -81,9 +60,7 @@ describe('admin console: My Account', () => {
   }, 300_000);
 
   it('changes my password from My Account; the new one signs in, the old one no longer does', async () => {
-    const page = await c.newPage();
-    await signInAs(page, ADMIN_USERNAME, ADMIN_PASSWORD);
-    await page.goto('/admin/account');
+    const page = await signedInPage(c, { at: '/admin/account' });
     await page.getByLabel('Current password').fill('Not-My-Passw0rd');
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
@@ -105,6 +82,6 @@ describe('admin console: My Account', () => {
     await expect
       .poll(() => page.getByRole('alert').textContent(), POLL)
       .toContain('Wrong username or password');
-    await signInAs(page, ADMIN_USERNAME, NEW_PASSWORD);
+    await signInAs(page, { ...ADMIN, password: NEW_PASSWORD });
   }, 300_000);
 });

@@ -1,25 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_PASSWORD,
-  ADMIN_USERNAME,
-  type ConsoleFixture,
-  expectAccessible,
-  signIn,
-  startConsole,
-} from '../support/console.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, useConsole } from '../support/console.js';
+import { createRoleHolder, createRoleViaApi, signedInPage } from '../support/console-steps.js';
 import { adminToken, bearer } from '../support/harness.js';
 
 // Polls wait as long as the steps may take on a busy machine.
 const POLL = { timeout: 60_000 };
-
-async function signInAs(page: Page, user: string, password: string) {
-  // The machine may be shared and slow: wait longer than Playwright's default for each step.
-  page.setDefaultTimeout(90_000);
-  await signIn(page, user, password);
-  await page.getByTestId('account-menu').waitFor();
-}
 
 async function downloaded(page: Page, button: string): Promise<string> {
   const [file] = await Promise.all([
@@ -30,23 +17,17 @@ async function downloaded(page: Page, button: string): Promise<string> {
 }
 
 describe('admin console: Audit Log', () => {
-  let c: ConsoleFixture;
+  const c = useConsole();
   let token: string;
   beforeAll(async () => {
-    c = await startConsole();
     token = (await adminToken(c.t)).token;
     // Enough entries for more than one page of 25.
     for (let i = 0; i < 27; i++) {
-      const res = await c.t
-        .http()
-        .post('/auth/api/roles')
-        .set(bearer(token))
-        .send({
-          name: `report_reader_${i}`,
-          displayName: `Report Reader ${i}`,
-          permissions: ['portfolio_data'],
-        });
-      expect(res.status).toBe(201);
+      await createRoleViaApi(c.t, token, {
+        name: `report_reader_${i}`,
+        displayName: `Report Reader ${i}`,
+        permissions: ['portfolio_data'],
+      });
     }
     const viewer = await c.t
       .http()
@@ -56,14 +37,9 @@ describe('admin console: Audit Log', () => {
     expect(viewer.status).toBe(200);
     await c.t.flushAudit();
   }, 300_000);
-  afterAll(async () => {
-    await c?.close();
-  });
 
   it('reads and filters the log, pages by cursor, exports CSV and NDJSON, and verifies the chain', async () => {
-    const page = await c.newPage();
-    await signInAs(page, ADMIN_USERNAME, ADMIN_PASSWORD);
-    await page.goto('/admin/audit');
+    const page = await signedInPage(c, { at: '/admin/audit' });
     await page.getByRole('table', { name: 'Audit entries' }).waitFor();
     await expectAccessible(page);
 
@@ -89,9 +65,7 @@ describe('admin console: Audit Log', () => {
     await expectAccessible(page);
 
     // A shared link shows the same filters.
-    const other = await c.newPage();
-    await signInAs(other, ADMIN_USERNAME, ADMIN_PASSWORD);
-    await other.goto(`/admin/audit?action=role.updated`);
+    const other = await signedInPage(c, { at: `/admin/audit?action=role.updated` });
     await expect.poll(() => other.getByTestId('audit-entry').count(), POLL).toBe(1);
     expect(await other.getByRole('combobox', { name: 'Action' }).inputValue()).toBe('role.updated');
 
@@ -118,9 +92,7 @@ describe('admin console: Audit Log', () => {
   }, 300_000);
 
   it('narrows by target and time range, and says when nothing matches', async () => {
-    const page = await c.newPage();
-    await signInAs(page, ADMIN_USERNAME, ADMIN_PASSWORD);
-    await page.goto('/admin/audit');
+    const page = await signedInPage(c, { at: '/admin/audit' });
     await page.getByRole('textbox', { name: 'Target type' }).fill('role');
     await page.getByRole('textbox', { name: 'Target ID' }).fill('report_reader_0');
     await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -135,22 +107,10 @@ describe('admin console: Audit Log', () => {
   }, 300_000);
 
   it('shows which permission is missing when the server refuses', async () => {
-    const role = await c.t
-      .http()
-      .post('/auth/api/roles')
-      .set(bearer(token))
-      .send({ name: 'auditor', displayName: 'Auditor', permissions: ['audit_log_data'] });
-    expect(role.status).toBe(201);
-    const user = await c.t.http().post('/auth/api/users').set(bearer(token)).send({
-      username: 'auditor1',
-      email: 'auditor1@example.test',
-      password: 'Aud1tor-Passw0rd',
-      role: 'auditor',
-    });
-    expect(user.status).toBe(201);
-    const page = await c.newPage();
-    await signInAs(page, 'auditor1', 'Aud1tor-Passw0rd');
-    await page.goto('/admin/audit');
+    const auditor = { username: 'auditor1', password: 'Aud1tor-Passw0rd' };
+    const role = { name: 'auditor', displayName: 'Auditor', permissions: ['audit_log_data'] };
+    await createRoleHolder(c.t, token, role, auditor);
+    const page = await signedInPage(c, { as: auditor, at: '/admin/audit' });
     await page.getByRole('table', { name: 'Audit entries' }).waitFor();
     // The role loses the permission while the screen is open: the next request is refused.
     const edit = await c.t

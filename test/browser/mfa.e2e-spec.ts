@@ -1,37 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { adminToken, bearer, createUserRow } from '../support/harness.js';
-import {
-  ADMIN_PASSWORD,
-  ADMIN_USERNAME,
-  type ConsoleFixture,
-  expectAccessible,
-  signIn,
-  startConsole,
-} from '../support/console.js';
+import { expectAccessible, signIn, useConsole } from '../support/console.js';
+import { openUserAction, signedInPage, userRow } from '../support/console-steps.js';
 import { heldClock, totpAt } from '../support/mfa.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 const POLL = { timeout: 60_000, interval: 200 };
 
 describe('admin console: two-factor sign-in', () => {
-  let c: ConsoleFixture;
+  const c = useConsole();
   let clock: ReturnType<typeof heldClock>;
-  beforeAll(async () => {
-    c = await startConsole();
-  }, 300_000);
   afterEach(() => clock?.restore());
-  afterAll(async () => {
-    await c?.close();
-  });
-
-  async function page(): Promise<Page> {
-    const p = await c.newPage();
-    // The machine may be shared and slow: wait longer than Playwright's default for each step.
-    p.setDefaultTimeout(90_000);
-    return p;
-  }
 
   /** Enrols on whichever screen shows the enrolment (My Account or the forced one); answers the secret and codes. */
   async function enrolHere(p: Page, scope: Locator): Promise<{ secret: string; codes: string[] }> {
@@ -61,10 +42,10 @@ describe('admin console: two-factor sign-in', () => {
   it('enrols under My Account, then signs in with a code and with a recovery code', async () => {
     clock = heldClock(c.t);
     const user = await createUserRow(c.t);
-    const p = await page();
-    await signIn(p, user.username, PASSWORD);
-    await p.getByTestId('account-menu').waitFor();
-    await p.goto('/admin/account');
+    const p = await signedInPage(c, {
+      as: { username: user.username, password: PASSWORD },
+      at: '/admin/account',
+    });
     await p.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
     const card = p.getByTestId('two-factor');
     await card.getByRole('button', { name: 'Set up' }).click();
@@ -73,7 +54,7 @@ describe('admin console: two-factor sign-in', () => {
 
     // The code step: a wrong code says so; the right one signs in.
     clock.advance();
-    const next = await page();
+    const next = await c.newPage();
     await signIn(next, user.username, PASSWORD);
     await next.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
     await expectAccessible(next);
@@ -87,7 +68,7 @@ describe('admin console: two-factor sign-in', () => {
     await next.getByRole('button', { name: 'Verify' }).click();
     await next.getByTestId('account-menu').waitFor();
 
-    const third = await page();
+    const third = await c.newPage();
     await signIn(third, user.username, PASSWORD);
     await third.getByRole('button', { name: 'Use a recovery code instead' }).click();
     await third.getByLabel('Recovery code').fill(codes[0]);
@@ -103,7 +84,7 @@ describe('admin console: two-factor sign-in', () => {
       [role, ['audit_log_data']],
     );
     const user = await createUserRow(c.t, { role });
-    const p = await page();
+    const p = await c.newPage();
     await signIn(p, user.username, PASSWORD);
     await p.getByRole('heading', { name: 'Set up two-factor sign-in' }).waitFor();
     expect(new URL(p.url()).pathname).toBe('/admin/enrol-mfa');
@@ -133,17 +114,13 @@ describe('admin console: two-factor sign-in', () => {
       .send({ code: totpAt(setup.body.secret as string, clock.now) })
       .expect(200);
 
-    const p = await page();
-    await signIn(p, ADMIN_USERNAME, ADMIN_PASSWORD);
-    await p.getByRole('navigation', { name: 'Main' }).waitFor();
-    await p.goto('/admin/users?mfaEnabled=true');
-    const row = p.getByTestId(`user-row-${user.username}`);
+    const p = await signedInPage(c, { at: '/admin/users?mfaEnabled=true' });
+    const row = userRow(p, user.username);
     await row.waitFor();
     expect(await row.getByTestId('mfa').textContent()).toBe('On');
     await expectAccessible(p);
 
-    await p.getByRole('button', { name: `Actions for ${user.username}` }).click();
-    await p.getByRole('menuitem', { name: 'Reset MFA' }).click();
+    await openUserAction(p, user.username, 'Reset MFA');
     const dialog = p.getByRole('dialog');
     await dialog.getByText(/authenticator and recovery codes stop working/).waitFor();
     await expectAccessible(p);

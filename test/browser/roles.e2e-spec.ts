@@ -1,45 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_PASSWORD,
-  ADMIN_USERNAME,
-  type ConsoleFixture,
-  expectAccessible,
-  signIn,
-  startConsole,
-} from '../support/console.js';
-import { adminToken, bearer } from '../support/harness.js';
 import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, useConsole } from '../support/console.js';
+import { createRoleHolder, signedInPage } from '../support/console-steps.js';
+import { adminToken, bearer } from '../support/harness.js';
+import { createUser } from '../support/users.js';
 
 // Polls wait as long as the steps may take on a busy machine.
 const POLL = { timeout: 60_000 };
 
-async function signInAs(page: Page, user: string, password: string) {
-  // The machine may be shared and slow: wait longer than Playwright's default for each step.
-  page.setDefaultTimeout(90_000);
-  await signIn(page, user, password);
-  await page.getByTestId('account-menu').waitFor();
+/** Opens the section from the main navigation, as a person would. */
+async function openRolesSection(page: Page): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Roles & Permissions' })
+    .click();
 }
 
 const OPS_PERMISSIONS = ['manage_users', 'portfolio_data', 'extended_dashboard_data', 'health_monitor_data'];
 
 describe('admin console: Roles & Permissions', () => {
-  let c: ConsoleFixture;
+  const c = useConsole();
   let token: string;
   beforeAll(async () => {
-    c = await startConsole();
     token = (await adminToken(c.t)).token;
-  }, 300_000);
-  afterAll(async () => {
-    await c?.close();
   });
 
   it('creates operations_manager, refuses its delete while a user holds it, then deletes it', async () => {
-    const page = await c.newPage();
-    await signInAs(page, ADMIN_USERNAME, ADMIN_PASSWORD);
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Roles & Permissions' })
-      .click();
+    const page = await signedInPage(c);
+    await openRolesSection(page);
     await page.getByTestId('role-administrator').waitFor();
     expect(await page.getByTestId('role-administrator').getByText('System').count()).toBe(1);
     await expectAccessible(page);
@@ -67,13 +55,11 @@ describe('admin console: Roles & Permissions', () => {
     expect(await row.getByRole('button', { name: 'Delete operations_manager' }).count()).toBe(1);
 
     // A user takes the role: delete is no longer offered, the docs' message and a link to them show.
-    const created = await c.t.http().post('/auth/api/users').set(bearer(token)).send({
+    const created = await createUser(c.t, token, {
       username: 'ops.user',
-      email: 'ops.user@example.test',
       password: 'Ops-Passw0rd!x',
       role: 'operations_manager',
     });
-    expect(created.status).toBe(201);
     await page.reload();
     const refused = row.getByTestId('in-use-operations_manager');
     await refused.waitFor();
@@ -88,7 +74,7 @@ describe('admin console: Roles & Permissions', () => {
     // Reassigned, the role is free again and goes after a confirmation.
     const moved = await c.t
       .http()
-      .patch(`/auth/api/users/${created.body.user.id}`)
+      .patch(`/auth/api/users/${created.id}`)
       .set(bearer(token))
       .send({ role: 'viewer' });
     expect(moved.status).toBe(200);
@@ -104,9 +90,7 @@ describe('admin console: Roles & Permissions', () => {
   }, 300_000);
 
   it("locks a system role's permissions in its edit form and names a taken role name", async () => {
-    const page = await c.newPage();
-    await signInAs(page, ADMIN_USERNAME, ADMIN_PASSWORD);
-    await page.goto('/admin/roles');
+    const page = await signedInPage(c, { at: '/admin/roles' });
     await page.getByRole('button', { name: 'Edit viewer' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit role viewer' });
     await dialog.getByText('The permissions of a system role are fixed').waitFor();
@@ -142,25 +126,11 @@ describe('admin console: Roles & Permissions', () => {
   }, 300_000);
 
   it('shows the roles read-only to a caller with manage_users but not manage_roles', async () => {
-    const role = await c.t
-      .http()
-      .post('/auth/api/roles')
-      .set(bearer(token))
-      .send({ name: 'user_admin', displayName: 'User Admin', permissions: ['manage_users'] });
-    expect(role.status).toBe(201);
-    const user = await c.t.http().post('/auth/api/users').set(bearer(token)).send({
-      username: 'user.admin',
-      email: 'user.admin@example.test',
-      password: 'Usr-Adm1n-Passw0rd',
-      role: 'user_admin',
-    });
-    expect(user.status).toBe(201);
-    const page = await c.newPage();
-    await signInAs(page, 'user.admin', 'Usr-Adm1n-Passw0rd');
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Roles & Permissions' })
-      .click();
+    const userAdmin = { username: 'user.admin', password: 'Usr-Adm1n-Passw0rd' };
+    const role = { name: 'user_admin', displayName: 'User Admin', permissions: ['manage_users'] };
+    await createRoleHolder(c.t, token, role, userAdmin);
+    const page = await signedInPage(c, { as: userAdmin });
+    await openRolesSection(page);
     await page.getByTestId('role-user_admin').waitFor();
     // Away from the menu: a hovered entry is not the state under test.
     await page.mouse.move(600, 10);

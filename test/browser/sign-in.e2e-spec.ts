@@ -1,21 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN_PASSWORD,
-  ADMIN_USERNAME,
-  type ConsoleFixture,
-  expectAccessible,
-  signIn,
-  startConsole,
-} from '../support/console.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, expectAccessible, signIn, useConsole } from '../support/console.js';
 
 describe('admin console: sign in', () => {
-  let c: ConsoleFixture;
-  beforeAll(async () => {
-    c = await startConsole();
-  }, 120_000);
-  afterAll(async () => {
-    await c?.close();
-  });
+  const c = useConsole();
 
   it('refuses a wrong password with the contract message and passes the accessibility check', async () => {
     const page = await c.newPage();

@@ -1,53 +1,36 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer } from '../support/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { login } from '../support/auth.js';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, expectAccessible, signIn, useConsole } from '../support/console.js';
 import {
-  ADMIN_PASSWORD,
-  ADMIN_USERNAME,
-  type ConsoleFixture,
-  expectAccessible,
-  signIn,
-  startConsole,
-} from '../support/console.js';
+  ensureRole,
+  openUserAction as openAction,
+  signedInPage,
+  takeSecret as takeSecretAndText,
+  userRow as row,
+} from '../support/console-steps.js';
+import { bearer } from '../support/harness.js';
+import { createUser as createUserViaApi } from '../support/users.js';
 
 const STRONG = 'Sturdy-Lantern-42';
 
 describe('admin console: User Management and Account Hygiene', () => {
-  let c: ConsoleFixture;
+  const c = useConsole();
   let admin: string;
 
   // Test data through the public API, as another administrator would have made it.
   const api = () => c.t.http();
-  async function createUser(body: Record<string, unknown>): Promise<{ id: number }> {
-    const res = await api()
-      .post('/auth/api/users')
-      .set(bearer(admin))
-      .send({ email: `${String(body.username)}@example.test`, role: 'viewer', ...body });
-    expect(res.status).toBe(201);
-    return res.body.user as { id: number };
-  }
+  const createUser = (body: Record<string, unknown>) => createUserViaApi(c.t, admin, body);
 
   // The machine is slow and shared: wait generously for the page to settle.
   const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 200 });
 
-  async function adminPage(path = '/admin/users'): Promise<Page> {
-    const page = await c.newPage();
-    await signIn(page, ADMIN_USERNAME, ADMIN_PASSWORD);
-    await page.getByRole('navigation', { name: 'Main' }).waitFor();
-    await page.goto(path);
-    return page;
-  }
+  const adminPage = (path = '/admin/users') => signedInPage(c, { at: path });
 
-  const row = (page: Page, username: string) => page.getByTestId(`user-row-${username}`);
   const rowNames = (page: Page) =>
     page
       .locator('[data-testid^="user-row-"]')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('user-row-'.length)));
-
-  async function openAction(page: Page, username: string, item: string): Promise<void> {
-    await page.getByRole('button', { name: `Actions for ${username}` }).click();
-    await page.getByRole('menuitem', { name: item }).click();
-  }
 
   /** Confirms the open confirmation dialog after checking what it says will happen. */
   async function confirmDialog(page: Page, says: string | RegExp, button: string): Promise<void> {
@@ -57,18 +40,21 @@ describe('admin console: User Management and Account Hygiene', () => {
     await dialog.getByRole('button', { name: button, exact: true }).click();
   }
 
-  /** Reads the one-time secret, checks the dialog, and closes it (which asks first). */
+  /** The one-time secret, from a dialog that says it shows it only once. */
   async function takeSecret(page: Page): Promise<string> {
-    const dialog = page.getByRole('dialog');
-    const value = page.getByTestId('secret-value');
-    await value.waitFor();
-    expect(await dialog.textContent()).toContain('shown only once');
-    await expectAccessible(page);
-    const secret = (await value.textContent())!.trim();
-    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-    await dialog.getByRole('button', { name: 'Yes, I have copied it' }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    const { secret, text } = await takeSecretAndText(page);
+    expect(text).toContain('shown only once');
     return secret;
+  }
+
+  /** A fresh user, found by a search of the list, on whom `item` is chosen and confirmed. */
+  async function confirmedActionOnNewUser(username: string, item: string, says: string): Promise<Page> {
+    await createUser({ username, password: STRONG });
+    const page = await adminPage(`/admin/users?search=${username}`);
+    await row(page, username).waitFor();
+    await openAction(page, username, item);
+    await confirmDialog(page, says, item);
+    return page;
   }
 
   async function chooseOption(page: Page, input: Locator, option: string): Promise<void> {
@@ -77,25 +63,14 @@ describe('admin console: User Management and Account Hygiene', () => {
   }
 
   beforeAll(async () => {
-    c = await startConsole();
-    const login = await api()
-      .post('/auth/api/login')
-      .send({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD });
-    admin = login.body.accessToken as string;
-    const roles = await api().get('/auth/api/roles').set(bearer(admin));
-    if (!(roles.body as { name: string }[]).some((r) => r.name === 'api_user'))
-      await api()
-        .post('/auth/api/roles')
-        .set(bearer(admin))
-        .send({
-          name: 'api_user',
-          displayName: 'API User',
-          permissions: ['api_access', 'health_monitor_data'],
-        })
-        .expect(201);
-  }, 120_000);
-  afterAll(async () => {
-    await c?.close();
+    admin = await login(c.t, ADMIN_USERNAME, ADMIN_PASSWORD);
+    // The starter role of API users, for a service that predates it.
+    const apiUser = {
+      name: 'api_user',
+      displayName: 'API User',
+      permissions: ['api_access', 'health_monitor_data'],
+    };
+    await ensureRole(c.t, admin, apiUser);
   });
 
   it('creates john.doe, who then sees no User Management and is told which permission is missing', async () => {
@@ -162,11 +137,8 @@ describe('admin console: User Management and Account Hygiene', () => {
   }, 90_000);
 
   it('resets a password: the temporary one signs in and forces a new password first', async () => {
-    await createUser({ username: 'reset.me', password: STRONG });
-    const page = await adminPage('/admin/users?search=reset.me');
-    await row(page, 'reset.me').waitFor();
-    await openAction(page, 'reset.me', 'Reset Password');
-    await confirmDialog(page, 'they must choose a new password at next sign-in', 'Reset Password');
+    const warning = 'they must choose a new password at next sign-in';
+    const page = await confirmedActionOnNewUser('reset.me', 'Reset Password', warning);
     const temporary = await takeSecret(page);
     expect(temporary).toHaveLength(12);
 
@@ -282,11 +254,8 @@ describe('admin console: User Management and Account Hygiene', () => {
   }, 90_000);
 
   it('deletes a user after confirmation; Delete is disabled on your own row, with the reason', async () => {
-    await createUser({ username: 'del.me', password: STRONG });
-    const page = await adminPage('/admin/users?search=del.me');
-    await row(page, 'del.me').waitFor();
-    await openAction(page, 'del.me', 'Delete');
-    await confirmDialog(page, "this can't be undone; audit entries about them are kept", 'Delete');
+    const warning = "this can't be undone; audit entries about them are kept";
+    const page = await confirmedActionOnNewUser('del.me', 'Delete', warning);
     await page.getByText('No users match these filters').waitFor();
 
     await page.goto(`/admin/users?search=${ADMIN_USERNAME}`);

@@ -2,6 +2,7 @@
 // (dist/web) at /admin/, and Debian's Chromium driven by playwright-core.
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { expectNoSeriousA11yViolations, launchChromium, newContext, startConsoleApp } from './browser.js';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, type StartOptions, type TestApp } from './harness.js';
 
@@ -39,11 +40,43 @@ export async function startConsole(options: Pick<StartOptions, 'env'> = {}): Pro
       return context.newPage();
     },
     async close() {
-      for (const c of contexts) await c.close().catch(() => undefined);
-      await browser.close().catch(() => undefined);
-      await server.close();
+      try {
+        for (const c of contexts) await c.close().catch(() => undefined);
+        await browser.close().catch(() => undefined);
+      } finally {
+        await server.close();
+      }
     },
   };
+}
+
+// Booting the service and Chromium on two busy cores: a bound against hanging, never a measurement.
+const START_TIMEOUT_MS = 300_000;
+
+/**
+ * One console and browser for the tests of the enclosing describe: started
+ * before the first of them, closed after the last. The answer stands for that
+ * fixture; hooks the suite adds after this call run once it is up.
+ */
+export function useConsole(options: Pick<StartOptions, 'env'> = {}): ConsoleFixture {
+  let current: ConsoleFixture | undefined;
+  const stop = async () => {
+    const started = current;
+    current = undefined;
+    await started?.close();
+  };
+  beforeAll(async () => {
+    current = await startConsole(options);
+  }, START_TIMEOUT_MS);
+  afterAll(stop);
+  // The suite holds the answer from its first line; every read reaches the fixture of the moment.
+  return new Proxy({} as ConsoleFixture, {
+    get(_, key) {
+      if (key === 'close') return stop;
+      if (!current) throw new Error("the console runs only between its describe block's hooks");
+      return Reflect.get(current, key);
+    },
+  });
 }
 
 /** Signs in through the sign-in screen. */
