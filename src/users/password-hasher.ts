@@ -1,26 +1,40 @@
+import { availableParallelism } from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
+
+/**
+ * How many argon2 computations run at once: one core fewer than the process may use, at least one. Each
+ * takes a core for its whole length, and libuv's pool would run four at a time whatever the cores; on a
+ * machine of one or two cores a login storm then starved the event loop, and every other request with it.
+ * Queued logins wait a little longer; logins per CPU-second are the same.
+ */
+export function hashingConcurrency(cores = availableParallelism()): number {
+  return Math.max(1, cores - 1);
+}
 
 const PHC_PARAMS = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/;
 
-/** argon2id on libuv's thread pool, so hashing never blocks the event loop. */
+/** argon2id on libuv's thread pool, so hashing never blocks the event loop, a bounded number at a time. */
 @Injectable()
 export class PasswordHasher {
   private readonly params: { memoryCost: number; timeCost: number; parallelism: number };
   private dummyHash?: Promise<string>;
+  private readonly limit: LimitFunction;
 
   constructor(@Inject(IAM_OPTIONS) options: IamOptions) {
     this.params = options.argon2;
+    this.limit = pLimit(hashingConcurrency());
   }
 
   hash(password: string): Promise<string> {
-    return hash(password, { algorithm: Algorithm.Argon2id, ...this.params });
+    return this.limit(() => hash(password, { algorithm: Algorithm.Argon2id, ...this.params }));
   }
 
   async verify(passwordHash: string, password: string): Promise<boolean> {
     try {
-      return await verify(passwordHash, password);
+      return await this.limit(() => verify(passwordHash, password));
     } catch {
       return false;
     }
