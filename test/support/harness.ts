@@ -258,4 +258,27 @@ export async function adminToken(t: TestApp): Promise<{ userId: number; token: s
   return { userId: admin.id, token: await sessionTokenFor(t, admin.id) };
 }
 
+/**
+ * The seeded administrator of the enclosing describe's app, looked up in a
+ * beforeAll hook declared after that app's own; its fields are read in the tests.
+ */
+export function useAdmin(t: TestApp): { readonly userId: number; readonly token: string } {
+  let admin: { userId: number; token: string } | undefined;
+  beforeAll(async () => {
+    admin = await adminToken(t);
+  });
+  const known = () => {
+    if (!admin) throw new Error('the administrator is known only once the beforeAll hooks have run');
+    return admin;
+  };
+  return {
+    get userId() {
+      return known().userId;
+    },
+    get token() {
+      return known().token;
+    },
+  };
+}
+
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
