@@ -11,6 +11,11 @@ export const SYSTEM_ROLES = ['administrator', 'process_analyst', 'process_operat
 
 export const uniqueName = (prefix = 'role') => `${prefix}_${randomBytes(4).toString('hex')}`;
 
+/** PATCH a role's permissions as `token`'s holder; the raw answer. */
+export function setRolePermissions(t: TestApp, token: string, role: string, permissions: string[]) {
+  return t.http().patch(`${ROLES_PATH}/${role}`).set(bearer(token)).send({ permissions });
+}
+
 /** Inserts a custom role straight into the test database. */
 export async function createRoleRow(
   t: TestApp,
