@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useTestApp } from './support/harness.js';
-import { STUB_TITLE, type StubConsole, stubConsole } from './support/stub-console.js';
+import { expectRedirect, STUB_TITLE, useStubConsole } from './support/stub-console.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const NOT_FOUND = { statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: 'Not found' };
@@ -13,20 +13,12 @@ const directive = (csp: string, name: string): string | undefined =>
     .find((d) => d === name || d.startsWith(`${name} `));
 
 describe('the admin console, served by the service', () => {
-  let stub: StubConsole;
-  const t = useTestApp(() => {
-    stub = stubConsole();
-    return { app: { adminConsole: { root: stub.root } }, env: { TRUST_PROXY: 'true' } };
-  });
-  afterAll(() => stub?.dispose());
+  const stub = useStubConsole();
+  const t = useTestApp(() => ({ app: { adminConsole: { root: stub.root } }, env: { TRUST_PROXY: 'true' } }));
 
   it('redirects / to /admin/ (302), and /admin to /admin/', async () => {
-    const root = await t.http().get('/');
-    expect(root.status).toBe(302);
-    expect(root.headers.location).toBe('/admin/');
-    const bare = await t.http().get('/admin?tab=users');
-    expect(bare.status).toBe(302);
-    expect(bare.headers.location).toBe('/admin/?tab=users');
+    expectRedirect(await t.http().get('/'), '/admin/');
+    expectRedirect(await t.http().get('/admin?tab=users'), '/admin/?tab=users');
   });
 
   it('answers /admin/ with index.html, never cached', async () => {
@@ -115,13 +107,11 @@ describe('the admin console, served by the service', () => {
 });
 
 describe('the admin console, not built yet', () => {
-  let stub: StubConsole;
+  const stub = useStubConsole();
   // Without TRUST_PROXY a forged X-Forwarded-Proto changes nothing.
-  const t = useTestApp(() => {
-    stub = stubConsole();
-    return { app: { adminConsole: { path: '/console/', root: join(stub.root, 'missing') } } };
-  });
-  afterAll(() => stub?.dispose());
+  const t = useTestApp(() => ({
+    app: { adminConsole: { path: '/console/', root: join(stub.root, 'missing') } },
+  }));
 
   it('boots, and answers the console with a JSON 404 saying it is not built', async () => {
     expect((await t.http().get('/')).headers.location).toBe('/console/');
@@ -149,9 +139,7 @@ describe('the service with the admin console switched off', () => {
   const t = useTestApp({ env: { ADMIN_CONSOLE_ENABLED: 'false' } });
 
   it('redirects / to /docs (302), and /admin/ is the JSON 404', async () => {
-    const root = await t.http().get('/');
-    expect(root.status).toBe(302);
-    expect(root.headers.location).toBe('/docs');
+    expectRedirect(await t.http().get('/'), '/docs');
     expect((await t.http().get('/admin/')).body).toEqual(NOT_FOUND);
   });
 });

@@ -61,6 +61,15 @@ describe('audit coverage: every action of the contract', () => {
     return entry;
   }
 
+  /** The columns of an entry the administrator's successful action on a user leaves. */
+  const byAdminOnUser = (adminId: number, userId: number) => ({
+    actor_id: adminId,
+    actor_username: ADMIN_USERNAME,
+    target_type: 'user',
+    target_id: String(userId),
+    outcome: 'success',
+  });
+
   beforeAll(async () => {
     const rows = await auditRows(t);
     lastId = rows.length ? Number(rows[rows.length - 1].id) : 0;
@@ -74,13 +83,7 @@ describe('audit coverage: every action of the contract', () => {
     const session: string = login.body.accessToken;
     secrets.push(session);
     const adminId: number = login.body.user.id;
-    expect(await expectOne('auth.login', s)).toMatchObject({
-      actor_id: adminId,
-      actor_username: ADMIN_USERNAME,
-      target_type: 'user',
-      target_id: String(adminId),
-      outcome: 'success',
-    });
+    expect(await expectOne('auth.login', s)).toMatchObject(byAdminOnUser(adminId, adminId));
 
     s = step();
     const wrong = await call('post', '/login', s).send({
@@ -149,12 +152,8 @@ describe('audit coverage: every action of the contract', () => {
       .expect(201);
     const aliceId: number = created.body.user.id;
     expect(await expectOne('user.created', s)).toMatchObject({
-      actor_id: adminId,
-      actor_username: ADMIN_USERNAME,
-      target_type: 'user',
-      target_id: String(aliceId),
+      ...byAdminOnUser(adminId, aliceId),
       target_label: 'alice',
-      outcome: 'success',
     });
 
     s = step();

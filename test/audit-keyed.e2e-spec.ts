@@ -1,14 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { entryHash, GENESIS_HASH, legacyEntryHash } from '../src/audit/audit-hash.js';
 import { deriveAuditKey } from '../src/config/audit-key.js';
 import { rekeyChain } from '../src/audit/audit-rekey.js';
 import { AuditRetentionService } from '../src/audit/audit-retention.service.js';
 import { hashableOf } from '../src/audit/audit-verify.js';
 import {
-  AUDIT_PATH,
   audit,
   auditRows,
   chainKey,
@@ -17,11 +16,13 @@ import {
   recordAll,
   seedPastEntries,
   tamper,
+  useChainCheck,
+  VERIFY_PATH,
+  verifyChain,
 } from './support/audit.js';
 import { type Backend, freshCache, freshDatabase, usingPostgres } from './support/backends.js';
-import { adminToken, bearer, startTestApp, type TestApp, useTestApp } from './support/harness.js';
+import { adminToken, bearer, startTestApp, type TestApp, useAdmin, useTestApp } from './support/harness.js';
 
-const VERIFY = `${AUDIT_PATH}/verify`;
 const DAY = 24 * 3600 * 1000;
 
 type Hasher = (prev: string, row: RawAuditRow) => string;
@@ -50,16 +51,8 @@ const headOf = (row: RawAuditRow) => `${row.id}:${row.hash}`;
 
 describe('audit log: the keyed chain against an intruder with database access', () => {
   const t = useTestApp();
-  let token: string;
-
-  beforeAll(async () => {
-    ({ token } = await adminToken(t));
-  });
-
-  const verify = async (expectHead?: string) => {
-    const req = t.http().get(VERIFY).set(bearer(token));
-    return (await (expectHead === undefined ? req : req.query({ expectHead })).expect(200)).body;
-  };
+  const admin = useAdmin(t);
+  const verify = (expectHead?: string) => verifyChain(t, admin.token, expectHead);
 
   it('answers the head, and holds against a head taken earlier', async () => {
     await clearAudit(t);
@@ -99,7 +92,7 @@ describe('audit log: the keyed chain against an intruder with database access', 
       `012:${'a'.repeat(64)}`,
       `12:${'a'.repeat(64)}:1`,
     ]) {
-      const res = await t.http().get(VERIFY).query({ expectHead: bad }).set(bearer(token));
+      const res = await t.http().get(VERIFY_PATH).query({ expectHead: bad }).set(bearer(admin.token));
       expect({ status: res.status, code: res.body?.code }, bad).toEqual({
         status: 400,
         code: 'VALIDATION_FAILED',
@@ -229,13 +222,7 @@ const contentOf = (r: RawAuditRow) => ({ ...r, prev_hash: undefined, hash: undef
 
 describe('audit log: re-keying a chain written before the key', () => {
   const t = useTestApp();
-  let token: string;
-
-  beforeAll(async () => {
-    ({ token } = await adminToken(t));
-  });
-
-  const verify = async () => (await t.http().get(VERIFY).set(bearer(token)).expect(200)).body;
+  const verify = useChainCheck(t);
 
   it('re-keys every entry once, keeping ids, order and content, and records that it did', async () => {
     await clearAudit(t);
@@ -360,7 +347,7 @@ describe('audit log: the key across restarts', () => {
           const { token } = await adminToken(second);
           const res = await second
             .http()
-            .get(VERIFY)
+            .get(VERIFY_PATH)
             .query({ expectHead: head })
             .set(bearer(token))
             .expect(200);

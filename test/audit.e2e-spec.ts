@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GENESIS_HASH } from '../src/audit/audit-hash.js';
 import { AuditRetentionService } from '../src/audit/audit-retention.service.js';
 import { REDACTED } from '../src/audit/audit-sanitize.js';
@@ -13,21 +13,17 @@ import {
   recordAll,
   seedPastEntries,
   tamper,
+  VERIFY_PATH,
+  verifyChain,
 } from './support/audit.js';
-import { adminToken, bearer, createUserRow, startTestApp, useTestApp } from './support/harness.js';
+import { adminToken, bearer, createUserRow, startTestApp, useAdmin, useTestApp } from './support/harness.js';
 
-const VERIFY = `${AUDIT_PATH}/verify`;
 const ANY_HEAD = { id: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) };
 
 describe('audit log: recording and the hash chain', () => {
   const t = useTestApp();
-  let token: string;
-
-  beforeAll(async () => {
-    ({ token } = await adminToken(t));
-  });
-
-  const verify = async () => (await t.http().get(VERIFY).set(bearer(token)).expect(200)).body;
+  const admin = useAdmin(t);
+  const verify = () => verifyChain(t, admin.token);
 
   it('chains each entry to the one before, from the genesis hash', async () => {
     await clearAudit(t);
@@ -248,7 +244,7 @@ describe('audit log: recording and the hash chain', () => {
       .http()
       .get(AUDIT_PATH)
       .query({ targetType: 'user', targetId: String(user.id) })
-      .set(bearer(token))
+      .set(bearer(admin.token))
       .expect(200);
     expect(
       res.body.items.map((e: { action: string; actorUsername: string; targetLabel: string }) => [
@@ -326,24 +322,24 @@ describe('audit log: recording and the hash chain', () => {
   });
 
   it('answers 401 without a token and 403 PERMISSION_DENIED without audit_log_data', async () => {
-    const anon = await t.http().get(VERIFY).expect(401);
+    const anon = await t.http().get(VERIFY_PATH).expect(401);
     expect(anon.body.code).toBe('UNAUTHENTICATED');
     const { token: viewer } = await auditCaller(t, ['health_monitor_data']);
-    for (const path of [AUDIT_PATH, `${AUDIT_PATH}/export`, VERIFY]) {
+    for (const path of [AUDIT_PATH, `${AUDIT_PATH}/export`, VERIFY_PATH]) {
       const res = await t.http().get(path).set(bearer(viewer)).expect(403);
       expect(res.body.code).toBe('PERMISSION_DENIED');
     }
     const { token: auditor } = await auditCaller(t, ['audit_log_data']);
-    await t.http().get(VERIFY).set(bearer(auditor)).expect(200);
+    await t.http().get(VERIFY_PATH).set(bearer(auditor)).expect(200);
   });
 
   it('offers no route that changes or removes an entry', async () => {
     const [row] = (await auditRows(t)).slice(-1);
     for (const method of ['put', 'patch', 'delete', 'post'] as const) {
-      const res = await t.http()[method](`${AUDIT_PATH}/${row.id}`).set(bearer(token)).send({});
+      const res = await t.http()[method](`${AUDIT_PATH}/${row.id}`).set(bearer(admin.token)).send({});
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('NOT_FOUND');
-      const all = await t.http()[method](AUDIT_PATH).set(bearer(token)).send({});
+      const all = await t.http()[method](AUDIT_PATH).set(bearer(admin.token)).send({});
       expect(all.status).toBe(404);
       expect(all.body.code).toBe('NOT_FOUND');
     }
@@ -416,7 +412,7 @@ describe('audit log: retention setting and shutdown', () => {
         const result = await t.app.get(AuditRetentionService).pruneExpired();
         expect(result.pruned).toBe(1);
         const { token } = await adminToken(t);
-        const res = await t.http().get(VERIFY).set(bearer(token)).expect(200);
+        const res = await t.http().get(VERIFY_PATH).set(bearer(token)).expect(200);
         expect(res.body).toEqual({ ok: true, checked: 2, firstBrokenId: null, head: ANY_HEAD });
       } finally {
         await t.close();
@@ -444,7 +440,7 @@ describe('audit log: retention setting and shutdown', () => {
           const rows = await auditRows(second, `action = 'auth.permission_denied'`);
           expect(rows.map((r) => r.target_id)).toEqual(Array.from({ length: 700 }, (_, i) => `GET /x/${i}`));
           const { token } = await adminToken(second);
-          expect((await second.http().get(VERIFY).set(bearer(token)).expect(200)).body.ok).toBe(true);
+          expect((await second.http().get(VERIFY_PATH).set(bearer(token)).expect(200)).body.ok).toBe(true);
         } finally {
           await second.close();
         }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { login, loginRequest } from './support/auth.js';
+import { UNREACHABLE_CACHE } from './support/backends.js';
 import { heldClock } from './support/clock.js';
 import { bearer, createUserRow, type TestApp, useTestApp } from './support/harness.js';
 
@@ -18,12 +19,47 @@ async function expectLocked(res: {
   expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
 }
 
-async function failTimes(t: TestApp, username: string, times: number, ip: string) {
+async function failTimes(t: TestApp, username: string, times: number, ip?: string) {
   for (let i = 0; i < times; i++) {
     const res = await loginRequest(t, username, WRONG, { ip });
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('INVALID_CREDENTIALS');
   }
+}
+
+/** The per-address threshold of wrong passwords from `ip`, then one more attempt: locked. Answers that attempt. */
+async function failUntilLocked(t: TestApp, username: string, ip: string, next = WRONG) {
+  await failTimes(t, username, 5, ip);
+  const res = await loginRequest(t, username, next, { ip });
+  await expectLocked(res);
+  return res;
+}
+
+/**
+ * 50 wrong passwords for a new user at once: exactly `threshold` are checked
+ * (401), the others are turned away locked (429), and the count stops there.
+ */
+async function wrongPasswordBurst(t: TestApp, threshold: number, ip?: string) {
+  const user = await createUserRow(t);
+  const results = await Promise.all(
+    Array.from({ length: 50 }, () => loginRequest(t, user.username, WRONG, { ip })),
+  );
+  const statuses = results.map((r) => r.status);
+  expect(statuses.filter((s) => s === 401)).toHaveLength(threshold);
+  expect(statuses.filter((s) => s === 429)).toHaveLength(50 - threshold);
+  for (const r of results)
+    expect(r.body.code).toBe(r.status === 401 ? 'INVALID_CREDENTIALS' : 'ACCOUNT_LOCKED');
+  const row = await t.dataSource.getRepository(UserEntity).findOneByOrFail({ id: user.id });
+  expect(row.failedLoginCount).toBe(threshold);
+  return user;
+}
+
+/** The audit entries of one action about a user, oldest first, once every write has landed. */
+async function auditOf(t: TestApp, action: string, userId: number): Promise<AuditEventEntity[]> {
+  await t.flushAudit();
+  return t.dataSource
+    .getRepository(AuditEventEntity)
+    .find({ where: { action, targetId: String(userId) }, order: { id: 'ASC' } });
 }
 
 describe('brute-force lockout', () => {
@@ -47,50 +83,35 @@ describe('brute-force lockout', () => {
 
   it('locks a (username, address) pair after the threshold, even against the right password', async () => {
     const user = await createUserRow(t);
-    await failTimes(t, user.username, 5, '10.1.0.1');
-    await expectLocked(await loginRequest(t, user.username, WRONG, { ip: '10.1.0.1' }));
+    await failUntilLocked(t, user.username, '10.1.0.1');
     const right = await loginRequest(t, user.username, PASSWORD, { ip: '10.1.0.1' });
     await expectLocked(right);
     expect(right.body.accessToken).toBeUndefined();
     // Another address is not locked out by this one.
     await login(t, user.username, PASSWORD, { ip: '10.1.0.2' });
 
-    await t.flushAudit();
-    const locks = await t.dataSource
-      .getRepository(AuditEventEntity)
-      .findBy({ action: 'auth.locked', targetId: String(user.id) });
+    const locks = await auditOf(t, 'auth.locked', user.id);
     expect(locks).toHaveLength(1);
     expect(locks[0]).toMatchObject({ outcome: 'failure', ip: '10.1.0.1' });
     expect(locks[0].details).toMatchObject({ scope: 'address', lockSeconds: 1, lockNumber: 1 });
-    const failed = await t.dataSource
-      .getRepository(AuditEventEntity)
-      .findBy({ action: 'auth.login_failed', targetId: String(user.id) });
+    const failed = await auditOf(t, 'auth.login_failed', user.id);
     expect(failed.map((f) => (f.details as { reason: string }).reason)).toContain('locked');
   });
 
   it('unlocks after the wait; a success resets the pair, repeated locks wait twice as long', async () => {
     const user = await createUserRow(t);
     const ip = '10.2.0.1';
-    await failTimes(t, user.username, 5, ip);
-    const first = await loginRequest(t, user.username, PASSWORD, { ip });
-    await expectLocked(first);
+    const first = await failUntilLocked(t, user.username, ip, PASSWORD);
     expect(first.headers['retry-after']).toBe('1');
     advance(1_100);
-    await failTimes(t, user.username, 5, ip);
-    const second = await loginRequest(t, user.username, WRONG, { ip });
-    await expectLocked(second);
+    const second = await failUntilLocked(t, user.username, ip);
     expect(Number(second.headers['retry-after'])).toBeLessThanOrEqual(2);
     advance(2_100);
     await login(t, user.username, PASSWORD, { ip });
     // The success reset the pair: a fresh count, and the next lock starts from the base again.
-    await failTimes(t, user.username, 5, ip);
-    const third = await loginRequest(t, user.username, WRONG, { ip });
-    await expectLocked(third);
+    const third = await failUntilLocked(t, user.username, ip);
     expect(third.headers['retry-after']).toBe('1');
-    await t.flushAudit();
-    const locks = await t.dataSource
-      .getRepository(AuditEventEntity)
-      .find({ where: { action: 'auth.locked', targetId: String(user.id) }, order: { id: 'ASC' } });
+    const locks = await auditOf(t, 'auth.locked', user.id);
     expect(locks.map((l) => (l.details as { lockSeconds: number }).lockSeconds)).toEqual([1, 2, 1]);
   });
 
@@ -101,21 +122,16 @@ describe('brute-force lockout', () => {
     await failTimes(t, user.username, 4, '10.3.0.3');
     const elsewhere = await loginRequest(t, user.username, PASSWORD, { ip: '10.3.0.99' });
     await expectLocked(elsewhere);
-    await t.flushAudit();
-    const locks = await t.dataSource
-      .getRepository(AuditEventEntity)
-      .findBy({ action: 'auth.locked', targetId: String(user.id) });
+    const locks = await auditOf(t, 'auth.locked', user.id);
     expect(locks.map((l) => (l.details as { scope: string }).scope)).toContain('user');
   });
 
   it('never lets one address alone lock the user out of the others', async () => {
     const user = await createUserRow(t);
     const ip = '10.4.0.1';
-    await failTimes(t, user.username, 5, ip);
-    await expectLocked(await loginRequest(t, user.username, WRONG, { ip }));
+    await failUntilLocked(t, user.username, ip);
     advance(1_100);
-    await failTimes(t, user.username, 5, ip);
-    await expectLocked(await loginRequest(t, user.username, WRONG, { ip }));
+    await failUntilLocked(t, user.username, ip);
     // Ten failures from one address, over the per-address threshold twice: the others still get in.
     await login(t, user.username, PASSWORD, { ip: '10.4.0.2' });
   });
@@ -146,17 +162,7 @@ describe('brute-force lockout under a burst', () => {
   const t = useTestApp({ env: { TRUST_PROXY: 'true' } });
 
   it('counts 50 parallel wrong passwords atomically: at most the threshold are checked', async () => {
-    const user = await createUserRow(t);
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => loginRequest(t, user.username, WRONG, { ip: '10.5.0.1' })),
-    );
-    const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(45);
-    for (const r of results)
-      expect(r.body.code).toBe(r.status === 401 ? 'INVALID_CREDENTIALS' : 'ACCOUNT_LOCKED');
-    const row = await t.dataSource.getRepository(UserEntity).findOneByOrFail({ id: user.id });
-    expect(row.failedLoginCount).toBe(5);
+    const user = await wrongPasswordBurst(t, 5, '10.5.0.1');
     // The refused ones were not guesses: the user can still log in from elsewhere.
     await login(t, user.username, PASSWORD, { ip: '10.5.0.2' });
   });
@@ -188,24 +194,16 @@ describe('brute-force lockout under a burst', () => {
 describe('brute-force lockout without the cache', () => {
   const t = useTestApp({
     env: {
-      REDIS_URL: 'redis://127.0.0.1:1',
-      REDIS_KEY_PREFIX: 'unreachable:',
+      ...UNREACHABLE_CACHE,
       LOCKOUT_THRESHOLD_PER_USER: '3',
     },
   });
 
   it('counts in the database and still locks, then unlocks after the wait', async () => {
     const user = await createUserRow(t);
-    for (let i = 0; i < 3; i++) {
-      const res = await loginRequest(t, user.username, WRONG);
-      expect(res.status).toBe(401);
-      expect(res.body.code).toBe('INVALID_CREDENTIALS');
-    }
+    await failTimes(t, user.username, 3);
     await expectLocked(await loginRequest(t, user.username, PASSWORD));
-    await t.flushAudit();
-    const locks = await t.dataSource
-      .getRepository(AuditEventEntity)
-      .findBy({ action: 'auth.locked', targetId: String(user.id) });
+    const locks = await auditOf(t, 'auth.locked', user.id);
     expect(locks).toHaveLength(1);
     expect(locks[0].details).toMatchObject({ scope: 'user', lockSeconds: 30 });
     // Past the wait by the service's clock.
@@ -221,9 +219,7 @@ describe('brute-force lockout without the cache', () => {
 
   it('removes the rows of a scope once its count, its lock and the memory of that lock are over', async () => {
     const user = await createUserRow(t);
-    for (let i = 0; i < 3; i++) {
-      expect((await loginRequest(t, user.username, WRONG)).status).toBe(401);
-    }
+    await failTimes(t, user.username, 3);
     await expectLocked(await loginRequest(t, user.username, PASSWORD));
     const rowsOf = async (username: string) =>
       (
@@ -246,16 +242,6 @@ describe('brute-force lockout without the cache', () => {
   });
 
   it('counts 50 parallel wrong passwords atomically in the database', async () => {
-    const user = await createUserRow(t);
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => loginRequest(t, user.username, WRONG)),
-    );
-    const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(47);
-    for (const r of results)
-      expect(r.body.code).toBe(r.status === 401 ? 'INVALID_CREDENTIALS' : 'ACCOUNT_LOCKED');
-    const row = await t.dataSource.getRepository(UserEntity).findOneByOrFail({ id: user.id });
-    expect(row.failedLoginCount).toBe(3);
+    await wrongPasswordBurst(t, 3);
   });
 });

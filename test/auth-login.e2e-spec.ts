@@ -4,7 +4,7 @@ import { SessionEntity } from '../src/sessions/session.entity.js';
 import { RolePermissionsService } from '../src/roles/role-permissions.service.js';
 import { RoleEntity } from '../src/roles/role.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
-import { decodeJwt, login, loginRequest, me } from './support/auth.js';
+import { changePassword, decodeJwt, login, loginRequest, me } from './support/auth.js';
 import {
   ADMIN_PASSWORD,
   ADMIN_USERNAME,
@@ -14,7 +14,7 @@ import {
   useTestApp,
 } from './support/harness.js';
 import { createRoleRow } from './support/roles.js';
-import { USER_VIEW_KEYS } from './support/users.js';
+import { expectError, USER_VIEW_KEYS } from './support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 const DAY = 24 * 3600;
@@ -139,16 +139,17 @@ describe('POST /auth/api/login', () => {
     expect(extra.body.code).toBe('VALIDATION_FAILED');
   });
 
-  it('refuses an inactive user: 401 with a wrong password, 403 ACCOUNT_DISABLED with the right one', async () => {
-    const user = await createUserRow(t, { isActive: false });
-    const wrong = await loginRequest(t, user.username, 'Wrong-Passw0rd!');
-    expect(wrong.status).toBe(401);
-    expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
+  /** A wrong password gets the plain 401; only the right one learns of `code` (403), and no session is made. */
+  const refusedEvenWithThePassword = async (user: UserEntity, code: string) => {
+    expectError(await loginRequest(t, user.username, 'Wrong-Passw0rd!'), 401, 'INVALID_CREDENTIALS');
     const right = await loginRequest(t, user.username, PASSWORD);
-    expect(right.status).toBe(403);
-    expect(right.body.code).toBe('ACCOUNT_DISABLED');
+    expectError(right, 403, code);
     expect(right.body.accessToken).toBeUndefined();
     expect(await t.dataSource.getRepository(SessionEntity).countBy({ userId: user.id })).toBe(0);
+  };
+
+  it('refuses an inactive user: 401 with a wrong password, 403 ACCOUNT_DISABLED with the right one', async () => {
+    await refusedEvenWithThePassword(await createUserRow(t, { isActive: false }), 'ACCOUNT_DISABLED');
   });
 
   it('refuses API users: 401 without a password, 403 INTERACTIVE_LOGIN_NOT_ALLOWED after a correct one', async () => {
@@ -161,13 +162,7 @@ describe('POST /auth/api/login', () => {
     await t.dataSource
       .getRepository(UserEntity)
       .update(converted.id, { isApiUser: true, apiTokenTtlDays: 30 });
-    const wrong = await loginRequest(t, converted.username, 'Wrong-Passw0rd!');
-    expect(wrong.status).toBe(401);
-    expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
-    const right = await loginRequest(t, converted.username, PASSWORD);
-    expect(right.status).toBe(403);
-    expect(right.body.code).toBe('INTERACTIVE_LOGIN_NOT_ALLOWED');
-    expect(await t.dataSource.getRepository(SessionEntity).countBy({ userId: converted.id })).toBe(0);
+    await refusedEvenWithThePassword(converted, 'INTERACTIVE_LOGIN_NOT_ALLOWED');
   });
 
   it('logs in the seeded administrator with default argon2 parameters', async () => {
@@ -264,16 +259,13 @@ describe('must change password', () => {
     expect(meRes.status).toBe(200);
     expect(meRes.body.user.mustChangePassword).toBe(true);
     for (const path of ['/auth/api/me/sessions', `/auth/api/users/${user.id}/sessions`]) {
-      const denied = await t.http().get(path).set(bearer(token));
-      expect(denied.status, path).toBe(403);
-      expect(denied.body.code, path).toBe('PASSWORD_CHANGE_REQUIRED');
+      expectError(await t.http().get(path).set(bearer(token)), 403, 'PASSWORD_CHANGE_REQUIRED', path);
     }
 
-    const changed = await t
-      .http()
-      .post('/auth/api/me/password')
-      .set(bearer(token))
-      .send({ currentPassword: PASSWORD, newPassword: 'Brand-New-Passw0rd' });
+    const changed = await changePassword(t, token, {
+      currentPassword: PASSWORD,
+      newPassword: 'Brand-New-Passw0rd',
+    });
     expect(changed.status).toBe(204);
     const after = await me(t, token).expect(200);
     expect(after.body.user.mustChangePassword).toBe(false);
@@ -293,8 +285,7 @@ describe('must change password', () => {
 describe('POST /auth/api/me/password', () => {
   const t = useTestApp();
 
-  const change = (token: string, body: Record<string, unknown>) =>
-    t.http().post('/auth/api/me/password').set(bearer(token)).send(body);
+  const change = (token: string, body: Record<string, unknown>) => changePassword(t, token, body);
 
   it('needs the current password', async () => {
     const user = await createUserRow(t);

@@ -9,7 +9,16 @@ import {
   userWithToken,
   useTestApp,
 } from './support/harness.js';
-import { enrol, heldClock, loginMfa, MFA, STEP_MS, totpAt } from './support/mfa.js';
+import {
+  enrol,
+  heldClock,
+  loginMfa,
+  STEP_MS,
+  totpAt,
+  totpConfirm,
+  totpDisable,
+  totpSetup,
+} from './support/mfa.js';
 import { auditFor, expectError, expectStatus, USERS } from './support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
@@ -42,25 +51,9 @@ describe('two-factor sign-in (TOTP with recovery codes)', () => {
     const session = await login(t, user.username, PASSWORD);
     const other = await login(t, user.username, PASSWORD);
 
-    expectError(
-      await t
-        .http()
-        .post(`${MFA}/totp/setup`)
-        .set(bearer(session))
-        .send({ currentPassword: 'Wrong-Passw0rd!' }),
-      401,
-      'INVALID_CREDENTIALS',
-    );
-    expectError(
-      await t.http().post(`${MFA}/totp/confirm`).set(bearer(session)).send({ code: '123456' }),
-      409,
-      'MFA_SETUP_REQUIRED',
-    );
-    const setup = await t
-      .http()
-      .post(`${MFA}/totp/setup`)
-      .set(bearer(session))
-      .send({ currentPassword: PASSWORD });
+    expectError(await totpSetup(t, session, 'Wrong-Passw0rd!'), 401, 'INVALID_CREDENTIALS');
+    expectError(await totpConfirm(t, session, '123456'), 409, 'MFA_SETUP_REQUIRED');
+    const setup = await totpSetup(t, session, PASSWORD);
     expectStatus(setup, 200);
     const { secret, otpauthUri } = setup.body as { secret: string; otpauthUri: string };
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
@@ -73,19 +66,11 @@ describe('two-factor sign-in (TOTP with recovery codes)', () => {
     expect((await loginRequest(t, user.username, PASSWORD)).body.accessToken).toBeDefined();
 
     expectError(
-      await t
-        .http()
-        .post(`${MFA}/totp/confirm`)
-        .set(bearer(session))
-        .send({ code: totpAt(secret, clock.now + 10 * STEP_MS) }),
+      await totpConfirm(t, session, totpAt(secret, clock.now + 10 * STEP_MS)),
       401,
       'INVALID_MFA_CODE',
     );
-    const confirm = await t
-      .http()
-      .post(`${MFA}/totp/confirm`)
-      .set(bearer(session))
-      .send({ code: totpAt(secret, clock.now) });
+    const confirm = await totpConfirm(t, session, totpAt(secret, clock.now));
     expectStatus(confirm, 200);
     const codes = confirm.body.recoveryCodes as string[];
     expect(codes).toHaveLength(10);
@@ -105,11 +90,7 @@ describe('two-factor sign-in (TOTP with recovery codes)', () => {
     );
     for (const code of codes) expect(stored).not.toContain(code);
 
-    expectError(
-      await t.http().post(`${MFA}/totp/setup`).set(bearer(session)).send({ currentPassword: PASSWORD }),
-      409,
-      'MFA_ALREADY_ENABLED',
-    );
+    expectError(await totpSetup(t, session, PASSWORD), 409, 'MFA_ALREADY_ENABLED');
     const actions = (await auditFor(t, user.id)).map((e) => e.action);
     expect(actions).toContain('auth.mfa_enabled');
   });
@@ -260,11 +241,7 @@ describe('two-factor sign-in (TOTP with recovery codes)', () => {
 
     clock.advance();
     expectError(
-      await t
-        .http()
-        .delete(MFA)
-        .set(bearer(session))
-        .send({ currentPassword: PASSWORD, code: totpAt(secret, clock.now) }),
+      await totpDisable(t, session, PASSWORD, totpAt(secret, clock.now)),
       403,
       'MFA_REQUIRED_BY_ROLE',
     );
@@ -302,26 +279,11 @@ describe('two-factor sign-in (TOTP with recovery codes)', () => {
     const user = await createUserRow(t);
     const { secret, token } = await enrol(t, user.username, PASSWORD, clock.now);
     clock.advance();
-    expectError(
-      await t.http().delete(MFA).set(bearer(token)).send({ currentPassword: PASSWORD, code: '000000' }),
-      401,
-      'INVALID_MFA_CODE',
-    );
-    expectStatus(
-      await t
-        .http()
-        .delete(MFA)
-        .set(bearer(token))
-        .send({ currentPassword: PASSWORD, code: totpAt(secret, clock.now) }),
-      204,
-    );
+    expectError(await totpDisable(t, token, PASSWORD, '000000'), 401, 'INVALID_MFA_CODE');
+    expectStatus(await totpDisable(t, token, PASSWORD, totpAt(secret, clock.now)), 204);
     expect((await me(t, token)).body.user.mfaEnabled).toBe(false);
     expect((await loginRequest(t, user.username, PASSWORD)).body.accessToken).toBeDefined();
-    expectError(
-      await t.http().delete(MFA).set(bearer(token)).send({ currentPassword: PASSWORD, code: '000000' }),
-      409,
-      'MFA_NOT_ENABLED',
-    );
+    expectError(await totpDisable(t, token, PASSWORD, '000000'), 409, 'MFA_NOT_ENABLED');
     expect((await auditFor(t, user.id)).map((e) => e.action)).toContain('auth.mfa_disabled');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loginRequest, me } from './support/auth.js';
+import { UNREACHABLE_CACHE } from './support/backends.js';
 import { createUserRow, sessionTokenFor, startTestApp, useTestApp } from './support/harness.js';
 
 const WRONG = 'Wrong-Passw0rd!';
@@ -76,8 +77,7 @@ describe('rate limits without the cache', () => {
   it('still hold, per instance, and requests are still served', async () => {
     const t = await startTestApp({
       env: {
-        REDIS_URL: 'redis://127.0.0.1:1',
-        REDIS_KEY_PREFIX: 'unreachable:',
+        ...UNREACHABLE_CACHE,
         RATE_LIMIT_LOGIN_PER_MINUTE: '2',
       },
     });

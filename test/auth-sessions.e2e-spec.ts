@@ -5,6 +5,7 @@ import { SessionEntity } from '../src/sessions/session.entity.js';
 import { CacheKeys } from '../src/cache/cache-keys.js';
 import { UserEntity } from '../src/users/user.entity.js';
 import { decodeJwt, flushCache, login, loginRequest, me } from './support/auth.js';
+import { UNREACHABLE_CACHE } from './support/backends.js';
 import {
   adminToken,
   bearer,
@@ -14,6 +15,7 @@ import {
   useTestApp,
 } from './support/harness.js';
 import { createRoleRow } from './support/roles.js';
+import { expectError } from './support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 
@@ -142,44 +144,24 @@ describe('/auth/api/me/sessions', () => {
     const a1 = await login(t, alice.username, PASSWORD);
     const a2 = await login(t, alice.username, PASSWORD);
     const b1 = await login(t, bob.username, PASSWORD);
+    /** Alice ends a session by its id, from her first one. */
+    const end = (sessionId: string) => t.http().delete(`/auth/api/me/sessions/${sessionId}`).set(bearer(a1));
 
-    const foreign = await t
-      .http()
-      .delete(`/auth/api/me/sessions/${sidOf(b1)}`)
-      .set(bearer(a1));
-    expect(foreign.status).toBe(404);
-    expect(foreign.body.code).toBe('SESSION_NOT_FOUND');
+    expectError(await end(sidOf(b1)), 404, 'SESSION_NOT_FOUND');
     await me(t, b1).expect(200);
 
-    const unknown = await t.http().delete(`/auth/api/me/sessions/${randomUUID()}`).set(bearer(a1));
-    expect(unknown.status).toBe(404);
-    expect(unknown.body.code).toBe('SESSION_NOT_FOUND');
+    expectError(await end(randomUUID()), 404, 'SESSION_NOT_FOUND');
 
-    const malformed = await t.http().delete('/auth/api/me/sessions/not-a-uuid').set(bearer(a1));
-    expect(malformed.status).toBe(400);
-    expect(malformed.body.code).toBe('VALIDATION_FAILED');
+    expectError(await end('not-a-uuid'), 400, 'VALIDATION_FAILED');
 
-    await t
-      .http()
-      .delete(`/auth/api/me/sessions/${sidOf(a2)}`)
-      .set(bearer(a1))
-      .expect(204);
+    await end(sidOf(a2)).expect(204);
     await expectRevoked(t, a2);
     await me(t, a1).expect(200);
 
-    const twice = await t
-      .http()
-      .delete(`/auth/api/me/sessions/${sidOf(a2)}`)
-      .set(bearer(a1));
-    expect(twice.status).toBe(404);
-    expect(twice.body.code).toBe('SESSION_NOT_FOUND');
+    expectError(await end(sidOf(a2)), 404, 'SESSION_NOT_FOUND');
 
     // Ending the current session is a logout.
-    await t
-      .http()
-      .delete(`/auth/api/me/sessions/${sidOf(a1)}`)
-      .set(bearer(a1))
-      .expect(204);
+    await end(sidOf(a1)).expect(204);
     await expectRevoked(t, a1);
   });
 });
@@ -256,7 +238,7 @@ describe('/auth/api/users/:id/sessions and revoke-sessions', () => {
 });
 
 describe('with Redis unreachable', () => {
-  const t = useTestApp({ env: { REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unreachable:' } });
+  const t = useTestApp({ env: UNREACHABLE_CACHE });
 
   it('still serves logins and requests from PostgreSQL, and revocations still hold', async () => {
     const user = await createUserRow(t);

@@ -3,10 +3,11 @@ import jwt from 'jsonwebtoken';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/tokens/token.service.js';
 import { IAM_OPTIONS, type IamOptions } from '../src/config/iam-options.js';
-import { decodeJwt, login, me } from './support/auth.js';
+import { changePassword, decodeJwt, login, me } from './support/auth.js';
 import { apiUserWithToken, bearer, createUserRow, sessionTokenFor, useTestApp } from './support/harness.js';
 import { jwtPart, signJwt } from './support/jwt.js';
 import { createRoleRow } from './support/roles.js';
+import { expectError } from './support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 
@@ -185,17 +186,10 @@ describe('API tokens', () => {
       ['get', '/auth/api/me/sessions'],
       ['delete', `/auth/api/me/sessions/${randomUUID()}`],
     ] as const) {
-      const res = await t.http()[method](path).set(bearer(token));
-      expect(res.status, path).toBe(403);
-      expect(res.body.code, path).toBe('SESSION_REQUIRED');
+      expectError(await t.http()[method](path).set(bearer(token)), 403, 'SESSION_REQUIRED', path);
     }
-    const pw = await t
-      .http()
-      .post('/auth/api/me/password')
-      .set(bearer(token))
-      .send({ currentPassword: 'x', newPassword: 'Brand-New-Passw0rd' });
-    expect(pw.status).toBe(403);
-    expect(pw.body.code).toBe('SESSION_REQUIRED');
+    const pw = await changePassword(t, token, { currentPassword: 'x', newPassword: 'Brand-New-Passw0rd' });
+    expectError(pw, 403, 'SESSION_REQUIRED');
   });
 
   it('need api_access on every request', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RoleEntity } from '../src/roles/role.entity.js';
 import { UserEntity } from '../src/users/user.entity.js';
-import { freshCache, freshDatabase, usingPostgres } from './support/backends.js';
+import { freshCache, freshDatabase, UNREACHABLE_CACHE, usingPostgres } from './support/backends.js';
 import { ADMIN_USERNAME, adminToken, bearer, startTestApp, useTestApp } from './support/harness.js';
 import { runCli } from './support/cli.js';
 import { runServiceToExit, type ServiceProcess, startServiceProcess } from './support/process.js';
@@ -174,7 +174,7 @@ describe('restart and initial administrator', () => {
 describe('readiness without the cache', () => {
   it('answers /health/ready with 503 when Redis is unreachable', async () => {
     const t = await startTestApp({
-      env: { REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unreachable:' },
+      env: UNREACHABLE_CACHE,
     });
     try {
       const res = await t.http().get('/health/ready');

@@ -1,37 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   embeddingSuite,
   GuardedReportsController,
   HOST_ADMIN,
-  type HostApp,
   hostLogin,
   hostUser,
   OpenController,
-  startHostApp,
+  useHostApp,
 } from './support/host.js';
 import { parseMetrics, valueOf } from './support/metrics.js';
-import { STUB_TITLE, type StubConsole, stubConsole } from './support/stub-console.js';
+import { expectRedirect, STUB_TITLE, useStubConsole } from './support/stub-console.js';
+import { expectError } from './support/users.js';
 
 embeddingSuite('express');
 
 describe('an express host without global guards, counting requests', () => {
-  let host: HostApp;
+  const host = useHostApp({
+    adapter: 'express',
+    iam: { globalGuards: false, metrics: true },
+    controllers: [GuardedReportsController, OpenController],
+  });
   let admin = '';
   let viewer = '';
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
-    host = await startHostApp({
-      adapter: 'express',
-      iam: { globalGuards: false, metrics: true },
-      controllers: [GuardedReportsController, OpenController],
-    });
     admin = await hostLogin(host, HOST_ADMIN.username, HOST_ADMIN.password);
     const user = await hostUser(host, admin, 'viewer');
     viewer = await hostLogin(host, user.username, user.password);
-  });
-  afterAll(async () => {
-    await host?.close();
   });
 
   it("leaves the host's unguarded routes to the host: 200 without a token", async () => {
@@ -41,31 +37,21 @@ describe('an express host without global guards, counting requests', () => {
   });
 
   it('protects a controller the host guards with @UseGuards(AuthenticationGuard, PermissionsGuard)', async () => {
-    const none = await host.http().get('/guarded-reports');
-    expect(none.status).toBe(401);
-    expect(none.body.code).toBe('UNAUTHENTICATED');
-    const denied = await host.http().get('/guarded-reports').set(bearer(viewer));
-    expect(denied.status).toBe(403);
-    expect(denied.body.code).toBe('PERMISSION_DENIED');
+    expectError(await host.http().get('/guarded-reports'), 401, 'UNAUTHENTICATED');
+    expectError(await host.http().get('/guarded-reports').set(bearer(viewer)), 403, 'PERMISSION_DENIED');
     const ok = await host.http().get('/guarded-reports').set(bearer(admin));
     expect(ok.status).toBe(200);
     expect(ok.body.for).toBe(HOST_ADMIN.username);
   });
 
   it('keeps the IAM routes themselves protected: 401 UNAUTHENTICATED, 403 PERMISSION_DENIED', async () => {
-    const none = await host.http().get('/auth/api/users');
-    expect(none.status).toBe(401);
-    expect(none.body.code).toBe('UNAUTHENTICATED');
-    const denied = await host.http().get('/auth/api/users').set(bearer(viewer));
-    expect(denied.status).toBe(403);
-    expect(denied.body.code).toBe('PERMISSION_DENIED');
+    expectError(await host.http().get('/auth/api/users'), 401, 'UNAUTHENTICATED');
+    expectError(await host.http().get('/auth/api/users').set(bearer(viewer)), 403, 'PERMISSION_DENIED');
     expect((await host.http().get('/auth/api/users').set(bearer(admin))).status).toBe(200);
   });
 
   it('counts requests by Express route pattern and status at GET /metrics (health_monitor_data)', async () => {
-    const none = await host.http().get('/metrics');
-    expect(none.status).toBe(401);
-    expect(none.body.code).toBe('UNAUTHENTICATED');
+    expectError(await host.http().get('/metrics'), 401, 'UNAUTHENTICATED');
     expect((await host.http().get('/auth/api/users/424242').set(bearer(admin))).status).toBe(404);
     const res = await host.http().get('/metrics').set(bearer(admin));
     expect(res.status).toBe(200);
@@ -83,25 +69,12 @@ describe('an express host without global guards, counting requests', () => {
 });
 
 describe('an express host serving the admin console (adminConsole given)', () => {
-  let host: HostApp;
-  let stub: StubConsole;
-
-  beforeAll(async () => {
-    stub = stubConsole();
-    host = await startHostApp({ adapter: 'express', iam: { adminConsole: { root: stub.root } } });
-  });
-  afterAll(async () => {
-    await host?.close();
-    stub?.dispose();
-  });
+  const stub = useStubConsole();
+  const host = useHostApp(() => ({ adapter: 'express', iam: { adminConsole: { root: stub.root } } }));
 
   it('redirects / to /admin/ (302), and /admin to /admin/', async () => {
-    const root = await host.http().get('/');
-    expect(root.status).toBe(302);
-    expect(root.headers.location).toBe('/admin/');
-    const bare = await host.http().get('/admin');
-    expect(bare.status).toBe(302);
-    expect(bare.headers.location).toBe('/admin/');
+    expectRedirect(await host.http().get('/'), '/admin/');
+    expectRedirect(await host.http().get('/admin'), '/admin/');
   });
 
   it('answers /admin/ and a deep link with index.html (no-store), without a token', async () => {
@@ -124,21 +97,12 @@ describe('an express host serving the admin console (adminConsole given)', () =>
   });
 
   it("keeps the host's own routes protected", async () => {
-    const res = await host.http().get('/reports');
-    expect(res.status).toBe(401);
-    expect(res.body.code).toBe('UNAUTHENTICATED');
+    expectError(await host.http().get('/reports'), 401, 'UNAUTHENTICATED');
   });
 });
 
 describe('an express host without adminConsole', () => {
-  let host: HostApp;
-
-  beforeAll(async () => {
-    host = await startHostApp({ adapter: 'express' });
-  });
-  afterAll(async () => {
-    await host?.close();
-  });
+  const host = useHostApp({ adapter: 'express' });
 
   it('serves no console and leaves / to the host: 404 for both', async () => {
     expect((await host.http().get('/admin/')).status).toBe(404);

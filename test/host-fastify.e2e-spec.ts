@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PermissionsService, UsersService } from '../src/index.js';
-import { embeddingSuite, HOST_ADMIN, type HostApp, hostLogin, startHostApp } from './support/host.js';
-import { STUB_TITLE, type StubConsole, stubConsole } from './support/stub-console.js';
+import { embeddingSuite, HOST_ADMIN, hostLogin, useHostApp } from './support/host.js';
+import { STUB_TITLE, useStubConsole } from './support/stub-console.js';
+import { expectError } from './support/users.js';
 
 embeddingSuite('fastify');
 
 describe('a fastify host using the services only (mountControllers: false)', () => {
-  let host: HostApp;
-
-  beforeAll(async () => {
-    host = await startHostApp({ adapter: 'fastify', iam: { mountControllers: false } });
-  });
-  afterAll(async () => {
-    await host?.close();
-  });
+  const host = useHostApp({ adapter: 'fastify', iam: { mountControllers: false } });
 
   it('mounts none of the IAM routes: 404', async () => {
     for (const [method, path] of [
@@ -22,16 +16,12 @@ describe('a fastify host using the services only (mountControllers: false)', () 
       ['get', '/auth/api/roles'],
       ['get', '/auth/api/audit/verify'],
     ] as const) {
-      const res = await host.http()[method](path);
-      expect(res.status, path).toBe(404);
-      expect(res.body.code, path).toBe('NOT_FOUND');
+      expectError(await host.http()[method](path), 404, 'NOT_FOUND', path);
     }
   });
 
   it("still guards the host's routes (401 UNAUTHENTICATED) and serves the services", async () => {
-    const res = await host.http().get('/reports');
-    expect(res.status).toBe(401);
-    expect(res.body.code).toBe('UNAUTHENTICATED');
+    expectError(await host.http().get('/reports'), 401, 'UNAUTHENTICATED');
     const users = await host.app.get(UsersService).list({ search: HOST_ADMIN.username });
     expect(users.items.map((u) => u.username)).toEqual([HOST_ADMIN.username]);
     const permissions = host.app.get(PermissionsService);
@@ -41,24 +31,15 @@ describe('a fastify host using the services only (mountControllers: false)', () 
 });
 
 describe('a fastify host configured by a factory, with its own route prefix and console path', () => {
-  let host: HostApp;
-  let stub: StubConsole;
-
-  beforeAll(async () => {
-    stub = stubConsole('iam/console');
-    host = await startHostApp({
-      adapter: 'fastify',
-      viaFactory: true,
-      iam: {
-        routePrefix: '/iam/v1/',
-        adminConsole: { path: 'iam/console', root: stub.root, redirectRoot: false },
-      },
-    });
-  });
-  afterAll(async () => {
-    await host?.close();
-    stub?.dispose();
-  });
+  const stub = useStubConsole('iam/console');
+  const host = useHostApp(() => ({
+    adapter: 'fastify',
+    viaFactory: true,
+    iam: {
+      routePrefix: '/iam/v1/',
+      adminConsole: { path: 'iam/console', root: stub.root, redirectRoot: false },
+    },
+  }));
 
   it('serves the console at its path, and leaves / to the host', async () => {
     const page = await host.http().get('/iam/console/users/5');
@@ -71,9 +52,7 @@ describe('a fastify host configured by a factory, with its own route prefix and 
   });
 
   it('mounts the IAM routes under the prefix, and nowhere else', async () => {
-    const old = await host.http().post('/auth/api/login').send(HOST_ADMIN);
-    expect(old.status).toBe(404);
-    expect(old.body.code).toBe('NOT_FOUND');
+    expectError(await host.http().post('/auth/api/login').send(HOST_ADMIN), 404, 'NOT_FOUND');
     const res = await host
       .http()
       .post('/iam/v1/login')
@@ -94,8 +73,6 @@ describe('a fastify host configured by a factory, with its own route prefix and 
       .get('/reports')
       .set({ Authorization: `Bearer ${token}` });
     expect(ok.status).toBe(200);
-    const none = await host.http().get('/reports');
-    expect(none.status).toBe(401);
-    expect(none.body.code).toBe('UNAUTHENTICATED');
+    expectError(await host.http().get('/reports'), 401, 'UNAUTHENTICATED');
   });
 });

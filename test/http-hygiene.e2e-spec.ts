@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, adminToken, bearer, useTestApp } from './support/harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, bearer, useAdmin, useTestApp } from './support/harness.js';
+import { postUser, USERS } from './support/users.js';
 
 describe('HTTP hygiene', () => {
   const t = useTestApp();
-  let admin: string;
-  beforeAll(async () => {
-    admin = (await adminToken(t)).token;
-  });
+  const admin = useAdmin(t);
+  /** POST as the administrator to a route below /auth/api/users. */
+  const onUsers = (path: string) => t.http().post(`${USERS}${path}`).set(bearer(admin.token));
 
   describe('GET /health/ready names each check and up/down, nothing else', () => {
     it('answers 200 with bare states when everything is up', async () => {
@@ -46,51 +46,27 @@ describe('HTTP hygiene', () => {
           .send({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD })
           .expect(200),
       );
-      const created = await t
-        .http()
-        .post('/auth/api/users')
-        .set(bearer(admin))
-        .send({
-          username: 'cache.user',
-          email: 'cache.user@example.test',
-          password: 'Cache-Us3r-Pass!',
-          role: 'viewer',
-        })
-        .expect(201);
+      const created = await postUser(t, admin.token, {
+        username: 'cache.user',
+        password: 'Cache-Us3r-Pass!',
+        role: 'viewer',
+      }).expect(201);
       noStore(created);
-      noStore(
-        await t
-          .http()
-          .post(`/auth/api/users/${created.body.user.id}/reset-password`)
-          .set(bearer(admin))
-          .expect(200),
-      );
-      const api = await t
-        .http()
-        .post('/auth/api/users')
-        .set(bearer(admin))
-        .send({
-          username: 'cache.api',
-          email: 'cache.api@example.test',
-          role: 'administrator',
-          isApiUser: true,
-          apiTokenTtlDays: 30,
-        })
-        .expect(201);
+      noStore(await onUsers(`/${created.body.user.id}/reset-password`).expect(200));
+      const api = await postUser(t, admin.token, {
+        username: 'cache.api',
+        role: 'administrator',
+        isApiUser: true,
+        apiTokenTtlDays: 30,
+      }).expect(201);
       noStore(api);
-      noStore(
-        await t
-          .http()
-          .post(`/auth/api/users/${api.body.user.id}/regenerate-token`)
-          .set(bearer(admin))
-          .expect(200),
-      );
+      noStore(await onUsers(`/${api.body.user.id}/regenerate-token`).expect(200));
     });
 
     it('on errors: 400, 401, 404 and an unknown route', async () => {
       noStore(await t.http().post('/auth/api/login').send({}).expect(400));
       noStore(await t.http().get('/auth/api/me').expect(401));
-      noStore(await t.http().get('/auth/api/users/999999').set(bearer(admin)).expect(404));
+      noStore(await t.http().get('/auth/api/users/999999').set(bearer(admin.token)).expect(404));
       noStore(await t.http().get('/auth/api/no-such-route').expect(404));
     });
   });
@@ -134,7 +110,7 @@ describe('HTTP hygiene', () => {
     }
 
     it('says the same for an array sent to another route', async () => {
-      const res = await t.http().post('/auth/api/roles').set(bearer(admin)).send([]);
+      const res = await t.http().post('/auth/api/roles').set(bearer(admin.token)).send([]);
       expect(res.status).toBe(400);
       expect(res.body.details).toEqual([{ field: 'body', message: 'the body must be a JSON object' }]);
     });
@@ -159,7 +135,7 @@ describe('HTTP hygiene', () => {
     });
 
     it('lists a bad audit date once', async () => {
-      const res = await t.http().get('/auth/api/audit?from=yesterday').set(bearer(admin)).expect(400);
+      const res = await t.http().get('/auth/api/audit?from=yesterday').set(bearer(admin.token)).expect(400);
       expect(res.body.details.length).toBeGreaterThan(0);
       noRepeats(res.body.details);
     });

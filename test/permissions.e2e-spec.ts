@@ -1,17 +1,24 @@
 import { Controller, Get, Module } from '@nestjs/common';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RequirePermission } from '../src/common/auth/decorators.js';
 import { PermissionsService } from '../src/roles/permissions.service.js';
 import { freshCache, freshDatabase } from './support/backends.js';
 import {
-  adminToken,
   bearer,
   createUserRow,
   startTestApp,
+  useAdmin,
   userWithToken,
   useTestApp,
 } from './support/harness.js';
-import { apiCallerWith, callerWith, PERMISSIONS_PATH, ROLES_PATH, uniqueName } from './support/roles.js';
+import {
+  apiCallerWith,
+  callerWith,
+  itIsOpenToRoleOrUserManagers,
+  PERMISSIONS_PATH,
+  ROLES_PATH,
+  uniqueName,
+} from './support/roles.js';
 
 const HOST_PERMISSION = { name: 'reports_data', description: 'Read the host application reports' };
 
@@ -36,11 +43,7 @@ class ReportsModule {}
 
 describe('permission catalog and host permissions', () => {
   const t = useTestApp({ app: { permissions: [HOST_PERMISSION], extraModules: [ReportsModule] } });
-  let admin: { userId: number; token: string };
-
-  beforeAll(async () => {
-    admin = await adminToken(t);
-  });
+  const admin = useAdmin(t);
 
   describe('GET /auth/api/permissions', () => {
     it('answers the 14 built-in permissions and the host one, with description and category', async () => {
@@ -74,24 +77,7 @@ describe('permission catalog and host permissions', () => {
       expect(res.body.at(-1)).toEqual({ ...HOST_PERMISSION, category: 'feature' });
     });
 
-    it('is open to manage_roles and to manage_users', async () => {
-      for (const permissions of [['manage_roles'], ['manage_users']]) {
-        const { token } = await callerWith(t, permissions);
-        await t.http().get(PERMISSIONS_PATH).set(bearer(token)).expect(200);
-      }
-    });
-
-    it('refuses a caller without either (403 PERMISSION_DENIED)', async () => {
-      const { token } = await userWithToken(t, { role: 'process_analyst' });
-      const res = await t.http().get(PERMISSIONS_PATH).set(bearer(token)).expect(403);
-      expect(res.body.code).toBe('PERMISSION_DENIED');
-      expect(res.body.message).toBe('Missing permission: manage_roles or manage_users');
-    });
-
-    it('refuses an anonymous caller (401 UNAUTHENTICATED)', async () => {
-      const res = await t.http().get(PERMISSIONS_PATH).expect(401);
-      expect(res.body.code).toBe('UNAUTHENTICATED');
-    });
+    itIsOpenToRoleOrUserManagers(t, PERMISSIONS_PATH, 'process_analyst');
   });
 
   describe('a host-registered permission', () => {

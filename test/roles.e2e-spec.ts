@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, createUserRow, userWithToken, useTestApp } from './support/harness.js';
+import { bearer, createUserRow, useAdmin, userWithToken, useTestApp } from './support/harness.js';
 import {
   apiCallerWith,
   auditEntriesFor,
   callerWith,
   createRoleRow,
+  itIsOpenToRoleOrUserManagers,
   ROLES_PATH,
   SYSTEM_ROLES,
   uniqueName,
@@ -12,17 +13,19 @@ import {
 
 describe('roles API', () => {
   const t = useTestApp();
-  let admin: { userId: number; token: string };
+  const admin = useAdmin(t);
   let roleAdmin: string; // manage_roles only
   let userAdmin: string; // manage_users only
-  let viewer: string;
 
   beforeAll(async () => {
-    admin = await adminToken(t);
     roleAdmin = (await callerWith(t, ['manage_roles'])).token;
     userAdmin = (await callerWith(t, ['manage_users'])).token;
-    viewer = (await userWithToken(t, { role: 'viewer' })).token;
+    // the listing counts at least this one user of the viewer role
+    await createUserRow(t, { role: 'viewer' });
   });
+
+  const patchRole = (name: string, token: string) =>
+    t.http().patch(`${ROLES_PATH}/${name}`).set(bearer(token));
 
   const newRole = (over: Record<string, unknown> = {}) => ({
     name: uniqueName(),
@@ -53,21 +56,7 @@ describe('roles API', () => {
       expect(viewerRole.userCount).toBeGreaterThanOrEqual(1);
     });
 
-    it('is open to manage_roles and to manage_users', async () => {
-      await t.http().get(ROLES_PATH).set(bearer(roleAdmin)).expect(200);
-      await t.http().get(ROLES_PATH).set(bearer(userAdmin)).expect(200);
-    });
-
-    it('refuses a caller without either permission (403 PERMISSION_DENIED)', async () => {
-      const res = await t.http().get(ROLES_PATH).set(bearer(viewer)).expect(403);
-      expect(res.body.code).toBe('PERMISSION_DENIED');
-      expect(res.body.message).toBe('Missing permission: manage_roles or manage_users');
-    });
-
-    it('refuses an anonymous caller (401 UNAUTHENTICATED)', async () => {
-      const res = await t.http().get(ROLES_PATH).expect(401);
-      expect(res.body.code).toBe('UNAUTHENTICATED');
-    });
+    itIsOpenToRoleOrUserManagers(t, ROLES_PATH, 'viewer');
   });
 
   describe('GET /auth/api/roles/:name', () => {
@@ -281,30 +270,17 @@ describe('roles API', () => {
     it('refuses to add a permission the caller lacks to a role', async () => {
       const { token } = await callerWith(t, ['manage_roles', 'portfolio_data']);
       const role = await createRoleRow(t, ['portfolio_data']);
-      const res = await t
-        .http()
-        .patch(`${ROLES_PATH}/${role.name}`)
-        .set(bearer(token))
+      const res = await patchRole(role.name, token)
         .send({ permissions: ['portfolio_data', 'manage_users'] })
         .expect(403);
       expect(res.body.code).toBe('PRIVILEGE_ESCALATION');
       expect(res.body.message).toMatch(/manage_users$/);
-      await t
-        .http()
-        .patch(`${ROLES_PATH}/${role.name}`)
-        .set(bearer(token))
-        .send({ displayName: 'Still mine' })
-        .expect(200);
+      await patchRole(role.name, token).send({ displayName: 'Still mine' }).expect(200);
     });
 
     it('refuses to edit or delete a role holding a permission the caller lacks', async () => {
       const role = await createRoleRow(t, ['manage_users']);
-      const edit = await t
-        .http()
-        .patch(`${ROLES_PATH}/${role.name}`)
-        .set(bearer(roleAdmin))
-        .send({ displayName: 'Mine now' })
-        .expect(403);
+      const edit = await patchRole(role.name, roleAdmin).send({ displayName: 'Mine now' }).expect(403);
       expect(edit.body.code).toBe('PRIVILEGE_ESCALATION');
       expect(edit.body.message).toBe(
         'Privilege escalation: cannot edit a role holding permissions you do not hold: manage_users',
@@ -315,12 +291,7 @@ describe('roles API', () => {
     });
 
     it('refuses a manage_roles-only caller to touch the administrator role', async () => {
-      const res = await t
-        .http()
-        .patch(`${ROLES_PATH}/administrator`)
-        .set(bearer(roleAdmin))
-        .send({ description: 'taken over' })
-        .expect(403);
+      const res = await patchRole('administrator', roleAdmin).send({ description: 'taken over' }).expect(403);
       expect(res.body.code).toBe('PRIVILEGE_ESCALATION');
       expect(res.body.message).toMatch(/full_access$/);
     });
@@ -329,10 +300,7 @@ describe('roles API', () => {
   describe('PATCH /auth/api/roles/:name', () => {
     it('edits displayName, description and permissions', async () => {
       const role = await createRoleRow(t, ['portfolio_data']);
-      const res = await t
-        .http()
-        .patch(`${ROLES_PATH}/${role.name}`)
-        .set(bearer(admin.token))
+      const res = await patchRole(role.name, admin.token)
         .send({ displayName: 'Analysts', description: 'Look at things', permissions: ['ai_analysis_data'] })
         .expect(200);
       expect(res.body).toMatchObject({
@@ -348,22 +316,14 @@ describe('roles API', () => {
     it('clears the description with an empty string', async () => {
       const role = await createRoleRow(t, ['portfolio_data']);
       await t.dataSource.query(`UPDATE roles SET description = 'x' WHERE name = $1`, [role.name]);
-      const res = await t
-        .http()
-        .patch(`${ROLES_PATH}/${role.name}`)
-        .set(bearer(admin.token))
-        .send({ description: '' })
-        .expect(200);
+      const res = await patchRole(role.name, admin.token).send({ description: '' }).expect(200);
       expect(res.body.description).toBe('');
     });
 
     it('refuses a name in the body: names are immutable (400 VALIDATION_FAILED)', async () => {
       const role = await createRoleRow(t, ['portfolio_data']);
       for (const name of ['renamed_role', role.name, null]) {
-        const res = await t
-          .http()
-          .patch(`${ROLES_PATH}/${role.name}`)
-          .set(bearer(admin.token))
+        const res = await patchRole(role.name, admin.token)
           .send({ name, displayName: 'Renamed' })
           .expect(400);
         expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -391,22 +351,14 @@ describe('roles API', () => {
       { field: 'isSystem', body: { isSystem: false } },
     ])('refuses a bad $field (400 VALIDATION_FAILED): $body', async ({ field, body }) => {
       const role = await createRoleRow(t, ['portfolio_data']);
-      const res = await t
-        .http()
-        .patch(`${ROLES_PATH}/${role.name}`)
-        .set(bearer(admin.token))
-        .send(body)
-        .expect(400);
+      const res = await patchRole(role.name, admin.token).send(body).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
     });
 
     it('refuses unknown permissions, naming them (400 VALIDATION_FAILED)', async () => {
       const role = await createRoleRow(t, ['portfolio_data']);
-      const res = await t
-        .http()
-        .patch(`${ROLES_PATH}/${role.name}`)
-        .set(bearer(admin.token))
+      const res = await patchRole(role.name, admin.token)
         .send({ permissions: ['portfolio_data', 'ghost_data'] })
         .expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -414,22 +366,12 @@ describe('roles API', () => {
     });
 
     it.each(['no_such_role', '%00'])('answers 404 ROLE_NOT_FOUND for %j', async (name) => {
-      const res = await t
-        .http()
-        .patch(`${ROLES_PATH}/${name}`)
-        .set(bearer(admin.token))
-        .send({ displayName: 'x' })
-        .expect(404);
+      const res = await patchRole(name, admin.token).send({ displayName: 'x' }).expect(404);
       expect(res.body.code).toBe('ROLE_NOT_FOUND');
     });
 
     it('is not open to manage_users (403 PERMISSION_DENIED)', async () => {
-      const res = await t
-        .http()
-        .patch(`${ROLES_PATH}/viewer`)
-        .set(bearer(userAdmin))
-        .send({ displayName: 'x' })
-        .expect(403);
+      const res = await patchRole('viewer', userAdmin).send({ displayName: 'x' }).expect(403);
       expect(res.body.code).toBe('PERMISSION_DENIED');
     });
 
@@ -442,10 +384,7 @@ describe('roles API', () => {
   describe('system roles', () => {
     it('keep their permissions (403 SYSTEM_ROLE)', async () => {
       for (const name of SYSTEM_ROLES) {
-        const res = await t
-          .http()
-          .patch(`${ROLES_PATH}/${name}`)
-          .set(bearer(admin.token))
+        const res = await patchRole(name, admin.token)
           .send({ permissions: ['portfolio_data'] })
           .expect(403);
         expect(res.body.code).toBe('SYSTEM_ROLE');
@@ -455,20 +394,14 @@ describe('roles API', () => {
     });
 
     it('accept their own permission set again, in any order', async () => {
-      const res = await t
-        .http()
-        .patch(`${ROLES_PATH}/viewer`)
-        .set(bearer(admin.token))
+      const res = await patchRole('viewer', admin.token)
         .send({ permissions: ['model_validation_data', 'health_monitor_data'] })
         .expect(200);
       expect(res.body.permissions).toEqual(['health_monitor_data', 'model_validation_data']);
     });
 
     it('may get a new displayName and description', async () => {
-      const res = await t
-        .http()
-        .patch(`${ROLES_PATH}/process_analyst`)
-        .set(bearer(admin.token))
+      const res = await patchRole('process_analyst', admin.token)
         .send({ displayName: 'Analyst', description: 'Analyses' })
         .expect(200);
       expect(res.body).toMatchObject({ name: 'process_analyst', displayName: 'Analyst', isSystem: true });
@@ -554,18 +487,12 @@ describe('roles API', () => {
       const { token, role } = await callerWith(t, ['manage_roles']);
       await t.http().get(ROLES_PATH).set(bearer(token)).expect(200);
       await t.http().get(ROLES_PATH).set(bearer(token)).expect(200);
-      await t
-        .http()
-        .patch(`${ROLES_PATH}/${role}`)
-        .set(bearer(admin.token))
+      await patchRole(role, admin.token)
         .send({ permissions: ['portfolio_data'] })
         .expect(200);
       const refused = await t.http().get(ROLES_PATH).set(bearer(token)).expect(403);
       expect(refused.body.code).toBe('PERMISSION_DENIED');
-      await t
-        .http()
-        .patch(`${ROLES_PATH}/${role}`)
-        .set(bearer(admin.token))
+      await patchRole(role, admin.token)
         .send({ permissions: ['manage_users'] })
         .expect(200);
       await t.http().get(ROLES_PATH).set(bearer(token)).expect(200);
@@ -608,10 +535,7 @@ describe('roles API', () => {
     it('records role.created, role.updated and role.deleted with what changed', async () => {
       const body = newRole({ permissions: ['portfolio_data'] });
       await t.http().post(ROLES_PATH).set(bearer(admin.token)).send(body).expect(201);
-      await t
-        .http()
-        .patch(`${ROLES_PATH}/${body.name}`)
-        .set(bearer(admin.token))
+      await patchRole(body.name, admin.token)
         .send({ displayName: 'Renamed', description: body.description, permissions: ['ai_analysis_data'] })
         .expect(200);
       await t.http().delete(`${ROLES_PATH}/${body.name}`).set(bearer(admin.token)).expect(204);
@@ -645,13 +569,10 @@ describe('roles API', () => {
 
     it('records nothing for an edit that changes nothing, or a refused one', async () => {
       const role = await createRoleRow(t, ['portfolio_data']);
-      await t
-        .http()
-        .patch(`${ROLES_PATH}/${role.name}`)
-        .set(bearer(admin.token))
+      await patchRole(role.name, admin.token)
         .send({ displayName: role.displayName, permissions: ['portfolio_data'] })
         .expect(200);
-      await t.http().patch(`${ROLES_PATH}/${role.name}`).set(bearer(admin.token)).send({}).expect(200);
+      await patchRole(role.name, admin.token).send({}).expect(200);
       await createUserRow(t, { role: role.name });
       await t.http().delete(`${ROLES_PATH}/${role.name}`).set(bearer(admin.token)).expect(409);
       expect(await auditEntriesFor(t, 'role', role.name)).toEqual([]);

@@ -3,7 +3,8 @@ import { ApiTokenUsage } from '../src/auth/api-token-usage.js';
 import { Clock } from '../src/common/clock.js';
 import { adminToken, bearer, createUserRow, sessionTokenFor, useTestApp } from './support/harness.js';
 import { parseMetrics, valueOf } from './support/metrics.js';
-import { auditFor, createRole, createUser, expectError, expectStatus, USERS } from './support/users.js';
+import { createRoleRow } from './support/roles.js';
+import { auditFor, createUser, expectError, expectStatus, USERS } from './support/users.js';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
@@ -37,7 +38,7 @@ describe('API token rotation with a grace, and token usage', () => {
 
   beforeAll(async () => {
     admin = (await adminToken(t)).token;
-    await createRole(t, 'rotation_api', ['api_access', 'health_monitor_data']);
+    await createRoleRow(t, ['api_access', 'health_monitor_data'], 'rotation_api');
   });
   afterEach(() => {
     vi.restoreAllMocks();
@@ -159,8 +160,8 @@ describe('API token rotation with a grace, and token usage', () => {
     });
 
     it('needs manage_users, and follows the escalation rule', async () => {
-      await createRole(t, 'rotation_user_admin', ['manage_users', 'api_access', 'health_monitor_data']);
-      await createRole(t, 'rotation_api_admin', ['api_access', 'manage_roles']);
+      await createRoleRow(t, ['manage_users', 'api_access', 'health_monitor_data'], 'rotation_user_admin');
+      await createRoleRow(t, ['api_access', 'manage_roles'], 'rotation_api_admin');
       const userAdmin = await sessionTokenFor(
         t,
         (await createUserRow(t, { role: 'rotation_user_admin' })).id,

@@ -1,14 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, bearer, sessionTokenFor, startTestApp, useTestApp } from './support/harness.js';
-import {
-  auditFor,
-  createRole,
-  createUser,
-  expectError,
-  expectStatus,
-  uniqueName,
-  USERS,
-} from './support/users.js';
+import { createRoleRow } from './support/roles.js';
+import { auditFor, createUser, expectError, expectStatus, uniqueName, USERS } from './support/users.js';
 
 describe('last administrator', () => {
   const t = useTestApp();
@@ -86,7 +79,7 @@ describe('last administrator', () => {
   });
 
   it('any role holding full_access makes an administrator', async () => {
-    await createRole(t, 'superuser', ['full_access', 'audit_log_data']);
+    await createRoleRow(t, ['full_access', 'audit_log_data'], 'superuser');
     const other = await createUser(t, admin.token, { role: 'superuser' });
     const res = await t
       .http()
@@ -148,8 +141,8 @@ describe('no privilege escalation', () => {
 
   beforeAll(async () => {
     admin = await adminToken(t);
-    await createRole(t, 'user_admin', ['manage_users']);
-    await createRole(t, 'helpdesk', ['manage_users', 'health_monitor_data', 'model_validation_data']);
+    await createRoleRow(t, ['manage_users'], 'user_admin');
+    await createRoleRow(t, ['manage_users', 'health_monitor_data', 'model_validation_data'], 'helpdesk');
     userAdmin = await sessionTokenFor(t, (await createUser(t, admin.token, { role: 'user_admin' })).id);
     helpdesk = await sessionTokenFor(t, (await createUser(t, admin.token, { role: 'helpdesk' })).id);
     adminApiUserId = (

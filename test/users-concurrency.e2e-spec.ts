@@ -1,7 +1,8 @@
 import type { Response } from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, bearer, sessionTokenFor, useTestApp } from './support/harness.js';
-import { auditFor, createRole, createUser, expectStatus, USERS } from './support/users.js';
+import { createRoleRow } from './support/roles.js';
+import { auditFor, createUser, expectStatus, USERS } from './support/users.js';
 
 const CONCURRENT = 25;
 
@@ -24,7 +25,7 @@ describe('users: concurrent changes to one user', () => {
 
   beforeAll(async () => {
     admin = await adminToken(t);
-    await createRole(t, 'race_user_admin', ['manage_users']);
+    await createRoleRow(t, ['manage_users'], 'race_user_admin');
   });
 
   it(`${CONCURRENT} concurrent role changes, alternating two roles: every one answers 200`, async () => {

@@ -6,15 +6,16 @@ import {
   sessionTokenFor,
   startTestApp,
   type TestApp,
+  useAdmin,
   useTestApp,
 } from './support/harness.js';
 import { createRoleRow, ROLES_PATH } from './support/roles.js';
 import {
   auditFor,
-  createRole,
   createUser,
   expectError,
   expectStatus,
+  postUser,
   uniqueName,
   USERS,
 } from './support/users.js';
@@ -22,7 +23,7 @@ import {
 /** The rules of the product docs: reversible deactivation, no self-deactivation, API users need api_access. */
 describe('users: the rules the product docs state', () => {
   const t = useTestApp();
-  let admin: { userId: number; token: string };
+  const admin = useAdmin(t);
   const h = () => bearer(admin.token);
   const me = (token: string) => t.http().get('/auth/api/me').set(bearer(token));
   const toggle = (id: number, token = admin.token) =>
@@ -31,8 +32,7 @@ describe('users: the rules the product docs state', () => {
     t.http().patch(`${USERS}/${id}`).set(bearer(token)).send(body);
 
   beforeAll(async () => {
-    admin = await adminToken(t);
-    await createRole(t, 'rules_user_admin', ['manage_users']);
+    await createRoleRow(t, ['manage_users'], 'rules_user_admin');
   });
 
   describe('the starter role api_user', () => {
@@ -49,7 +49,7 @@ describe('users: the rules the product docs state', () => {
     });
 
     it("serves the docs' example as written: prometheus_scraper with role api_user reads /metrics", async () => {
-      const res = await t.http().post(USERS).set(h()).send({
+      const res = await postUser(t, admin.token, {
         username: 'prometheus_scraper',
         email: 'prometheus@example.test',
         role: 'api_user',
@@ -98,17 +98,12 @@ describe('users: the rules the product docs state', () => {
   describe('an API user needs a role granting api_access', () => {
     it('creating one with a role that lacks it: 400 ROLE_LACKS_API_ACCESS, nothing created', async () => {
       const username = uniqueName('api');
-      const res = await t
-        .http()
-        .post(USERS)
-        .set(h())
-        .send({
-          username,
-          email: `${username}@example.test`,
-          role: 'process_operator',
-          isApiUser: true,
-          apiTokenTtlDays: 30,
-        });
+      const res = await postUser(t, admin.token, {
+        username,
+        role: 'process_operator',
+        isApiUser: true,
+        apiTokenTtlDays: 30,
+      });
       expectError(res, 400, 'ROLE_LACKS_API_ACCESS');
       expect(res.body.message).toContain('api_access');
       const list = await t.http().get(USERS).query({ search: username }).set(h());

@@ -1,18 +1,26 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, bearer, sessionTokenFor, useTestApp } from './support/harness.js';
+import { adminToken, bearer, sessionTokenFor, type TestApp, useTestApp } from './support/harness.js';
+import { createRoleRow } from './support/roles.js';
 import {
   auditFor,
-  createRole,
   createUser,
   expectError,
   expectStatus,
   jwtClaims,
+  postUser,
   uniqueName,
   USERS,
 } from './support/users.js';
 
 const DAY = 24 * 3600 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The suite's administrator token, and its two custom roles: api_user_admin and user_reader. */
+async function seed(t: TestApp): Promise<string> {
+  await createRoleRow(t, ['api_access', 'manage_users'], 'api_user_admin');
+  await createRoleRow(t, ['manage_users'], 'user_reader');
+  return (await adminToken(t)).token;
+}
 
 describe('API users, their tokens, and deactivation', () => {
   const t = useTestApp();
@@ -24,9 +32,7 @@ describe('API users, their tokens, and deactivation', () => {
   const canCall = (token: string, id: number) => t.http().get(`${USERS}/${id}`).set(bearer(token));
 
   beforeAll(async () => {
-    admin = (await adminToken(t)).token;
-    await createRole(t, 'api_user_admin', ['api_access', 'manage_users']);
-    await createRole(t, 'user_reader', ['manage_users']);
+    admin = await seed(t);
   });
 
   describe('creation and the token shown once', () => {
@@ -95,17 +101,12 @@ describe('API users, their tokens, and deactivation', () => {
       [null, 400],
     ])('apiTokenTtlDays %s answers %s', async (ttl, status) => {
       const username = uniqueName('ttl');
-      const res = await t
-        .http()
-        .post(USERS)
-        .set(h())
-        .send({
-          username,
-          email: `${username}@example.test`,
-          role: 'api_user',
-          isApiUser: true,
-          apiTokenTtlDays: ttl,
-        });
+      const res = await postUser(t, admin, {
+        username,
+        role: 'api_user',
+        isApiUser: true,
+        apiTokenTtlDays: ttl,
+      });
       if (status === 400) {
         expectError(res, 400, 'VALIDATION_FAILED');
         expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['apiTokenTtlDays']);
@@ -196,7 +197,7 @@ describe('API users, their tokens, and deactivation', () => {
 
     it('needs api_access on every call with an API token', async () => {
       // an API user cannot be given a role without it; its role can lose it
-      await createRole(t, 'api_losing', ['api_access', 'manage_users']);
+      await createRoleRow(t, ['api_access', 'manage_users'], 'api_losing');
       const api = await createUser(t, admin, { isApiUser: true, apiTokenTtlDays: 30, role: 'api_losing' });
       expectStatus(await canCall(api.apiToken!, api.id), 200);
       const cut = await t
@@ -398,9 +399,7 @@ describe('deactivation with DEACTIVATION_ENDS_SESSIONS=false', () => {
   const t = useTestApp({ env: { DEACTIVATION_ENDS_SESSIONS: 'false' } });
   let admin: string;
   beforeAll(async () => {
-    admin = (await adminToken(t)).token;
-    await createRole(t, 'api_user_admin', ['api_access', 'manage_users']);
-    await createRole(t, 'user_reader', ['manage_users']);
+    admin = await seed(t);
   });
 
   it("lets sessions run out (the seed's behaviour) but refuses the API token while inactive", async () => {

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PasswordHasher } from '../src/users/password-hasher.js';
-import { adminToken, bearer, sessionTokenFor, useTestApp } from './support/harness.js';
+import { bearer, sessionTokenFor, useAdmin, useTestApp } from './support/harness.js';
 import {
   auditFor,
   createUser,
@@ -15,7 +15,7 @@ const GOOD_PASSWORD = 'MySecure2025Pass!';
 
 describe('users: create, read, update, delete, reset password', () => {
   const t = useTestApp();
-  let admin: { userId: number; token: string };
+  const admin = useAdmin(t);
   const post = (body: Record<string, unknown>) => t.http().post(USERS).set(bearer(admin.token)).send(body);
   const valid = (overrides: Record<string, unknown> = {}) => {
     const username = uniqueName('c');
@@ -27,10 +27,6 @@ describe('users: create, read, update, delete, reset password', () => {
       ...overrides,
     };
   };
-
-  beforeAll(async () => {
-    admin = await adminToken(t);
-  });
 
   describe('POST /users', () => {
     it('creates a regular user: 201 with the user view only, active and interactive by default', async () => {
@@ -255,13 +251,15 @@ describe('users: create, read, update, delete, reset password', () => {
   });
 
   describe('PATCH /users/:id', () => {
+    const patchUser = (id: number, body: Record<string, unknown>) =>
+      t.http().patch(`${USERS}/${id}`).set(bearer(admin.token)).send(body);
+
     it('changes e-mail, role and status, and audits before and after of what changed', async () => {
       const u = await createUser(t, admin.token);
-      const res = await t
-        .http()
-        .patch(`${USERS}/${u.id}`)
-        .set(bearer(admin.token))
-        .send({ email: `new.${u.username}@example.test`, role: 'process_operator' });
+      const res = await patchUser(u.id, {
+        email: `new.${u.username}@example.test`,
+        role: 'process_operator',
+      });
       expectStatus(res, 200);
       expect(res.body).toMatchObject({
         email: `new.${u.username}@example.test`,
@@ -287,29 +285,21 @@ describe('users: create, read, update, delete, reset password', () => {
       const u = await createUser(t, admin.token);
       const token = await sessionTokenFor(t, u.id);
       expectError(await t.http().get(USERS).set(bearer(token)), 403, 'PERMISSION_DENIED');
-      const res = await t
-        .http()
-        .patch(`${USERS}/${u.id}`)
-        .set(bearer(admin.token))
-        .send({ role: 'user_reader' });
+      const res = await patchUser(u.id, { role: 'user_reader' });
       expectStatus(res, 200);
       expectStatus(await t.http().get(USERS).set(bearer(token)), 200);
     });
 
     it('writes no entry when nothing changes', async () => {
       const u = await createUser(t, admin.token);
-      const res = await t.http().patch(`${USERS}/${u.id}`).set(bearer(admin.token)).send({ role: 'viewer' });
+      const res = await patchUser(u.id, { role: 'viewer' });
       expectStatus(res, 200);
       expect((await auditFor(t, u.id)).map((a) => a.action)).toEqual(['user.created']);
     });
 
     it('refuses a username in the body: the username is immutable', async () => {
       const u = await createUser(t, admin.token);
-      const res = await t
-        .http()
-        .patch(`${USERS}/${u.id}`)
-        .set(bearer(admin.token))
-        .send({ username: 'renamed' });
+      const res = await patchUser(u.id, { username: 'renamed' });
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['username']);
     });
@@ -325,7 +315,7 @@ describe('users: create, read, update, delete, reset password', () => {
     ];
     it.each(invalidPatch)('refuses %s with 400 VALIDATION_FAILED', async (_name, body, field) => {
       const u = await createUser(t, admin.token);
-      const res = await t.http().patch(`${USERS}/${u.id}`).set(bearer(admin.token)).send(body);
+      const res = await patchUser(u.id, body);
       expectError(res, 400, 'VALIDATION_FAILED');
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
     });
@@ -333,30 +323,14 @@ describe('users: create, read, update, delete, reset password', () => {
     it('answers 404 ROLE_NOT_FOUND and 409 EMAIL_TAKEN', async () => {
       const u = await createUser(t, admin.token);
       const other = await createUser(t, admin.token);
-      const h = bearer(admin.token);
+      expectError(await patchUser(u.id, { role: 'nope' }), 404, 'ROLE_NOT_FOUND');
       expectError(
-        await t.http().patch(`${USERS}/${u.id}`).set(h).send({ role: 'nope' }),
-        404,
-        'ROLE_NOT_FOUND',
-      );
-      expectError(
-        await t
-          .http()
-          .patch(`${USERS}/${u.id}`)
-          .set(h)
-          .send({ email: `${other.username.toUpperCase()}@EXAMPLE.test` }),
+        await patchUser(u.id, { email: `${other.username.toUpperCase()}@EXAMPLE.test` }),
         409,
         'EMAIL_TAKEN',
       );
       // the user's own address in another case is not a conflict
-      expectStatus(
-        await t
-          .http()
-          .patch(`${USERS}/${u.id}`)
-          .set(h)
-          .send({ email: `${u.username.toUpperCase()}@example.test` }),
-        200,
-      );
+      expectStatus(await patchUser(u.id, { email: `${u.username.toUpperCase()}@example.test` }), 200);
     });
   });
 

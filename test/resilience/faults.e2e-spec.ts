@@ -16,7 +16,7 @@ import {
   type TestApp,
   userWithToken,
 } from '../support/harness.js';
-import { callerWith, createRoleRow, ROLES_PATH } from '../support/roles.js';
+import { callerWith, createRoleRow, ROLES_PATH, setRolePermissions } from '../support/roles.js';
 import { expectErrorShape } from '../support/answers.js';
 import { eventually } from '../support/eventually.js';
 import { type OwnRedis, startOwnRedis } from '../support/own-redis.js';
@@ -323,14 +323,7 @@ if (realBackends)
 
         relay.cut();
         expectStatus(await t.http().post(`${USERS}/${user.id}/revoke-sessions`).set(bearer(admin)), 200);
-        expectStatus(
-          await t
-            .http()
-            .patch(`${ROLES_PATH}/${role}`)
-            .set(bearer(admin))
-            .send({ permissions: ['portfolio_data'] }),
-          200,
-        );
+        expectStatus(await setRolePermissions(t, admin, role, ['portfolio_data']), 200);
         expectError(await me(t, session), 401, 'TOKEN_REVOKED');
         expectError(await t.http().get(USERS).set(bearer(narrowed)), 403, 'PERMISSION_DENIED');
 

@@ -3,9 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, loginRequest, me } from '../support/auth.js';
 import { type Backend, freshCache, freshDatabase, usingPostgres, usingRedis } from '../support/backends.js';
 import { bearer, createUserRow, sessionTokenFor, startTestApp, type TestApp } from '../support/harness.js';
-import { apiCallerWith, callerWith, ROLES_PATH } from '../support/roles.js';
+import { apiCallerWith, ROLES_PATH } from '../support/roles.js';
 import { expectError, expectStatus, USERS } from '../support/users.js';
-import { permissionRemovedHoldsOnNextRequest } from '../support/authorization-change.js';
+import {
+  lesserRoleHoldsOnNextRequest,
+  permissionRemovedHoldsOnNextRequest,
+} from '../support/authorization-change.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 const WRONG = 'Wrong-Passw0rd!';
@@ -101,14 +104,7 @@ if (usingPostgres && usingRedis)
     });
 
     it('a role change on A: B applies the new role on the next request (403 PERMISSION_DENIED)', async () => {
-      const admin = await anAdmin();
-      const { user, token } = await callerWith(a, ['manage_roles']);
-      expectStatus(await b.http().get(ROLES_PATH).set(bearer(token)), 200);
-      expectStatus(
-        await a.http().patch(`${USERS}/${user.id}`).set(bearer(admin)).send({ role: 'viewer' }),
-        200,
-      );
-      expectError(await b.http().get(ROLES_PATH).set(bearer(token)), 403, 'PERMISSION_DENIED');
+      await lesserRoleHoldsOnNextRequest({ caller: b, changeOn: a, admin: await anAdmin() });
     });
 
     it('a role permission edit on A: B applies it on the next request, both ways', async () => {

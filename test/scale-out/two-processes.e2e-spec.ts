@@ -204,6 +204,13 @@ describe.skipIf(!(usingPostgres && usingRedis))(
       return name;
     }
 
+    /** An API user of a fresh role holding `permissions`, with its token. */
+    async function apiUserWith(permissions: string[]) {
+      const role = await createRole(permissions);
+      const user = await createUser(role, { isApiUser: true, apiTokenTtlDays: 30, password: undefined });
+      return { role, ...user };
+    }
+
     /** A user with a session, whose state each instance has already read (and may keep locally). */
     async function sessionSeenOnBoth() {
       const user = await createUser('viewer');
@@ -230,29 +237,19 @@ describe.skipIf(!(usingPostgres && usingRedis))(
       return answers.map((x) => `${x.status} ${x.body.code ?? ''}`.trim());
     }
 
-    it('revocation holds on the very next request on both instances', async () => {
+    it.each([
+      ['revocation', 'revoke-sessions'],
+      ['deactivation', 'toggle-status'],
+    ])('%s holds on the very next request on both instances', async (_change, action) => {
       const { user, token } = await sessionSeenOnBoth();
-      expect(
-        (await call(lb, 'POST', `/auth/api/users/${user.id}/revoke-sessions`, { token: admin })).status,
-      ).toBe(200);
-      expect(await burst(token)).toEqual(Array(BURST).fill('401 TOKEN_REVOKED'));
-    });
-
-    it('deactivation holds on the very next request on both instances', async () => {
-      const { user, token } = await sessionSeenOnBoth();
-      expect(
-        (await call(lb, 'POST', `/auth/api/users/${user.id}/toggle-status`, { token: admin })).status,
-      ).toBe(200);
+      expect((await call(lb, 'POST', `/auth/api/users/${user.id}/${action}`, { token: admin })).status).toBe(
+        200,
+      );
       expect(await burst(token)).toEqual(Array(BURST).fill('401 TOKEN_REVOKED'));
     });
 
     it('removing a permission from a role holds on the very next request on both instances', async () => {
-      const role = await createRole(['api_access', 'manage_roles']);
-      const { apiToken } = await createUser(role, {
-        isApiUser: true,
-        apiTokenTtlDays: 30,
-        password: undefined,
-      });
+      const { role, apiToken } = await apiUserWith(['api_access', 'manage_roles']);
       await warm(apiToken, '/auth/api/roles');
       const edit = await call(lb, 'PATCH', `/auth/api/roles/${role}`, {
         token: admin,
@@ -263,12 +260,7 @@ describe.skipIf(!(usingPostgres && usingRedis))(
     });
 
     it('token regeneration holds on the very next request on both instances', async () => {
-      const role = await createRole(['api_access']);
-      const { id, apiToken } = await createUser(role, {
-        isApiUser: true,
-        apiTokenTtlDays: 30,
-        password: undefined,
-      });
+      const { id, apiToken } = await apiUserWith(['api_access']);
       await warm(apiToken);
       const res = await call(lb, 'POST', `/auth/api/users/${id}/regenerate-token`, { token: admin });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -277,12 +269,7 @@ describe.skipIf(!(usingPostgres && usingRedis))(
     });
 
     it('a previous token revoked on one instance is refused on the next request on the other', async () => {
-      const role = await createRole(['api_access']);
-      const { id, apiToken } = await createUser(role, {
-        isApiUser: true,
-        apiTokenTtlDays: 30,
-        password: undefined,
-      });
+      const { id, apiToken } = await apiUserWith(['api_access']);
       const res = await call(a!.url, 'POST', `/auth/api/users/${id}/regenerate-token`, {
         token: admin,
         body: { graceHours: 24 },

@@ -12,11 +12,20 @@ import {
   userWithToken,
   useTestApp,
 } from '../support/harness.js';
-import { apiCallerWith, callerWith, createRoleRow, ROLES_PATH } from '../support/roles.js';
+import {
+  apiCallerWith,
+  callerWith,
+  createRoleRow,
+  ROLES_PATH,
+  setRolePermissions,
+} from '../support/roles.js';
 import { call, label, type Operation, operationsOf, pathOf } from '../support/openapi.js';
 import { SecretWatch } from '../support/secrets.js';
-import { expectError, expectStatus, uniqueName, USERS } from '../support/users.js';
-import { permissionRemovedHoldsOnNextRequest } from '../support/authorization-change.js';
+import { expectError, expectStatus, postUser, uniqueName, USERS } from '../support/users.js';
+import {
+  lesserRoleHoldsOnNextRequest,
+  permissionRemovedHoldsOnNextRequest,
+} from '../support/authorization-change.js';
 
 /** Open to anonymous callers, on purpose. */
 const PUBLIC_ROUTES = [
@@ -237,18 +246,13 @@ describe('security: access control (ASVS V8, OWASP API1/API3/API5)', () => {
         .send({ email: 'new@example.test', passwordHash: '$argon2id$x', mustChangePassword: true });
       expectError(patch, 400, 'VALIDATION_FAILED');
       const username = uniqueName('ma');
-      const create = await t
-        .http()
-        .post(USERS)
-        .set(bearer(admin))
-        .send({
-          username,
-          email: `${username}@example.test`,
-          role: 'viewer',
-          password: 'MySecure2025Pass!',
-          id: 1,
-          isSystem: true,
-        });
+      const create = await postUser(t, admin, {
+        username,
+        role: 'viewer',
+        password: 'MySecure2025Pass!',
+        id: 1,
+        isSystem: true,
+      });
       expectError(create, 400, 'VALIDATION_FAILED');
       const roleName = uniqueName('ma_role');
       const roleCreate = await t
@@ -413,27 +417,14 @@ describe('security: access control (ASVS V8, OWASP API1/API3/API5)', () => {
     });
 
     it('the caller moved to a lesser role', async () => {
-      const { token, user } = await callerWith(t, ['manage_roles']);
-      expectStatus(await t.http().get(ROLES_PATH).set(bearer(token)), 200);
-      expectStatus(
-        await t.http().patch(`${USERS}/${user.id}`).set(bearer(admin)).send({ role: 'viewer' }),
-        200,
-      );
-      expectError(await t.http().get(ROLES_PATH).set(bearer(token)), 403, 'PERMISSION_DENIED');
+      await lesserRoleHoldsOnNextRequest({ caller: t, admin });
     });
 
     it('api_access removed from an API user’s role', async () => {
       const { token, role } = await apiCallerWith(t, ['api_access', 'manage_roles']);
       secrets.add(token);
       expectStatus(await t.http().get(ROLES_PATH).set(bearer(token)), 200);
-      expectStatus(
-        await t
-          .http()
-          .patch(`${ROLES_PATH}/${role}`)
-          .set(bearer(admin))
-          .send({ permissions: ['manage_roles'] }),
-        200,
-      );
+      expectStatus(await setRolePermissions(t, admin, role, ['manage_roles']), 200);
       expectError(await t.http().get(ROLES_PATH).set(bearer(token)), 403, 'API_ACCESS_REQUIRED');
     });
   });

@@ -23,14 +23,16 @@ function expectLocked(res: Response, maxSeconds: number): void {
   expect(res.body.accessToken).toBeUndefined();
 }
 
+/** The lock both suites reach: THRESHOLD failures from one address, then two minutes. */
+const LOCKOUT = { LOCKOUT_THRESHOLD_PER_ADDRESS: String(THRESHOLD), LOCKOUT_BASE_SECONDS: '120' };
+
 describe('security: brute force (ASVS V6.3, V4.1.3)', () => {
   // Behind a proxy: X-Forwarded-For is the client address.
   const t = useTestApp({
     env: {
       TRUST_PROXY: 'true',
-      LOCKOUT_THRESHOLD_PER_ADDRESS: String(THRESHOLD),
+      ...LOCKOUT,
       LOCKOUT_THRESHOLD_PER_USER: '20',
-      LOCKOUT_BASE_SECONDS: '120',
     },
   });
   const secrets = new SecretWatch();
@@ -155,13 +157,7 @@ describe('security: brute force (ASVS V6.3, V4.1.3)', () => {
 });
 
 describe('security: X-Forwarded-For without TRUST_PROXY (ASVS V4.1.3, V6.3.1)', () => {
-  const t = useTestApp({
-    env: {
-      TRUST_PROXY: 'false',
-      LOCKOUT_THRESHOLD_PER_ADDRESS: String(THRESHOLD),
-      LOCKOUT_BASE_SECONDS: '120',
-    },
-  });
+  const t = useTestApp({ env: { TRUST_PROXY: 'false', ...LOCKOUT } });
 
   it('ignores a spoofed X-Forwarded-For: a new one per attempt neither escapes the lock nor lands in the audit log', async () => {
     const user = await createUserRow(t);

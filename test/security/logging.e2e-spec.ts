@@ -119,6 +119,8 @@ describe('security: logging (ASVS V16)', () => {
     const ip = '198.51.100.30';
     const adminCall = (method: 'post' | 'patch' | 'delete', path: string) =>
       as(t.http()[method](path), ip, admin.token);
+    /** An administrator's request, the action it must leave on record, and the administrator as its actor. */
+    const byAdmin = (res: Response, action: string) => ({ res, action, actor: admin.userId });
     const role = await createRoleRow(t, ['portfolio_data']);
     const target = await createUserRow(t);
     const apiUser = await apiCallerWith(t, ['api_access']);
@@ -216,11 +218,7 @@ describe('security: logging (ASVS V16)', () => {
       },
       'POST /auth/api/users/{id}/reset-mfa': async () => {
         const { u } = await enrolled();
-        return {
-          res: await adminCall('post', `${USERS}/${u.id}/reset-mfa`),
-          action: 'user.mfa_reset',
-          actor: admin.userId,
-        };
+        return byAdmin(await adminCall('post', `${USERS}/${u.id}/reset-mfa`), 'user.mfa_reset');
       },
       'POST /auth/api/users': async () => {
         const username = uniqueName('log');
@@ -230,71 +228,55 @@ describe('security: logging (ASVS V16)', () => {
           role: 'viewer',
           password: 'MySecure2025Pass!',
         });
-        return { res, action: 'user.created', actor: admin.userId };
+        return byAdmin(res, 'user.created');
       },
-      'PATCH /auth/api/users/{id}': async () => ({
-        res: await adminCall('patch', `${USERS}/${target.id}`).send({
-          email: `${uniqueName('m')}@example.test`,
-        }),
-        action: 'user.updated',
-        actor: admin.userId,
-      }),
-      'POST /auth/api/users/{id}/reset-password': async () => ({
-        res: keep(await adminCall('post', `${USERS}/${target.id}/reset-password`)),
-        action: 'user.password_reset',
-        actor: admin.userId,
-      }),
-      'POST /auth/api/users/{id}/regenerate-token': async () => ({
-        res: keep(await adminCall('post', `${USERS}/${apiUser.user.id}/regenerate-token`)),
-        action: 'user.token_regenerated',
-        actor: admin.userId,
-      }),
+      'PATCH /auth/api/users/{id}': async () =>
+        byAdmin(
+          await adminCall('patch', `${USERS}/${target.id}`).send({
+            email: `${uniqueName('m')}@example.test`,
+          }),
+          'user.updated',
+        ),
+      'POST /auth/api/users/{id}/reset-password': async () =>
+        byAdmin(keep(await adminCall('post', `${USERS}/${target.id}/reset-password`)), 'user.password_reset'),
+      'POST /auth/api/users/{id}/regenerate-token': async () =>
+        byAdmin(
+          keep(await adminCall('post', `${USERS}/${apiUser.user.id}/regenerate-token`)),
+          'user.token_regenerated',
+        ),
       'POST /auth/api/users/{id}/revoke-previous-token': async () => {
         // A grace to end first: a regeneration that keeps the old token working for an hour.
         keep(await adminCall('post', `${USERS}/${apiUser.user.id}/regenerate-token`).send({ graceHours: 1 }));
         await newEntries();
-        return {
-          res: await adminCall('post', `${USERS}/${apiUser.user.id}/revoke-previous-token`),
-          action: 'user.previous_token_revoked',
-          actor: admin.userId,
-        };
+        return byAdmin(
+          await adminCall('post', `${USERS}/${apiUser.user.id}/revoke-previous-token`),
+          'user.previous_token_revoked',
+        );
       },
-      'POST /auth/api/users/{id}/toggle-status': async () => ({
-        res: await adminCall('post', `${USERS}/${target.id}/toggle-status`),
-        action: 'user.status_changed',
-        actor: admin.userId,
-      }),
-      'POST /auth/api/users/{id}/revoke-sessions': async () => ({
-        res: await adminCall('post', `${USERS}/${target.id}/revoke-sessions`),
-        action: 'user.sessions_revoked',
-        actor: admin.userId,
-      }),
-      'DELETE /auth/api/users/{id}': async () => ({
-        res: await adminCall('delete', `${USERS}/${target.id}`),
-        action: 'user.deleted',
-        actor: admin.userId,
-      }),
-      'POST /auth/api/roles': async () => ({
-        res: await adminCall('post', ROLES_PATH).send({
-          name: uniqueName('log_role'),
-          displayName: 'Log',
-          permissions: ['portfolio_data'],
-        }),
-        action: 'role.created',
-        actor: admin.userId,
-      }),
-      'PATCH /auth/api/roles/{name}': async () => ({
-        res: await adminCall('patch', `${ROLES_PATH}/${role.name}`).send({
-          permissions: ['portfolio_data', 'diff_tool_data'],
-        }),
-        action: 'role.updated',
-        actor: admin.userId,
-      }),
-      'DELETE /auth/api/roles/{name}': async () => ({
-        res: await adminCall('delete', `${ROLES_PATH}/${role.name}`),
-        action: 'role.deleted',
-        actor: admin.userId,
-      }),
+      'POST /auth/api/users/{id}/toggle-status': async () =>
+        byAdmin(await adminCall('post', `${USERS}/${target.id}/toggle-status`), 'user.status_changed'),
+      'POST /auth/api/users/{id}/revoke-sessions': async () =>
+        byAdmin(await adminCall('post', `${USERS}/${target.id}/revoke-sessions`), 'user.sessions_revoked'),
+      'DELETE /auth/api/users/{id}': async () =>
+        byAdmin(await adminCall('delete', `${USERS}/${target.id}`), 'user.deleted'),
+      'POST /auth/api/roles': async () =>
+        byAdmin(
+          await adminCall('post', ROLES_PATH).send({
+            name: uniqueName('log_role'),
+            displayName: 'Log',
+            permissions: ['portfolio_data'],
+          }),
+          'role.created',
+        ),
+      'PATCH /auth/api/roles/{name}': async () =>
+        byAdmin(
+          await adminCall('patch', `${ROLES_PATH}/${role.name}`).send({
+            permissions: ['portfolio_data', 'diff_tool_data'],
+          }),
+          'role.updated',
+        ),
+      'DELETE /auth/api/roles/{name}': async () =>
+        byAdmin(await adminCall('delete', `${ROLES_PATH}/${role.name}`), 'role.deleted'),
     };
     // Setting up an authenticator changes nothing a sign-in uses until the confirmation, which is audited.
     const notAudited = ['POST /auth/api/me/mfa/totp/setup'];

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auditTableText } from '../support/audit.js';
 import { loginRequest } from '../support/auth.js';
 import { adminToken, bearer, createUserRow, useTestApp } from '../support/harness.js';
-import { heldClock, loginMfa, LOGIN_MFA, MFA, STEP_MS, totpAt } from '../support/mfa.js';
+import { heldClock, loginMfa, STEP_MS, totpAt, totpConfirm, totpDisable, totpSetup } from '../support/mfa.js';
 import { SecretWatch } from '../support/secrets.js';
 import { expectError, expectStatus, USERS } from '../support/users.js';
 
@@ -30,21 +30,17 @@ describe('security: two-factor secrets (ASVS V6.5, V16)', () => {
     const user = await createUserRow(t);
     const session = (await loginRequest(t, user.username, PASSWORD)).body.accessToken as string;
 
-    const setup = await t
-      .http()
-      .post(`${MFA}/totp/setup`)
-      .set(bearer(session))
-      .send({ currentPassword: PASSWORD });
+    const setup = await totpSetup(t, session, PASSWORD);
     expectStatus(setup, 200);
     const { secret, otpauthUri } = setup.body as { secret: string; otpauthUri: string };
     secrets.add(secret, otpauthUri);
 
     const wrongFirst = totpAt(secret, clock.now + 20 * STEP_MS);
     codes.push(wrongFirst);
-    keep(await t.http().post(`${MFA}/totp/confirm`).set(bearer(session)).send({ code: wrongFirst }));
+    keep(await totpConfirm(t, session, wrongFirst));
     const first = totpAt(secret, clock.now);
     codes.push(first);
-    const confirm = await t.http().post(`${MFA}/totp/confirm`).set(bearer(session)).send({ code: first });
+    const confirm = await totpConfirm(t, session, first);
     expectStatus(confirm, 200);
     const recoveryCodes = confirm.body.recoveryCodes as string[];
     secrets.add(...recoveryCodes);
@@ -71,18 +67,12 @@ describe('security: two-factor secrets (ASVS V6.5, V16)', () => {
 
     // A malformed code is refused without being echoed.
     const junk = `${secret}${'9'.repeat(40)}`;
-    expectError(
-      keep(await t.http().post(LOGIN_MFA).send({ mfaToken, code: junk })),
-      400,
-      'VALIDATION_FAILED',
-    );
+    expectError(keep(await loginMfa(t, mfaToken, junk)), 400, 'VALIDATION_FAILED');
 
     clock.advance();
     const disableWrong = totpAt(secret, clock.now - 3 * STEP_MS);
     codes.push(disableWrong);
-    keep(
-      await t.http().delete(MFA).set(bearer(session)).send({ currentPassword: PASSWORD, code: disableWrong }),
-    );
+    keep(await totpDisable(t, session, PASSWORD, disableWrong));
     keep(await t.http().get(`/auth/api/me`).set(bearer(session)));
     keep(await t.http().get(`${USERS}/${user.id}`).set(bearer(admin.token)));
     keep(await t.http().get(`${USERS}?mfaEnabled=true`).set(bearer(admin.token)));

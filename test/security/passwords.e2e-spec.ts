@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import type { Response } from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserEntity } from '../../src/users/user.entity.js';
-import { loginRequest } from '../support/auth.js';
-import { adminToken, bearer, useTestApp } from '../support/harness.js';
-import { SecretWatch } from '../support/secrets.js';
+import { changePassword, LENIENT_LOCKOUT, loginRequest } from '../support/auth.js';
+import { bearer, useTestApp } from '../support/harness.js';
+import { useWatchedAdmin } from '../support/secrets.js';
 import { createUser, expectError, expectStatus, uniqueName, USERS } from '../support/users.js';
 
 const ARGON2_PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
@@ -19,42 +20,32 @@ function passwordOf(length: number): string {
 
 describe('security: passwords (ASVS V6.2, V6.4, V11.4)', () => {
   // Many wrong variants of one password are tried here: the lockout has its own suite.
-  const t = useTestApp({
-    env: { LOCKOUT_THRESHOLD_PER_ADDRESS: '100', LOCKOUT_THRESHOLD_PER_USER: '100' },
-  });
-  let admin: string;
-  const secrets = new SecretWatch();
-
-  beforeAll(async () => {
-    admin = (await adminToken(t)).token;
-    secrets.add(admin);
-  });
+  const t = useTestApp({ env: LENIENT_LOCKOUT });
+  const { secrets, admin } = useWatchedAdmin(t);
 
   const createWith = (password: string, username = uniqueName('pw')) => {
     secrets.add(password);
     return t
       .http()
       .post(USERS)
-      .set(bearer(admin))
+      .set(bearer(admin.token))
       .send({ username, email: `${username}@example.test`, role: 'viewer', password });
   };
 
   const hashOf = async (id: number) =>
     (await t.dataSource.getRepository(UserEntity).findOneByOrFail({ id })).passwordHash!;
 
-  const login = async (username: string, password: string) => {
-    const res = await loginRequest(t, username, password);
-    secrets.fromAnswer(res);
-    return res;
+  const login = async (username: string, password: string) =>
+    secrets.fromAnswer(await loginRequest(t, username, password));
+
+  /** A 400 WEAK_PASSWORD that names `rule` among the password's details. */
+  const expectWeak = (res: Response, rule: string) => {
+    expectError(res, 400, 'WEAK_PASSWORD');
+    expect(res.body.details).toContainEqual({ field: 'password', message: rule });
   };
 
   it('V6.2.1 refuses a password of 7 characters (400 WEAK_PASSWORD)', async () => {
-    const res = await createWith(passwordOf(7));
-    expectError(res, 400, 'WEAK_PASSWORD');
-    expect(res.body.details).toContainEqual({
-      field: 'password',
-      message: 'password must be at least 8 characters',
-    });
+    expectWeak(await createWith(passwordOf(7)), 'password must be at least 8 characters');
   });
 
   it('V6.2.9 accepts a password of 128 characters, and logs in with it', async () => {
@@ -65,21 +56,12 @@ describe('security: passwords (ASVS V6.2, V6.4, V11.4)', () => {
   });
 
   it('V6.2.1 refuses a password of 129 characters (400 WEAK_PASSWORD), and so does a password change', async () => {
-    const res = await createWith(passwordOf(129));
-    expectError(res, 400, 'WEAK_PASSWORD');
-    expect(res.body.details).toContainEqual({
-      field: 'password',
-      message: 'password must be at most 128 characters',
-    });
+    expectWeak(await createWith(passwordOf(129)), 'password must be at most 128 characters');
     const username = uniqueName('pw');
     const current = passwordOf(20);
     expectStatus(await createWith(current, username), 201);
     const token = (await login(username, current)).body.accessToken as string;
-    const change = await t
-      .http()
-      .post('/auth/api/me/password')
-      .set(bearer(token))
-      .send({ currentPassword: current, newPassword: passwordOf(7) });
+    const change = await changePassword(t, token, { currentPassword: current, newPassword: passwordOf(7) });
     expectError(change, 400, 'WEAK_PASSWORD');
   });
 
@@ -87,9 +69,7 @@ describe('security: passwords (ASVS V6.2, V6.4, V11.4)', () => {
     'V6.2.4 refuses the common password %s in any case (400 WEAK_PASSWORD, "is too common")',
     async (common) => {
       for (const variant of [common, common.toUpperCase().replace(/^./, (c) => c.toLowerCase())]) {
-        const res = await createWith(variant);
-        expectError(res, 400, 'WEAK_PASSWORD');
-        expect(res.body.details).toContainEqual({ field: 'password', message: 'password is too common' });
+        expectWeak(await createWith(variant), 'password is too common');
       }
     },
   );
@@ -134,8 +114,8 @@ describe('security: passwords (ASVS V6.2, V6.4, V11.4)', () => {
 
   it('V11.4.2 stores argon2id with m ≥ 19456 KiB and t ≥ 2, salted per user', async () => {
     const password = passwordOf(24);
-    const a = await createUser(t, admin, { password });
-    const b = await createUser(t, admin, { password });
+    const a = await createUser(t, admin.token, { password });
+    const b = await createUser(t, admin.token, { password });
     const [ha, hb] = [await hashOf(a.id), await hashOf(b.id)];
     for (const h of [ha, hb]) {
       const m = ARGON2_PHC.exec(h);
@@ -160,8 +140,7 @@ describe('security: passwords (ASVS V6.2, V6.4, V11.4)', () => {
       token = (await login(username, current)).body.accessToken as string;
     });
 
-    const change = (body: Record<string, unknown>) =>
-      t.http().post('/auth/api/me/password').set(bearer(token)).send(body);
+    const change = (body: Record<string, unknown>) => changePassword(t, token, body);
 
     it('refuses a wrong current password (401 INVALID_CREDENTIALS), and changes nothing', async () => {
       const id = (await t.dataSource.getRepository(UserEntity).findOneByOrFail({ username })).id;
@@ -180,10 +159,7 @@ describe('security: passwords (ASVS V6.2, V6.4, V11.4)', () => {
     });
 
     it('refuses an anonymous caller (401 UNAUTHENTICATED)', async () => {
-      const res = await t
-        .http()
-        .post('/auth/api/me/password')
-        .send({ currentPassword: current, newPassword: next });
+      const res = await changePassword(t, undefined, { currentPassword: current, newPassword: next });
       expectError(res, 401, 'UNAUTHENTICATED');
     });
 
@@ -196,10 +172,10 @@ describe('security: passwords (ASVS V6.2, V6.4, V11.4)', () => {
 
   describe('V6.4.1 an administrator reset gives a random temporary password that must be changed', () => {
     it('is 12 characters from the CSPRNG, follows the policy, differs every time, and is shown once', async () => {
-      const user = await createUser(t, admin);
+      const user = await createUser(t, admin.token);
       const seen = new Set<string>();
       for (let i = 0; i < 12; i++) {
-        const res = await t.http().post(`${USERS}/${user.id}/reset-password`).set(bearer(admin));
+        const res = await t.http().post(`${USERS}/${user.id}/reset-password`).set(bearer(admin.token));
         expectStatus(res, 200);
         const temporary = res.body.temporaryPassword as string;
         secrets.add(temporary);
@@ -219,8 +195,8 @@ describe('security: passwords (ASVS V6.2, V6.4, V11.4)', () => {
     });
 
     it('lets the user in only to change it (403 PASSWORD_CHANGE_REQUIRED), then never again', async () => {
-      const user = await createUser(t, admin);
-      const res = await t.http().post(`${USERS}/${user.id}/reset-password`).set(bearer(admin));
+      const user = await createUser(t, admin.token);
+      const res = await t.http().post(`${USERS}/${user.id}/reset-password`).set(bearer(admin.token));
       expectStatus(res, 200);
       const temporary = res.body.temporaryPassword as string;
       secrets.add(temporary);
@@ -233,21 +209,13 @@ describe('security: passwords (ASVS V6.2, V6.4, V11.4)', () => {
       expectError(confined, 403, 'PASSWORD_CHANGE_REQUIRED');
 
       // The temporary password cannot become the long-term one.
-      const same = await t
-        .http()
-        .post('/auth/api/me/password')
-        .set(bearer(session))
-        .send({ currentPassword: temporary, newPassword: temporary });
+      const same = await changePassword(t, session, { currentPassword: temporary, newPassword: temporary });
       expectError(same, 400, 'WEAK_PASSWORD');
 
       const chosen = `Own-${passwordOf(20)}`;
       secrets.add(chosen);
       expectStatus(
-        await t
-          .http()
-          .post('/auth/api/me/password')
-          .set(bearer(session))
-          .send({ currentPassword: temporary, newPassword: chosen }),
+        await changePassword(t, session, { currentPassword: temporary, newPassword: chosen }),
         204,
       );
       const me = await t.http().get('/auth/api/me').set(bearer(session));

@@ -1,32 +1,23 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CacheKeys } from '../../src/cache/cache-keys.js';
 import { IAM_OPTIONS, type IamOptions } from '../../src/config/iam-options.js';
-import { decodeJwt, loginRequest, me } from '../support/auth.js';
-import { adminToken, bearer, createUserRow, sessionTokenFor, useTestApp } from '../support/harness.js';
+import { changePassword, decodeJwt, LENIENT_LOCKOUT, loginRequest, me } from '../support/auth.js';
+import { bearer, createUserRow, sessionTokenFor, useTestApp } from '../support/harness.js';
 import { createRoleRow } from '../support/roles.js';
 import { signJwt } from '../support/jwt.js';
-import { SecretWatch } from '../support/secrets.js';
+import { useWatchedAdmin } from '../support/secrets.js';
 import { expectError, expectStatus, USERS } from '../support/users.js';
 
 const PASSWORD = 'Test-Passw0rd!';
 const DAY = 86_400_000;
 
 describe('security: sessions (ASVS V7)', () => {
-  const t = useTestApp({
-    env: { LOCKOUT_THRESHOLD_PER_ADDRESS: '100', LOCKOUT_THRESHOLD_PER_USER: '100' },
-  });
-  let admin: string;
-  const secrets = new SecretWatch();
-
-  beforeAll(async () => {
-    admin = (await adminToken(t)).token;
-    secrets.add(admin, PASSWORD);
-  });
+  const t = useTestApp({ env: LENIENT_LOCKOUT });
+  const { secrets, admin } = useWatchedAdmin(t, PASSWORD);
 
   const loginAs = async (username: string, password = PASSWORD, rememberMe?: boolean) => {
-    const res = await loginRequest(t, username, password, { rememberMe });
+    const res = secrets.fromAnswer(await loginRequest(t, username, password, { rememberMe }));
     expectStatus(res, 200);
-    secrets.fromAnswer(res);
     return res;
   };
 
@@ -71,7 +62,7 @@ describe('security: sessions (ASVS V7)', () => {
 
   it('V7.4.5 revoke-sessions by an administrator ends every session on the next request', async () => {
     const { user, a, b } = await userWithTwoSessions();
-    const res = await t.http().post(`${USERS}/${user.id}/revoke-sessions`).set(bearer(admin));
+    const res = await t.http().post(`${USERS}/${user.id}/revoke-sessions`).set(bearer(admin.token));
     expectStatus(res, 200);
     expect(res.body).toEqual({ revoked: 2 });
     expectError(await me(t, a), 401, 'TOKEN_REVOKED');
@@ -80,17 +71,17 @@ describe('security: sessions (ASVS V7)', () => {
 
   it('V7.4.2 deactivation ends every session on the next request, and a reactivation does not revive them', async () => {
     const { user, a, b } = await userWithTwoSessions();
-    expectStatus(await t.http().post(`${USERS}/${user.id}/toggle-status`).set(bearer(admin)), 200);
+    expectStatus(await t.http().post(`${USERS}/${user.id}/toggle-status`).set(bearer(admin.token)), 200);
     expectError(await me(t, a), 401, 'TOKEN_REVOKED');
     expectError(await me(t, b), 401, 'TOKEN_REVOKED');
-    expectStatus(await t.http().post(`${USERS}/${user.id}/toggle-status`).set(bearer(admin)), 200);
+    expectStatus(await t.http().post(`${USERS}/${user.id}/toggle-status`).set(bearer(admin.token)), 200);
     expectError(await me(t, a), 401, 'TOKEN_REVOKED');
     expectError(await me(t, b), 401, 'TOKEN_REVOKED');
   });
 
   it('V7.4.2 deletion ends every session on the next request', async () => {
     const { user, a, b } = await userWithTwoSessions();
-    expectStatus(await t.http().delete(`${USERS}/${user.id}`).set(bearer(admin)), 204);
+    expectStatus(await t.http().delete(`${USERS}/${user.id}`).set(bearer(admin.token)), 204);
     expectError(await me(t, a), 401, 'TOKEN_REVOKED');
     expectError(await me(t, b), 401, 'TOKEN_REVOKED');
   });
@@ -99,21 +90,14 @@ describe('security: sessions (ASVS V7)', () => {
     const { a, b } = await userWithTwoSessions();
     const next = 'Changed-Passw0rd!';
     secrets.add(next);
-    expectStatus(
-      await t
-        .http()
-        .post('/auth/api/me/password')
-        .set(bearer(a))
-        .send({ currentPassword: PASSWORD, newPassword: next }),
-      204,
-    );
+    expectStatus(await changePassword(t, a, { currentPassword: PASSWORD, newPassword: next }), 204);
     expectError(await me(t, b), 401, 'TOKEN_REVOKED');
     expectStatus(await me(t, a), 200);
   });
 
   it('V7.4.3 an administrator password reset ends every session on the next request', async () => {
     const { user, a, b } = await userWithTwoSessions();
-    const res = await t.http().post(`${USERS}/${user.id}/reset-password`).set(bearer(admin));
+    const res = await t.http().post(`${USERS}/${user.id}/reset-password`).set(bearer(admin.token));
     expectStatus(res, 200);
     secrets.fromAnswer(res);
     expectError(await me(t, a), 401, 'TOKEN_REVOKED');
@@ -141,7 +125,7 @@ describe('security: sessions (ASVS V7)', () => {
     const created = await t
       .http()
       .post(USERS)
-      .set(bearer(admin))
+      .set(bearer(admin.token))
       .send({
         username: `api${Date.now().toString(36)}`,
         email: `api${Date.now().toString(36)}@example.test`,
@@ -154,17 +138,20 @@ describe('security: sessions (ASVS V7)', () => {
     const { id } = created.body.user as { id: number };
     const token = created.body.apiToken as string;
     expectStatus(await me(t, token), 200);
-    const toggle = () => t.http().post(`${USERS}/${id}/toggle-status`).set(bearer(admin));
+    const toggle = () => t.http().post(`${USERS}/${id}/toggle-status`).set(bearer(admin.token));
     expectStatus(await toggle(), 200);
     expectError(await me(t, token), 401, 'TOKEN_REVOKED');
     expectStatus(await toggle(), 200);
     expectStatus(await me(t, token), 200);
-    expectStatus(await t.http().patch(`${USERS}/${id}`).set(bearer(admin)).send({ isApiUser: false }), 200);
+    expectStatus(
+      await t.http().patch(`${USERS}/${id}`).set(bearer(admin.token)).send({ isApiUser: false }),
+      200,
+    );
     expectError(await me(t, token), 401, 'TOKEN_REVOKED');
     const back = await t
       .http()
       .patch(`${USERS}/${id}`)
-      .set(bearer(admin))
+      .set(bearer(admin.token))
       .send({ isApiUser: true, apiTokenTtlDays: 30 });
     expectStatus(back, 200);
     secrets.fromAnswer(back);

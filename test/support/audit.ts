@@ -3,9 +3,23 @@ import { entryHash, GENESIS_HASH } from '../../src/audit/audit-hash.js';
 import { AuditService } from '../../src/audit/audit.service.js';
 import type { AuditEntryInput } from '../../src/audit/audit.types.js';
 import { IAM_OPTIONS, type IamOptions } from '../../src/config/iam-options.js';
-import { type TestApp, type UserSeed, userWithToken } from './harness.js';
+import { bearer, type TestApp, useAdmin, type UserSeed, userWithToken } from './harness.js';
 
 export const AUDIT_PATH = '/auth/api/audit';
+
+export const VERIFY_PATH = `${AUDIT_PATH}/verify`;
+
+/** GET /audit/verify as `token`'s holder, against `expectHead` if given; fails unless 200; answers the report. */
+export async function verifyChain(t: TestApp, token: string, expectHead?: string) {
+  const req = t.http().get(VERIFY_PATH).set(bearer(token));
+  return (await (expectHead === undefined ? req : req.query({ expectHead })).expect(200)).body;
+}
+
+/** verifyChain() as the seeded administrator, for the tests of the enclosing describe. */
+export function useChainCheck(t: TestApp): (expectHead?: string) => ReturnType<typeof verifyChain> {
+  const admin = useAdmin(t);
+  return (expectHead) => verifyChain(t, admin.token, expectHead);
+}
 
 /** A user holding exactly `permissions` (through a fresh custom role) and a session token. */
 export async function auditCaller(

@@ -60,5 +60,15 @@ export async function flushCache(t: TestApp, keys: string[]): Promise<void> {
   await t.cache.del(...keys);
 }
 
+/** Lockout thresholds out of reach, for a suite that sends many wrong passwords for its own reasons. */
+export const LENIENT_LOCKOUT = { LOCKOUT_THRESHOLD_PER_ADDRESS: '100', LOCKOUT_THRESHOLD_PER_USER: '100' };
+
+/** POST /auth/api/me/password with `body` as it stands; anonymous when `token` is undefined. */
+export function changePassword(t: TestApp, token: string | undefined, body: Record<string, unknown>) {
+  const req = t.http().post('/auth/api/me/password');
+  if (token) req.set(bearer(token));
+  return req.send(body);
+}
+
 /** GET /auth/api/me with a token. */
 export const me = (t: TestApp, token: string) => t.http().get('/auth/api/me').set(bearer(token));

@@ -1,5 +1,5 @@
 import { bearer, type TestApp } from './harness.js';
-import { callerWith, ROLES_PATH } from './roles.js';
+import { callerWith, ROLES_PATH, setRolePermissions } from './roles.js';
 import { expectError, expectStatus, USERS } from './users.js';
 
 export interface PermissionRemovalSetup {
@@ -25,11 +25,29 @@ export async function permissionRemovedHoldsOnNextRequest(setup: PermissionRemov
   const { token, role } = await callerWith(changeOn, ['manage_users']);
   const listUsers = () => setup.caller.http().get(USERS).set(bearer(token));
   const setPermissions = (permissions: string[]) =>
-    changeOn.http().patch(`${ROLES_PATH}/${role}`).set(bearer(setup.admin)).send({ permissions });
+    setRolePermissions(changeOn, setup.admin, role, permissions);
 
   expectStatus(await listUsers(), 200);
   expectStatus(await setPermissions(['portfolio_data']), 200);
   await setup.between?.();
   expectError(await listUsers(), 403, 'PERMISSION_DENIED');
   return { listUsers, setPermissions };
+}
+
+/**
+ * A move to a lesser role holds on the caller's very next request: a caller
+ * whose role holds manage_roles lists the roles, an administrator moves them
+ * to viewer, and the same token's next listing is 403 PERMISSION_DENIED.
+ */
+export async function lesserRoleHoldsOnNextRequest(setup: PermissionRemovalSetup): Promise<void> {
+  const changeOn = setup.changeOn ?? setup.caller;
+  const { user, token } = await callerWith(changeOn, ['manage_roles']);
+  const listRoles = () => setup.caller.http().get(ROLES_PATH).set(bearer(token));
+  expectStatus(await listRoles(), 200);
+  expectStatus(
+    await changeOn.http().patch(`${USERS}/${user.id}`).set(bearer(setup.admin)).send({ role: 'viewer' }),
+    200,
+  );
+  await setup.between?.();
+  expectError(await listRoles(), 403, 'PERMISSION_DENIED');
 }

@@ -9,6 +9,9 @@ import pg from 'pg';
 export const usingPostgres = !!process.env.TEST_DATABASE_URL;
 export const usingRedis = !!process.env.TEST_REDIS_URL;
 
+/** A Redis nobody listens on: the service must get by without its cache. */
+export const UNREACHABLE_CACHE = { REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unreachable:' };
+
 export interface Backend {
   env: Record<string, string>;
   dispose(): Promise<void>;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { spawnTracked } from './process.js';
 
 /** The built CLI: dist/ as `npm test` builds it, or another build folder (TEST_BUILD_DIR). */
@@ -41,4 +42,10 @@ export function runCli(args: string[], env: Record<string, string>, timeoutMs = 
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** A command the CLI refuses: exit 1, with every one of `reasons` on stderr. */
+export function expectCliRefusal(res: CliResult, ...reasons: string[]): void {
+  expect(res.code).toBe(1);
+  for (const reason of reasons) expect(res.stderr).toContain(reason);
 }

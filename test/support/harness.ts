@@ -5,7 +5,6 @@ import { Algorithm, hash } from '@node-rs/argon2';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll } from 'vitest';
 import { createApp, type CreateAppOptions } from '../../src/app.factory.js';
 import { AuditService } from '../../src/audit/audit.service.js';
 import { SessionEntity } from '../../src/sessions/session.entity.js';
@@ -13,6 +12,7 @@ import { TokenService } from '../../src/tokens/token.service.js';
 import { AppCache } from '../../src/cache/app-cache.js';
 import { UserEntity } from '../../src/users/user.entity.js';
 import { type Backend, freshCache, freshDatabase } from './backends.js';
+import { standIn, useFixture } from './fixture.js';
 
 export const ADMIN_USERNAME = 'admin';
 
@@ -140,40 +140,12 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
 export function useTestApp(
   options: StartOptions | (() => StartOptions | Promise<StartOptions>) = {},
 ): TestApp {
-  let current: TestApp | undefined;
-  beforeAll(async () => {
-    current = await startTestApp(typeof options === 'function' ? await options() : options);
-  });
-  const stop = async () => {
-    const started = current;
-    current = undefined;
-    await started?.close();
-  };
-  afterAll(stop);
-  const running = (): TestApp => {
-    if (!current) throw new Error("the test app runs only between its describe block's hooks");
-    return current;
-  };
-  return {
-    get app() {
-      return running().app;
-    },
-    http: () => running().http(),
-    get dataSource() {
-      return running().dataSource;
-    },
-    get cache() {
-      return running().cache;
-    },
-    get logs() {
-      return running().logs;
-    },
-    get env() {
-      return running().env;
-    },
-    flushAudit: () => running().flushAudit(),
-    close: stop,
-  };
+  const { get, stop } = useFixture(
+    'the test app',
+    async () => startTestApp(typeof options === 'function' ? await options() : options),
+    (app) => app.close(),
+  );
+  return standIn(get, { close: stop });
 }
 
 let cheapHash: Promise<string> | undefined;
@@ -256,6 +228,14 @@ export async function apiUserWithToken(
 export async function adminToken(t: TestApp): Promise<{ userId: number; token: string }> {
   const admin = await t.dataSource.getRepository(UserEntity).findOneByOrFail({ username: ADMIN_USERNAME });
   return { userId: admin.id, token: await sessionTokenFor(t, admin.id) };
+}
+
+/**
+ * The seeded administrator of the enclosing describe's app, looked up in a
+ * beforeAll hook declared after that app's own; its fields are read in the tests.
+ */
+export function useAdmin(t: TestApp): { readonly userId: number; readonly token: string } {
+  return standIn(useFixture('the administrator', () => adminToken(t)).get);
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

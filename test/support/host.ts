@@ -20,7 +20,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 // Everything the host uses comes from the package's public API.
 import {
   AllExceptionsFilter,
@@ -39,6 +39,8 @@ import {
   RequirePermission,
 } from '../../src/index.js';
 import { type Backend, freshCache, freshDatabase } from './backends.js';
+import { standIn, useFixture } from './fixture.js';
+import { expectError } from './users.js';
 
 export const HOST_ADMIN = {
   username: 'hostadmin',
@@ -107,6 +109,20 @@ export interface HostOptions {
   controllers?: Type[];
   /** Through IamModule.forRootAsync (options from a factory) instead of forRoot. */
   viaFactory?: boolean;
+}
+
+/**
+ * A host app for the tests of the enclosing describe: started before the
+ * first of them, closed after the last. `options` may be a function, called in
+ * that hook, when they depend on something made in an earlier one.
+ */
+export function useHostApp(options: HostOptions | (() => HostOptions)): HostApp {
+  const { get, stop } = useFixture(
+    'the host app',
+    () => startHostApp(typeof options === 'function' ? options() : options),
+    (host) => host.close(),
+  );
+  return standIn(get, { close: stop });
 }
 
 /** The host's own connection: PostgreSQL, or a PGlite it opens itself (one connection). */
@@ -218,13 +234,12 @@ const bearerOf = (token: string) => ({ Authorization: `Bearer ${token}` });
  */
 export function embeddingSuite(adapter: HostOptions['adapter']): void {
   describe(`a ${adapter} host embedding IamModule`, () => {
-    let host: HostApp;
+    const host = useHostApp({ adapter });
     let admin = '';
     let reporter = { username: '', password: '' };
     let viewer = { username: '', password: '' };
 
     beforeAll(async () => {
-      host = await startHostApp({ adapter });
       admin = await hostLogin(host, HOST_ADMIN.username, HOST_ADMIN.password);
       const role = await host
         .http()
@@ -234,9 +249,6 @@ export function embeddingSuite(adapter: HostOptions['adapter']): void {
       expect(role.status, JSON.stringify(role.body)).toBe(201);
       reporter = await hostUser(host, admin, 'reporter');
       viewer = await hostUser(host, admin, 'viewer');
-    });
-    afterAll(async () => {
-      await host?.close();
     });
 
     it("lists the host's permission beside the built-in ones", async () => {
@@ -255,17 +267,14 @@ export function embeddingSuite(adapter: HostOptions['adapter']): void {
     it('refuses a viewer: 403 PERMISSION_DENIED, in the contract error body', async () => {
       const token = await hostLogin(host, viewer.username, viewer.password);
       const res = await host.http().get('/reports').set(bearerOf(token));
-      expect(res.status).toBe(403);
-      expect(res.body).toMatchObject({ statusCode: 403, code: 'PERMISSION_DENIED' });
+      expectError(res, 403, 'PERMISSION_DENIED');
+      expect(res.body).toMatchObject({ statusCode: 403 });
     });
 
     it('refuses a request without a token, or with a forged one: 401 UNAUTHENTICATED', async () => {
-      const none = await host.http().get('/reports');
-      expect(none.status).toBe(401);
-      expect(none.body.code).toBe('UNAUTHENTICATED');
+      expectError(await host.http().get('/reports'), 401, 'UNAUTHENTICATED');
       const forged = await host.http().get('/reports').set(bearerOf('eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl'));
-      expect(forged.status).toBe(401);
-      expect(forged.body.code).toBe('UNAUTHENTICATED');
+      expectError(forged, 401, 'UNAUTHENTICATED');
     });
 
     it('holds a change of the role on the very next request: 403 PERMISSION_DENIED', async () => {
@@ -277,9 +286,7 @@ export function embeddingSuite(adapter: HostOptions['adapter']): void {
         .set(bearerOf(admin))
         .send({ permissions: ['health_monitor_data'] });
       expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-      const res = await host.http().get('/reports').set(bearerOf(token));
-      expect(res.status).toBe(403);
-      expect(res.body.code).toBe('PERMISSION_DENIED');
+      expectError(await host.http().get('/reports').set(bearerOf(token)), 403, 'PERMISSION_DENIED');
       await host
         .http()
         .patch('/auth/api/roles/reporter')
@@ -324,8 +331,7 @@ export function embeddingSuite(adapter: HostOptions['adapter']): void {
         .http()
         .post('/auth/api/login')
         .send({ username: reporter.username, password: reporter.password, isAdmin: true });
-      expect(res.status).toBe(400);
-      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expectError(res, 400, 'VALIDATION_FAILED');
       expect(res.body.details).toContainEqual(expect.objectContaining({ field: 'isAdmin' }));
     });
   });

@@ -19,6 +19,18 @@ export function totpAt(secret: string, at: number): string {
   });
 }
 
+/** POST /me/mfa/totp/setup for the session's user, who proves it with `currentPassword`. */
+export const totpSetup = (t: TestApp, session: string, currentPassword: string) =>
+  t.http().post(`${MFA}/totp/setup`).set(bearer(session)).send({ currentPassword });
+
+/** POST /me/mfa/totp/confirm with a code from the authenticator. */
+export const totpConfirm = (t: TestApp, session: string, code: string) =>
+  t.http().post(`${MFA}/totp/confirm`).set(bearer(session)).send({ code });
+
+/** DELETE /me/mfa: switches TOTP off with the password and a code. */
+export const totpDisable = (t: TestApp, session: string, currentPassword: string, code: string) =>
+  t.http().delete(MFA).set(bearer(session)).send({ currentPassword, code });
+
 export interface Enrolled {
   secret: string;
   otpauthUri: string;
@@ -35,18 +47,10 @@ export async function enrol(
   token?: string,
 ): Promise<Enrolled> {
   const session = token ?? (await login(t, username, password));
-  const setup = await t
-    .http()
-    .post(`${MFA}/totp/setup`)
-    .set(bearer(session))
-    .send({ currentPassword: password });
+  const setup = await totpSetup(t, session, password);
   if (setup.status !== 200) throw new Error(`setup answered ${setup.status} ${JSON.stringify(setup.body)}`);
   const { secret, otpauthUri } = setup.body as { secret: string; otpauthUri: string };
-  const confirm = await t
-    .http()
-    .post(`${MFA}/totp/confirm`)
-    .set(bearer(session))
-    .send({ code: totpAt(secret, now) });
+  const confirm = await totpConfirm(t, session, totpAt(secret, now));
   if (confirm.status !== 200)
     throw new Error(`confirm answered ${confirm.status} ${JSON.stringify(confirm.body)}`);
   return { secret, otpauthUri, recoveryCodes: confirm.body.recoveryCodes as string[], token: session };

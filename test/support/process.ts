@@ -27,6 +27,17 @@ const exitOf = (child: ChildProcess): Promise<Exit> =>
     : // 'close', not 'exit': by then every byte the process wrote has been read.
       new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
 
+/** How the process ended, or 'late' once `ms` have passed without it ending. */
+async function exitWithin(child: ChildProcess, ms: number): Promise<Exit | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  try {
+    return await Promise.race([exitOf(child), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** SIGKILL by PID, and wait until the process is gone. */
 export async function killHard(child: ChildProcess): Promise<Exit> {
   const exited = exitOf(child);
@@ -86,6 +97,18 @@ export interface ServiceProcess {
 
 const SERVICE_ENTRY = 'dist/src/main.js';
 
+/** The built service in a tracked child process, with all it writes to stdout and stderr. */
+function spawnService(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawnTracked(process.execPath, [SERVICE_ENTRY], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return { child, output: () => out };
+}
+
 /**
  * Starts the built service (dist/src/main.js) and resolves once it listens. Two busy cores make a
  * start take many times longer than on an idle machine: the wait is generous, and a process that
@@ -95,14 +118,7 @@ export async function startServiceProcess(
   env: Record<string, string>,
   timeoutMs = 300_000,
 ): Promise<ServiceProcess> {
-  const child = spawnTracked(process.execPath, [SERVICE_ENTRY], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const output = () => out;
+  const { child, output } = spawnService(env);
   let url: string;
   try {
     url = await waitForOutput(
@@ -120,13 +136,10 @@ export async function startServiceProcess(
     url,
     output,
     stop: async (signal = 'SIGTERM', graceMs = 60_000) => {
-      const exited = exitOf(child);
+      const ended = exitWithin(child, graceMs);
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
-      const ended = await Promise.race([exited, late]);
-      clearTimeout(timer);
-      return ended === 'late' ? killHard(child) : ended;
+      const how = await ended;
+      return how === 'late' ? killHard(child) : how;
     },
     kill: () => killHard(child),
   };
@@ -137,22 +150,12 @@ export async function runServiceToExit(
   env: Record<string, string>,
   timeoutMs = 300_000,
 ): Promise<Exit & { output: string }> {
-  const child = spawnTracked(process.execPath, [SERVICE_ENTRY], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = exitOf(child);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+  const { child, output } = spawnService(env);
   try {
-    const ended = await Promise.race([exited, late]);
-    if (ended === 'late') throw new Error(`the service did not end within ${timeoutMs} ms:\n${out}`);
-    return { ...ended, output: out };
+    const ended = await exitWithin(child, timeoutMs);
+    if (ended === 'late') throw new Error(`the service did not end within ${timeoutMs} ms:\n${output()}`);
+    return { ...ended, output: output() };
   } finally {
-    clearTimeout(timer);
     await killHard(child);
   }
 }

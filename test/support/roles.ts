@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { expect, it } from 'vitest';
 import { RoleEntity } from '../../src/roles/role.entity.js';
 import { UserEntity } from '../../src/users/user.entity.js';
-import { apiUserWithToken, type TestApp, type UserSeed, userWithToken } from './harness.js';
+import { apiUserWithToken, bearer, type TestApp, type UserSeed, userWithToken } from './harness.js';
 
 export const ROLES_PATH = '/auth/api/roles';
 export const PERMISSIONS_PATH = '/auth/api/permissions';
@@ -9,6 +10,11 @@ export const PERMISSIONS_PATH = '/auth/api/permissions';
 export const SYSTEM_ROLES = ['administrator', 'process_analyst', 'process_operator', 'viewer'];
 
 export const uniqueName = (prefix = 'role') => `${prefix}_${randomBytes(4).toString('hex')}`;
+
+/** PATCH a role's permissions as `token`'s holder; the raw answer. */
+export function setRolePermissions(t: TestApp, token: string, role: string, permissions: string[]) {
+  return t.http().patch(`${ROLES_PATH}/${role}`).set(bearer(token)).send({ permissions });
+}
 
 /** Inserts a custom role straight into the test database. */
 export async function createRoleRow(
@@ -41,6 +47,31 @@ export async function apiCallerWith(
   const role = await createRoleRow(t, permissions);
   const { user, token } = await apiUserWithToken(t, { role: role.name });
   return { user, token, role: role.name };
+}
+
+/**
+ * The cases of a GET route that either manage_roles or manage_users opens: both
+ * get in, a user of `outsiderRole` (holding neither) gets 403, nobody gets 401.
+ */
+export function itIsOpenToRoleOrUserManagers(t: TestApp, path: string, outsiderRole: string): void {
+  it('is open to manage_roles and to manage_users', async () => {
+    for (const permissions of [['manage_roles'], ['manage_users']]) {
+      const { token } = await callerWith(t, permissions);
+      await t.http().get(path).set(bearer(token)).expect(200);
+    }
+  });
+
+  it('refuses a caller without either permission (403 PERMISSION_DENIED)', async () => {
+    const { token } = await userWithToken(t, { role: outsiderRole });
+    const res = await t.http().get(path).set(bearer(token)).expect(403);
+    expect(res.body.code).toBe('PERMISSION_DENIED');
+    expect(res.body.message).toBe('Missing permission: manage_roles or manage_users');
+  });
+
+  it('refuses an anonymous caller (401 UNAUTHENTICATED)', async () => {
+    const res = await t.http().get(path).expect(401);
+    expect(res.body.code).toBe('UNAUTHENTICATED');
+  });
 }
 
 export interface AuditRow {

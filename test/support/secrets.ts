@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { auditTableText } from './audit.js';
-import type { TestApp } from './harness.js';
+import { type TestApp, useAdmin } from './harness.js';
 
 /**
  * The passwords and tokens a suite used, to be searched for afterwards in
@@ -14,12 +14,13 @@ export class SecretWatch {
     for (const v of values) if (v && v.length >= 8) this.secrets.add(v);
   }
 
-  /** Adds the secrets an answer carries (accessToken, apiToken, temporaryPassword). */
-  fromAnswer(res: Response): void {
+  /** Adds the secrets an answer carries (accessToken, apiToken, temporaryPassword); answers the answer. */
+  fromAnswer<R extends Response>(res: R): R {
     const b = res.body as Record<string, unknown> | undefined;
     for (const k of ['accessToken', 'apiToken', 'temporaryPassword']) {
       if (typeof b?.[k] === 'string') this.add(b[k] as string);
     }
+    return res;
   }
 
   get size(): number {
@@ -42,4 +43,16 @@ export class SecretWatch {
     expect(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/.test(logs), 'a JWT in the logs').toBe(false);
     expect(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/.test(audit), 'a JWT in the audit log').toBe(false);
   }
+}
+
+/**
+ * A suite's SecretWatch, holding `known` from the start and the seeded
+ * administrator's token once the hooks have run, and that administrator.
+ */
+export function useWatchedAdmin(t: TestApp, ...known: string[]) {
+  const secrets = new SecretWatch();
+  secrets.add(...known);
+  const admin = useAdmin(t);
+  beforeAll(() => secrets.add(admin.token));
+  return { secrets, admin };
 }

@@ -1,6 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Response } from 'supertest';
+import { expect } from 'vitest';
+import { standIn, useFixture } from './fixture.js';
 
 /** A stand-in for the built console: an index page, one hashed bundle and an icon, in a folder of its own. */
 export interface StubConsole {
@@ -39,4 +42,23 @@ export function stubConsole(path = 'admin'): StubConsole {
   );
   writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
   return { root, bundle, dispose: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * A stub console for the enclosing describe, made in a beforeAll hook declared
+ * before the app that serves it, removed after the last test.
+ */
+export function useStubConsole(path?: string): StubConsole {
+  return standIn(
+    useFixture(
+      'the stub console',
+      () => stubConsole(path),
+      (stub) => stub.dispose(),
+    ).get,
+  );
+}
+
+/** A 302 to `location`. */
+export function expectRedirect(res: Response, location: string): void {
+  expect({ status: res.status, location: res.headers.location }).toEqual({ status: 302, location });
 }

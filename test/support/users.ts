@@ -24,21 +24,17 @@ export const USER_VIEW_KEYS = [
   'username',
 ];
 
-/** Asserts the status and the error code of an answer, and shows the body when they differ. */
-export function expectError(res: Response, status: number, code: string): void {
-  expect({ status: res.status, code: res.body?.code }, JSON.stringify(res.body)).toEqual({ status, code });
+/** Asserts the status and the error code of an answer, and shows the body (after `what`) when they differ. */
+export function expectError(res: Response, status: number, code: string, what?: string): void {
+  const shown = JSON.stringify(res.body);
+  expect({ status: res.status, code: res.body?.code }, what ? `${what}: ${shown}` : shown).toEqual({
+    status,
+    code,
+  });
 }
 
 export function expectStatus(res: Response, status: number): void {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
-}
-
-/** A custom role, written straight to the database (independent of the roles routes). */
-export async function createRole(t: TestApp, name: string, permissions: string[]): Promise<void> {
-  await t.dataSource.query(
-    `INSERT INTO roles (name, display_name, description, permissions) VALUES ($1, $2, '', $3)`,
-    [name, name.replace(/_/g, ' '), permissions],
-  );
 }
 
 let counter = 0;
@@ -55,6 +51,15 @@ export interface CreatedUser {
   body: Record<string, unknown>;
 }
 
+/** POST /users as `token`'s holder, with an email made from the username unless one is given; the raw answer. */
+export function postUser(t: TestApp, token: string, fields: { username: string } & Record<string, unknown>) {
+  return t
+    .http()
+    .post(USERS)
+    .set(bearer(token))
+    .send({ email: `${fields.username}@example.test`, ...fields });
+}
+
 /** Creates a user through the API as `token`'s holder; fails the test unless it answers 201. */
 export async function createUser(
   t: TestApp,
@@ -62,18 +67,13 @@ export async function createUser(
   body: Record<string, unknown> = {},
 ): Promise<CreatedUser> {
   const username = (body.username as string | undefined) ?? uniqueName();
-  const res = await t
-    .http()
-    .post(USERS)
-    .set(bearer(token))
-    .send({
-      username,
-      email: `${username}@example.test`,
-      // an API user's role must grant api_access: the starter role does
-      role: body.isApiUser ? 'api_user' : 'viewer',
-      ...(body.isApiUser ? { apiTokenTtlDays: 30 } : { password: 'MySecure2025Pass!' }),
-      ...body,
-    });
+  const res = await postUser(t, token, {
+    username,
+    // an API user's role must grant api_access: the starter role does
+    role: body.isApiUser ? 'api_user' : 'viewer',
+    ...(body.isApiUser ? { apiTokenTtlDays: 30 } : { password: 'MySecure2025Pass!' }),
+    ...body,
+  });
   expectStatus(res, 201);
   return { id: res.body.user.id, username, apiToken: res.body.apiToken, body: res.body };
 }
