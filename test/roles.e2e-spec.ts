@@ -12,10 +12,10 @@ import {
 } from './support/roles.js';
 
 describe('roles API', () => {
-  const t = useTestApp();
-  const admin = useAdmin(t);
   let roleAdmin: string; // manage_roles only
   let userAdmin: string; // manage_users only
+  const t = useTestApp();
+  const admin = useAdmin(t);
 
   beforeAll(async () => {
     roleAdmin = (await callerWith(t, ['manage_roles'])).token;

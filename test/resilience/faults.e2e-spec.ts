@@ -338,12 +338,9 @@ if (realBackends)
 if (realBackends)
   describe('resilience: PostgreSQL unreachable (real PostgreSQL + Redis)', () => {
     let t: TestApp;
-    let database: Backend;
-    let dbName: string;
-    let admin: string;
-    let session: string;
-    let uncached: string;
-    let username: string;
+    let database: Backend, dbName: string;
+    // Tokens: the administrator's, a user's session read once, and one of that user's sessions nothing has read.
+    let admin: string, session: string, uncached: string, username: string;
 
     const superuser = async <T>(sql: string): Promise<T[]> => {
       const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
