@@ -7,12 +7,13 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
+import type { Actor, AuthContext, ClientInfo } from '../common/auth/auth-context.js';
 import { Client } from '../common/auth/client-info.js';
 import {
   AllowWhileMfaEnrollmentRequired,
   AllowWhilePasswordChangeRequired,
   Authenticated,
+  CurrentActor,
   CurrentUser,
   Public,
 } from '../common/auth/decorators.js';
@@ -75,7 +76,7 @@ export class AuthController {
   @ApiOperation({ operationId: 'logout', summary: 'End the session this request was made with' })
   @ApiNoContentResponse({ description: 'The session is revoked; its token fails from the next request' })
   @ApiErrors({ forbidden: 'SESSION_REQUIRED (an API token)' })
-  async logout(@CurrentUser() caller: AuthContext, @Client() client: ClientInfo): Promise<void> {
+  async logout(@CurrentActor() { auth: caller, client }: Actor): Promise<void> {
     await this.account.logout(caller, client);
   }
 
@@ -106,9 +107,8 @@ export class AuthController {
     tooManyRequests: LOCKED,
   })
   async changePassword(
-    @CurrentUser() caller: AuthContext,
+    @CurrentActor() { auth: caller, client }: Actor,
     @Body() dto: ChangePasswordDto,
-    @Client() client: ClientInfo,
   ): Promise<void> {
     await this.account.changePassword(caller, dto, client);
   }

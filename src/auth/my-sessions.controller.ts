@@ -1,8 +1,7 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
-import { Client } from '../common/auth/client-info.js';
-import { Authenticated, CurrentUser } from '../common/auth/decorators.js';
+import type { Actor, AuthContext } from '../common/auth/auth-context.js';
+import { Authenticated, CurrentActor, CurrentUser } from '../common/auth/decorators.js';
 import { ApiErrors } from '../common/errors/api-errors.js';
 import { AccountService } from './account.service.js';
 import { SessionIdParam } from './dto/session-id.param.js';
@@ -32,11 +31,7 @@ export class MySessionsController {
     forbidden: 'SESSION_REQUIRED (an API token)',
     notFound: 'SESSION_NOT_FOUND (no live session of yours with this id)',
   })
-  async end(
-    @CurrentUser() caller: AuthContext,
-    @Param() { id }: SessionIdParam,
-    @Client() client: ClientInfo,
-  ): Promise<void> {
+  async end(@CurrentActor() { auth: caller, client }: Actor, @Param() { id }: SessionIdParam): Promise<void> {
     await this.account.endMine(caller, id, client);
   }
 }

@@ -1,9 +1,8 @@
 import { Permission } from '../common/auth/permission.js';
 import { Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
-import { Client } from '../common/auth/client-info.js';
-import { CurrentUser, RequirePermission } from '../common/auth/decorators.js';
+import type { Actor, AuthContext } from '../common/auth/auth-context.js';
+import { CurrentActor, CurrentUser, RequirePermission } from '../common/auth/decorators.js';
 import { ApiErrors } from '../common/errors/api-errors.js';
 import { UserIdParam } from '../users/dto/user-id.param.js';
 import { RevokeSessionsResponseDto } from './dto/revoke-sessions-response.dto.js';
@@ -43,9 +42,8 @@ export class UserSessionsController {
   @ApiOkResponse({ type: RevokeSessionsResponseDto })
   @ApiErrors(ON_A_USER)
   revoke(
-    @CurrentUser() caller: AuthContext,
+    @CurrentActor() { auth: caller, client }: Actor,
     @Param() { id }: UserIdParam,
-    @Client() client: ClientInfo,
   ): Promise<RevokeSessionsResponseDto> {
     return this.userSessions.revokeAll(caller, id, client);
   }

@@ -1,13 +1,12 @@
 import { Permission } from '../../common/auth/permission.js';
 import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Actor, AuthContext, ClientInfo } from '../../common/auth/auth-context.js';
+import type { Actor, ClientInfo } from '../../common/auth/auth-context.js';
 import { Client } from '../../common/auth/client-info.js';
 import {
   AllowWhileMfaEnrollmentRequired,
   Authenticated,
   CurrentActor,
-  CurrentUser,
   Public,
   RequirePermission,
 } from '../../common/auth/decorators.js';
@@ -76,9 +75,8 @@ export class MfaController {
     tooManyRequests: LOCKED,
   })
   setup(
-    @CurrentUser() caller: AuthContext,
+    @CurrentActor() { auth: caller, client }: Actor,
     @Body() dto: SetupTotpDto,
-    @Client() client: ClientInfo,
   ): Promise<SetupTotpResponseDto> {
     return this.mfa.setup(caller, dto.currentPassword, client);
   }
@@ -100,9 +98,8 @@ export class MfaController {
     conflict: 'MFA_SETUP_REQUIRED (no setup to confirm)',
   })
   confirm(
-    @CurrentUser() caller: AuthContext,
+    @CurrentActor() { auth: caller, client }: Actor,
     @Body() dto: ConfirmTotpDto,
-    @Client() client: ClientInfo,
   ): Promise<ConfirmTotpResponseDto> {
     return this.mfa.confirm(caller, dto.code, client);
   }
@@ -123,11 +120,7 @@ export class MfaController {
     conflict: 'MFA_NOT_ENABLED',
     tooManyRequests: LOCKED,
   })
-  async disable(
-    @CurrentUser() caller: AuthContext,
-    @Body() dto: DisableMfaDto,
-    @Client() client: ClientInfo,
-  ): Promise<void> {
+  async disable(@CurrentActor() { auth: caller, client }: Actor, @Body() dto: DisableMfaDto): Promise<void> {
     await this.mfa.disable(caller, dto.currentPassword, dto.code, client);
   }
 
