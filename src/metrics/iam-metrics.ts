@@ -26,32 +26,28 @@ export class IamMetrics {
 
   private readonly http = new HttpStats();
 
-  private readonly logins = new Counter({
-    name: 'iam_logins_total',
-    help: 'Interactive login attempts by outcome',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
+  private readonly logins = this.counter(
+    'iam_logins_total',
+    'Interactive login attempts by outcome',
+    'outcome',
+  );
 
-  private readonly lockouts = new Counter({
-    name: 'iam_lockouts_total',
-    help: 'Brute-force locks set, by scope (address: one username from one address; user: every address)',
-    labelNames: ['scope'] as const,
-    registers: [this.registry],
-  });
+  private readonly lockouts = this.counter(
+    'iam_lockouts_total',
+    'Brute-force locks set, by scope (address: one username from one address; user: every address)',
+    'scope',
+  );
 
-  private readonly denials = new Counter({
-    name: 'iam_permission_denials_total',
-    help: 'Requests refused for a missing permission or API access, or as a privilege escalation, by error code',
-    labelNames: ['code'] as const,
-    registers: [this.registry],
-  });
+  private readonly denials = this.counter(
+    'iam_permission_denials_total',
+    'Requests refused for a missing permission or API access, or as a privilege escalation, by error code',
+    'code',
+  );
 
-  private readonly graceRequests = new Counter({
-    name: 'iam_api_token_grace_requests_total',
-    help: 'Requests authenticated with an API token in its grace (replaced by a regeneration, not yet ended)',
-    registers: [this.registry],
-  });
+  private readonly graceRequests = this.counter(
+    'iam_api_token_grace_requests_total',
+    'Requests authenticated with an API token in its grace (replaced by a regeneration, not yet ended)',
+  );
 
   constructor() {
     this.http.register(this.registry);
@@ -99,5 +95,10 @@ export class IamMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  /** A counter of this app's registry, with one label or none. */
+  private counter<L extends string>(name: string, help: string, label?: L): Counter<L> {
+    return new Counter({ name, help, labelNames: label ? [label] : [], registers: [this.registry] });
   }
 }
