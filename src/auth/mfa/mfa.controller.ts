@@ -1,5 +1,5 @@
 import { Permission } from '../../common/auth/permission.js';
-import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor, ClientInfo } from '../../common/auth/auth-context.js';
 import { Client } from '../../common/auth/client-info.js';
@@ -24,6 +24,12 @@ import { AuditsEscalation } from '../../roles/escalation-audit.interceptor.js';
 const LOCKED =
   'ACCOUNT_LOCKED (with Retry-After): too many wrong passwords or codes for this username; ' +
   'the lock is kept in the database';
+
+const SESSION_ONLY = 'SESSION_REQUIRED (an API token), PASSWORD_CHANGE_REQUIRED';
+
+/** One of the caller's own MFA routes: signed in, and open while an enrolment is still required. */
+const OwnMfaRoute = (status: HttpStatus) =>
+  applyDecorators(Authenticated(), AllowWhileMfaEnrollmentRequired(), HttpCode(status));
 
 /** Two-factor sign-in: the caller's own enrolment, the code step of a login, and an administrator's reset. */
 @ApiTags('mfa')
@@ -59,9 +65,7 @@ export class MfaController {
   }
 
   @Post('me/mfa/totp/setup')
-  @Authenticated()
-  @AllowWhileMfaEnrollmentRequired()
-  @HttpCode(HttpStatus.OK)
+  @OwnMfaRoute(HttpStatus.OK)
   @ApiOperation({
     operationId: 'setupTotp',
     summary: 'Start enrolling an authenticator app: a new secret and its otpauth URI; not on until confirmed',
@@ -70,7 +74,7 @@ export class MfaController {
   @ApiErrors({
     badRequest: 'VALIDATION_FAILED',
     unauthorized: 'INVALID_CREDENTIALS (wrong current password), UNAUTHENTICATED',
-    forbidden: 'SESSION_REQUIRED (an API token), PASSWORD_CHANGE_REQUIRED',
+    forbidden: SESSION_ONLY,
     conflict: 'MFA_ALREADY_ENABLED (switch it off first)',
     tooManyRequests: LOCKED,
   })
@@ -82,9 +86,7 @@ export class MfaController {
   }
 
   @Post('me/mfa/totp/confirm')
-  @Authenticated()
-  @AllowWhileMfaEnrollmentRequired()
-  @HttpCode(HttpStatus.OK)
+  @OwnMfaRoute(HttpStatus.OK)
   @ApiOperation({
     operationId: 'confirmTotp',
     summary:
@@ -94,7 +96,7 @@ export class MfaController {
   @ApiErrors({
     badRequest: 'VALIDATION_FAILED',
     unauthorized: 'INVALID_MFA_CODE, UNAUTHENTICATED',
-    forbidden: 'SESSION_REQUIRED (an API token), PASSWORD_CHANGE_REQUIRED',
+    forbidden: SESSION_ONLY,
     conflict: 'MFA_SETUP_REQUIRED (no setup to confirm)',
   })
   confirm(
@@ -105,9 +107,7 @@ export class MfaController {
   }
 
   @Delete('me/mfa')
-  @Authenticated()
-  @AllowWhileMfaEnrollmentRequired()
-  @HttpCode(HttpStatus.NO_CONTENT)
+  @OwnMfaRoute(HttpStatus.NO_CONTENT)
   @ApiOperation({
     operationId: 'disableMfa',
     summary: 'Switch two-factor sign-in off, with the password and a current code',
