@@ -1,26 +1,23 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiExtraModels,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
+import type { Actor, AuthContext, ClientInfo } from '../common/auth/auth-context.js';
 import { Client } from '../common/auth/client-info.js';
 import {
   AllowWhileMfaEnrollmentRequired,
   AllowWhilePasswordChangeRequired,
   Authenticated,
+  CurrentActor,
   CurrentUser,
   Public,
 } from '../common/auth/decorators.js';
-import { ErrorResponseDto } from '../common/http/error-response.dto.js';
+import { ApiErrors } from '../common/errors/api-errors.js';
 import { JsonBodyOnly } from '../common/http/json-body-only.js';
 import { AccountService } from './account.service.js';
 import { ChangePasswordDto } from './dto/change-password.dto.js';
@@ -30,6 +27,10 @@ import { MeResponseDto } from './dto/me-response.dto.js';
 import { LoginService } from './login.service.js';
 import { MfaChallengeResponseDto } from './mfa/dto/mfa-response.dto.js';
 import { LoginRateLimit } from './throttling/login-rate-limit.js';
+
+const LOCKED =
+  'ACCOUNT_LOCKED (with Retry-After): too many failures for this username from this address, or from all; ' +
+  'the lock is kept in the database, so no cache flush or restart lifts it';
 
 @ApiTags('auth')
 @Controller()
@@ -54,20 +55,11 @@ export class AuthController {
       oneOf: [{ $ref: getSchemaPath(LoginResponseDto) }, { $ref: getSchemaPath(MfaChallengeResponseDto) }],
     },
   })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
-  @ApiUnauthorizedResponse({
-    type: ErrorResponseDto,
-    description: 'INVALID_CREDENTIALS (unknown username and wrong password alike)',
-  })
-  @ApiForbiddenResponse({
-    type: ErrorResponseDto,
-    description: 'INTERACTIVE_LOGIN_NOT_ALLOWED (API user), ACCOUNT_DISABLED (after a correct password)',
-  })
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponseDto,
-    description:
-      'ACCOUNT_LOCKED (with Retry-After): too many failures for this username from this address, or from all; ' +
-      'the lock is kept in the database, so no cache flush or restart lifts it',
+  @ApiErrors({
+    badRequest: 'VALIDATION_FAILED',
+    unauthorized: 'INVALID_CREDENTIALS (unknown username and wrong password alike)',
+    forbidden: 'INTERACTIVE_LOGIN_NOT_ALLOWED (API user), ACCOUNT_DISABLED (after a correct password)',
+    tooManyRequests: LOCKED,
   })
   login(
     @Body() dto: LoginDto,
@@ -83,8 +75,8 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'logout', summary: 'End the session this request was made with' })
   @ApiNoContentResponse({ description: 'The session is revoked; its token fails from the next request' })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'SESSION_REQUIRED (an API token)' })
-  async logout(@CurrentUser() caller: AuthContext, @Client() client: ClientInfo): Promise<void> {
+  @ApiErrors({ forbidden: 'SESSION_REQUIRED (an API token)' })
+  async logout(@CurrentActor() { auth: caller, client }: Actor): Promise<void> {
     await this.account.logout(caller, client);
   }
 
@@ -108,22 +100,15 @@ export class AuthController {
     summary: 'Change your password; ends your other sessions and clears a pending password change',
   })
   @ApiNoContentResponse({ description: 'Changed; this session stays, every other one is revoked' })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED, WEAK_PASSWORD' })
-  @ApiUnauthorizedResponse({
-    type: ErrorResponseDto,
-    description: 'INVALID_CREDENTIALS (wrong current password)',
-  })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'SESSION_REQUIRED (an API token)' })
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponseDto,
-    description:
-      'ACCOUNT_LOCKED (with Retry-After): too many failures for this username from this address, or from all; ' +
-      'the lock is kept in the database, so no cache flush or restart lifts it',
+  @ApiErrors({
+    badRequest: 'VALIDATION_FAILED, WEAK_PASSWORD',
+    unauthorized: 'INVALID_CREDENTIALS (wrong current password)',
+    forbidden: 'SESSION_REQUIRED (an API token)',
+    tooManyRequests: LOCKED,
   })
   async changePassword(
-    @CurrentUser() caller: AuthContext,
+    @CurrentActor() { auth: caller, client }: Actor,
     @Body() dto: ChangePasswordDto,
-    @Client() client: ClientInfo,
   ): Promise<void> {
     await this.account.changePassword(caller, dto, client);
   }

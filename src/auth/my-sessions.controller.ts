@@ -1,17 +1,8 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
-import { Client } from '../common/auth/client-info.js';
-import { Authenticated, CurrentUser } from '../common/auth/decorators.js';
-import { ErrorResponseDto } from '../common/http/error-response.dto.js';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor, AuthContext } from '../common/auth/auth-context.js';
+import { Authenticated, CurrentActor, CurrentUser } from '../common/auth/decorators.js';
+import { ApiErrors } from '../common/errors/api-errors.js';
 import { AccountService } from './account.service.js';
 import { SessionIdParam } from './dto/session-id.param.js';
 import { SessionResponseDto } from '../sessions/dto/session-response.dto.js';
@@ -25,7 +16,7 @@ export class MySessionsController {
   @Authenticated()
   @ApiOperation({ operationId: 'listOwnSessions', summary: 'Your live sessions, newest first' })
   @ApiOkResponse({ type: [SessionResponseDto] })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'SESSION_REQUIRED (an API token)' })
+  @ApiErrors({ forbidden: 'SESSION_REQUIRED (an API token)' })
   list(@CurrentUser() caller: AuthContext): Promise<SessionResponseDto[]> {
     return this.account.listMine(caller);
   }
@@ -35,17 +26,12 @@ export class MySessionsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ operationId: 'endOwnSession', summary: 'End one of your sessions (another device)' })
   @ApiNoContentResponse({ description: 'The session is revoked' })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED (not a UUID)' })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'SESSION_REQUIRED (an API token)' })
-  @ApiNotFoundResponse({
-    type: ErrorResponseDto,
-    description: 'SESSION_NOT_FOUND (no live session of yours with this id)',
+  @ApiErrors({
+    badRequest: 'VALIDATION_FAILED (not a UUID)',
+    forbidden: 'SESSION_REQUIRED (an API token)',
+    notFound: 'SESSION_NOT_FOUND (no live session of yours with this id)',
   })
-  async end(
-    @CurrentUser() caller: AuthContext,
-    @Param() { id }: SessionIdParam,
-    @Client() client: ClientInfo,
-  ): Promise<void> {
+  async end(@CurrentActor() { auth: caller, client }: Actor, @Param() { id }: SessionIdParam): Promise<void> {
     await this.account.endMine(caller, id, client);
   }
 }

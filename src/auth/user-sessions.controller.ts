@@ -1,22 +1,21 @@
 import { Permission } from '../common/auth/permission.js';
 import { Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
-import { Client } from '../common/auth/client-info.js';
-import { CurrentUser, RequirePermission } from '../common/auth/decorators.js';
-import { ErrorResponseDto } from '../common/http/error-response.dto.js';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor, AuthContext } from '../common/auth/auth-context.js';
+import { CurrentActor, CurrentUser, RequirePermission } from '../common/auth/decorators.js';
+import { ApiErrors } from '../common/errors/api-errors.js';
 import { UserIdParam } from '../users/dto/user-id.param.js';
 import { RevokeSessionsResponseDto } from './dto/revoke-sessions-response.dto.js';
 import { SessionResponseDto } from '../sessions/dto/session-response.dto.js';
 import { UserSessionsService } from './user-sessions.service.js';
 import { AuditsEscalation } from '../roles/escalation-audit.interceptor.js';
+
+/** The answers of both routes, each on one user by id. */
+const ON_A_USER = {
+  badRequest: 'VALIDATION_FAILED (id not a positive integer)',
+  forbidden: 'PERMISSION_DENIED, PRIVILEGE_ESCALATION',
+  notFound: 'USER_NOT_FOUND',
+};
 
 @ApiTags('users')
 @AuditsEscalation()
@@ -28,12 +27,7 @@ export class UserSessionsController {
   @RequirePermission(Permission.ManageUsers)
   @ApiOperation({ operationId: 'listUserSessions', summary: "A user's live sessions, newest first" })
   @ApiOkResponse({ type: [SessionResponseDto] })
-  @ApiBadRequestResponse({
-    type: ErrorResponseDto,
-    description: 'VALIDATION_FAILED (id not a positive integer)',
-  })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'PERMISSION_DENIED, PRIVILEGE_ESCALATION' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'USER_NOT_FOUND' })
+  @ApiErrors(ON_A_USER)
   list(@CurrentUser() caller: AuthContext, @Param() { id }: UserIdParam): Promise<SessionResponseDto[]> {
     return this.userSessions.list(caller, id);
   }
@@ -46,16 +40,10 @@ export class UserSessionsController {
     summary: 'End every live session of a user; their tokens fail from the next request',
   })
   @ApiOkResponse({ type: RevokeSessionsResponseDto })
-  @ApiBadRequestResponse({
-    type: ErrorResponseDto,
-    description: 'VALIDATION_FAILED (id not a positive integer)',
-  })
-  @ApiForbiddenResponse({ type: ErrorResponseDto, description: 'PERMISSION_DENIED, PRIVILEGE_ESCALATION' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'USER_NOT_FOUND' })
+  @ApiErrors(ON_A_USER)
   revoke(
-    @CurrentUser() caller: AuthContext,
+    @CurrentActor() { auth: caller, client }: Actor,
     @Param() { id }: UserIdParam,
-    @Client() client: ClientInfo,
   ): Promise<RevokeSessionsResponseDto> {
     return this.userSessions.revokeAll(caller, id, client);
   }

@@ -1,4 +1,4 @@
-import { type ValidationOptions, ValidateIf } from 'class-validator';
+import { type ValidationOptions, ValidateBy, ValidateIf } from 'class-validator';
 
 /**
  * Like @IsOptional, but only an absent property is skipped: an explicit `null` is validated (and refused)
@@ -20,3 +20,10 @@ export const queryBoolean = ({ value }: { value: unknown }): unknown => {
 /** Plain decimal digits become a number; `1e3`, `0x10`, ` 5` or an array stay as they came and are refused. */
 export const queryInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+
+/** Refuses any value for a field that never changes, with `message` rather than "property … should not exist". */
+export const Immutable = (message: string) =>
+  ValidateBy({
+    name: 'immutable',
+    validator: { validate: (value: unknown) => value === undefined, defaultMessage: () => message },
+  });

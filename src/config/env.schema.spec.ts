@@ -26,34 +26,25 @@ describe('validateEnv', () => {
     ).toHaveLength(32);
   });
 
-  it('requires AUDIT_HMAC_KEY with DATABASE_URL, of at least 32 characters', () => {
-    const pg = {
-      DATABASE_URL: 'postgres://localhost/x',
-      JWT_SECRET: 'x'.repeat(32),
-      MFA_ENCRYPTION_KEY: 'm'.repeat(32),
-    };
-    expect(() => validateEnv(pg)).toThrow(/AUDIT_HMAC_KEY is required/);
-    expect(() => validateEnv({ ...pg, AUDIT_HMAC_KEY: 'k'.repeat(31) })).toThrow(
-      /AUDIT_HMAC_KEY must be at least/,
-    );
-    expect(() => validateEnv({ AUDIT_HMAC_KEY: 'short' })).toThrow(/AUDIT_HMAC_KEY/);
-    expect(validateEnv({ ...pg, AUDIT_HMAC_KEY: 'k'.repeat(32) }).AUDIT_HMAC_KEY).toHaveLength(32);
-    expect(validateEnv({}).AUDIT_HMAC_KEY).toBeUndefined();
-  });
-
-  it('requires MFA_ENCRYPTION_KEY with DATABASE_URL, of at least 32 characters', () => {
-    const pg = {
-      DATABASE_URL: 'postgres://localhost/x',
-      JWT_SECRET: 'x'.repeat(32),
-      AUDIT_HMAC_KEY: 'k'.repeat(32),
-    };
-    expect(() => validateEnv(pg)).toThrow(/MFA_ENCRYPTION_KEY is required/);
-    expect(() => validateEnv({ ...pg, MFA_ENCRYPTION_KEY: 'm'.repeat(31) })).toThrow(
-      /MFA_ENCRYPTION_KEY must be at least/,
-    );
-    expect(validateEnv({ ...pg, MFA_ENCRYPTION_KEY: 'm'.repeat(32) }).MFA_ENCRYPTION_KEY).toHaveLength(32);
-    expect(validateEnv({}).MFA_ENCRYPTION_KEY).toBeUndefined();
-  });
+  const keys = {
+    JWT_SECRET: 'x'.repeat(32),
+    AUDIT_HMAC_KEY: 'k'.repeat(32),
+    MFA_ENCRYPTION_KEY: 'm'.repeat(32),
+  };
+  it.each(['AUDIT_HMAC_KEY', 'MFA_ENCRYPTION_KEY'] as const)(
+    'requires %s with DATABASE_URL, of at least 32 characters',
+    (name) => {
+      const { [name]: key, ...others } = keys;
+      const pg = { DATABASE_URL: 'postgres://localhost/x', ...others };
+      expect(() => validateEnv(pg)).toThrow(new RegExp(`${name} is required`));
+      expect(() => validateEnv({ ...pg, [name]: key.slice(1) })).toThrow(
+        new RegExp(`${name} must be at least`),
+      );
+      expect(() => validateEnv({ [name]: 'short' })).toThrow(new RegExp(name));
+      expect(validateEnv({ ...pg, [name]: key })[name]).toHaveLength(32);
+      expect(validateEnv({})[name]).toBeUndefined();
+    },
+  );
 
   it('rejects a short JWT_SECRET and a malformed URL', () => {
     expect(() => validateEnv({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);

@@ -28,16 +28,30 @@ const toInt = ({ value }: { value: unknown }) => {
 };
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
+// Applied last to first, as the same decorators stacked on a property would be.
+const stacked =
+  (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) => {
+    for (const decorate of [...decorators].reverse()) decorate(target, key);
+  };
+
+/** An optional whole number from `min` to `max`. */
+const OptionalInt = (min: number, max: number) =>
+  stacked(IsOptional(), Transform(toInt), IsInt(), Min(min), Max(max));
+
+/** An optional true or false, also written 1/0, yes/no or on/off. */
+const OptionalBool = () => stacked(IsOptional(), Transform(toBool), IsBoolean());
+
+/** An optional text of `min` to `max` characters. */
+const OptionalText = (min: number, max: number) =>
+  stacked(IsOptional(), IsString(), MinLength(min), MaxLength(max));
+
 /**
  * Every environment variable the service reads. A bad value stops the boot
  * with a message naming the variable; `.env.example` documents each one.
  */
 export class EnvSchema {
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @OptionalInt(0, 65535)
   PORT = 8088;
 
   @IsOptional()
@@ -49,21 +63,13 @@ export class EnvSchema {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @OptionalInt(1, 200)
   DATABASE_POOL_SIZE = 10;
 
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @OptionalBool()
   DATABASE_SSL = false;
 
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @OptionalBool()
   MIGRATIONS_RUN = true;
 
   @IsOptional()
@@ -98,44 +104,22 @@ export class EnvSchema {
   @MinLength(32, { message: 'MFA_ENCRYPTION_KEY must be at least 32 characters' })
   MFA_ENCRYPTION_KEY?: string;
 
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @OptionalText(1, 200)
   JWT_ISSUER = 'champa-iam';
 
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @OptionalText(1, 200)
   JWT_AUDIENCE = 'champa-iam';
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(7 * 24 * 3600)
+  @OptionalInt(60, 7 * 24 * 3600)
   SESSION_TTL_SECONDS = 24 * 3600;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(365 * 24 * 3600)
+  @OptionalInt(60, 365 * 24 * 3600)
   REMEMBER_ME_TTL_SECONDS = 30 * 24 * 3600;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3600)
+  @OptionalInt(1, 3600)
   AUTH_CACHE_TTL_SECONDS = 300;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(60_000)
+  @OptionalInt(0, 60_000)
   AUTH_LOCAL_CACHE_TTL_MS = 5_000;
 
   @IsOptional()
@@ -161,106 +145,52 @@ export class EnvSchema {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @OptionalBool()
   LOG_PRETTY = false;
 
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @OptionalBool()
   TRUST_PROXY = false;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(100 * 1024 * 1024)
+  @OptionalInt(1024, 100 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @OptionalBool()
   SWAGGER_ENABLED = true;
 
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @OptionalBool()
   ADMIN_CONSOLE_ENABLED = true;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @OptionalInt(1, 1000)
   LOCKOUT_THRESHOLD_PER_ADDRESS = 5;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
+  @OptionalInt(1, 10000)
   LOCKOUT_THRESHOLD_PER_USER = 20;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86400)
+  @OptionalInt(1, 86400)
   LOCKOUT_BASE_SECONDS = 30;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(7 * 86400)
+  @OptionalInt(1, 7 * 86400)
   LOCKOUT_MAX_SECONDS = 900;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10_000_000)
+  @OptionalInt(1, 10_000_000)
   RATE_LIMIT_PER_MINUTE = 1200;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10_000_000)
+  @OptionalInt(1, 10_000_000)
   RATE_LIMIT_LOGIN_PER_MINUTE = 30;
 
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @OptionalBool()
   DEACTIVATION_ENDS_SESSIONS = true;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(19456)
-  @Max(4 * 1024 * 1024)
+  @OptionalInt(19456, 4 * 1024 * 1024)
   ARGON2_MEMORY_KIB = 19456;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(2)
-  @Max(20)
+  @OptionalInt(2, 20)
   ARGON2_TIME_COST = 2;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(16)
+  @OptionalInt(1, 16)
   ARGON2_PARALLELISM = 1;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(100 * 365)
+  @OptionalInt(0, 100 * 365)
   AUDIT_RETENTION_DAYS = 0;
 }
 

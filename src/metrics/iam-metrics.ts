@@ -5,6 +5,16 @@ import { HttpStats } from './http-stats.js';
 export type LoginOutcome =
   'success' | 'unknown_user' | 'wrong_password' | 'wrong_mfa_code' | 'locked' | 'inactive' | 'api_user';
 
+const HELP = {
+  iam_logins_total: 'Interactive login attempts by outcome',
+  iam_lockouts_total:
+    'Brute-force locks set, by scope (address: one username from one address; user: every address)',
+  iam_permission_denials_total:
+    'Requests refused for a missing permission or API access, or as a privilege escalation, by error code',
+  iam_api_token_grace_requests_total:
+    'Requests authenticated with an API token in its grace (replaced by a regeneration, not yet ended)',
+};
+
 // Process metrics describe the process, not an app: one set, however many apps it runs.
 let processRegistry: Registry | undefined;
 function processMetrics(): Registry {
@@ -26,32 +36,13 @@ export class IamMetrics {
 
   private readonly http = new HttpStats();
 
-  private readonly logins = new Counter({
-    name: 'iam_logins_total',
-    help: 'Interactive login attempts by outcome',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
+  private readonly logins = this.counter('iam_logins_total', 'outcome');
 
-  private readonly lockouts = new Counter({
-    name: 'iam_lockouts_total',
-    help: 'Brute-force locks set, by scope (address: one username from one address; user: every address)',
-    labelNames: ['scope'] as const,
-    registers: [this.registry],
-  });
+  private readonly lockouts = this.counter('iam_lockouts_total', 'scope');
 
-  private readonly denials = new Counter({
-    name: 'iam_permission_denials_total',
-    help: 'Requests refused for a missing permission or API access, or as a privilege escalation, by error code',
-    labelNames: ['code'] as const,
-    registers: [this.registry],
-  });
+  private readonly denials = this.counter('iam_permission_denials_total', 'code');
 
-  private readonly graceRequests = new Counter({
-    name: 'iam_api_token_grace_requests_total',
-    help: 'Requests authenticated with an API token in its grace (replaced by a regeneration, not yet ended)',
-    registers: [this.registry],
-  });
+  private readonly graceRequests = this.counter('iam_api_token_grace_requests_total');
 
   constructor() {
     this.http.register(this.registry);
@@ -99,5 +90,15 @@ export class IamMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+
+  /** A counter of this app's registry, with one label or none. */
+  private counter<L extends string>(name: keyof typeof HELP, label?: L): Counter<L> {
+    return new Counter({
+      name,
+      help: HELP[name],
+      labelNames: label ? [label] : [],
+      registers: [this.registry],
+    });
   }
 }

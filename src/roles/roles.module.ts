@@ -14,30 +14,24 @@ import { RolesController } from './roles.controller.js';
 import { RolesRepository } from './roles.repository.js';
 import { RolesService } from './roles.service.js';
 
+// The users module reads roles through the repository too, so every provider is exported.
+const PROVIDERS = [
+  AccessDenials,
+  EscalationAuditInterceptor,
+  LastAdministratorRule,
+  PermissionCatalog,
+  RolePermissionsService,
+  PermissionsGuard,
+  PermissionsService,
+  RolesRepository,
+  RolesService,
+];
+
 /** Roles, the permission catalog and the permissions guard; depends on the audit module only. */
 @Module({
   imports: [TypeOrmModule.forFeature([RoleEntity]), AuditModule],
-  providers: [
-    AccessDenials,
-    EscalationAuditInterceptor,
-    LastAdministratorRule,
-    PermissionCatalog,
-    RolePermissionsService,
-    PermissionsGuard,
-    PermissionsService,
-    RolesRepository,
-    RolesService,
-  ],
-  exports: [
-    AccessDenials,
-    EscalationAuditInterceptor,
-    LastAdministratorRule,
-    PermissionCatalog,
-    RolePermissionsService,
-    PermissionsGuard,
-    PermissionsService,
-    RolesService,
-  ],
+  providers: PROVIDERS,
+  exports: PROVIDERS,
 })
 export class RolesModule {}
 

@@ -20,6 +20,13 @@ export interface UserAccessRow {
   permissions: string[];
 }
 
+/** A role as a user change reads it: enough to check, grant and audit it. */
+export interface RoleRef {
+  name: string;
+  displayName: string;
+  permissions: string[];
+}
+
 export type RoleChanges = Partial<
   Pick<RoleEntity, 'displayName' | 'description' | 'permissions' | 'requireMfa'>
 >;
@@ -63,6 +70,15 @@ export class RolesRepository {
       select: { name: true, permissions: true },
     });
     return role?.permissions ?? null;
+  }
+
+  /** `share`: the role's permissions cannot change until the transaction ends. */
+  async findRef(name: string, manager?: EntityManager, share = false): Promise<RoleRef | null> {
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      `SELECT name, display_name AS "displayName", permissions FROM roles WHERE name = $1${share ? ' FOR SHARE' : ''}`,
+      [name],
+    )) as RoleRef[];
+    return rows[0] ?? null;
   }
 
   exists(manager: EntityManager, name: string): Promise<boolean> {

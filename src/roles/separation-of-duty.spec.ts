@@ -10,42 +10,22 @@ const categories = new Map<string, 'administrative' | 'feature'>([
 const categoryOf = (p: string) => categories.get(p);
 
 describe('separationOfDutyWarnings', () => {
-  it.each([
-    { name: 'feature permissions only', permissions: ['portfolio_data', 'ai_analysis_data'], warns: false },
-    { name: 'user administration only', permissions: ['manage_users', 'manage_roles'], warns: false },
-    {
-      name: 'user administration with the audit log',
-      permissions: ['manage_users', 'audit_log_data'],
-      warns: false,
-    },
-    {
-      name: 'user administration with api_access only',
-      permissions: ['manage_users', 'api_access'],
-      warns: false,
-    },
-    {
-      name: 'user administration with a host administrative permission',
-      permissions: ['manage_roles', 'billing_admin'],
-      warns: false,
-    },
-    { name: 'full_access (the administrator)', permissions: ['full_access'], warns: false },
-    {
-      name: 'full_access beside user administration and features',
-      permissions: ['full_access', 'manage_users', 'portfolio_data'],
-      warns: false,
-    },
-    { name: 'manage_users with a feature', permissions: ['manage_users', 'portfolio_data'], warns: true },
-    {
-      name: 'manage_roles with a feature',
-      permissions: ['manage_roles', 'health_monitor_data'],
-      warns: true,
-    },
-    {
-      name: 'user administration with a host feature permission',
-      permissions: ['manage_users', 'reports_data'],
-      warns: true,
-    },
-  ])('$name', ({ permissions, warns }) => {
+  it.each<[string, string[], boolean]>([
+    ['feature permissions only', ['portfolio_data', 'ai_analysis_data'], false],
+    ['user administration only', ['manage_users', 'manage_roles'], false],
+    ['user administration with the audit log', ['manage_users', 'audit_log_data'], false],
+    ['user administration with api_access only', ['manage_users', 'api_access'], false],
+    ['user administration with a host administrative permission', ['manage_roles', 'billing_admin'], false],
+    ['full_access (the administrator)', ['full_access'], false],
+    [
+      'full_access beside user administration and features',
+      ['full_access', 'manage_users', 'portfolio_data'],
+      false,
+    ],
+    ['manage_users with a feature', ['manage_users', 'portfolio_data'], true],
+    ['manage_roles with a feature', ['manage_roles', 'health_monitor_data'], true],
+    ['user administration with a host feature permission', ['manage_users', 'reports_data'], true],
+  ])('%s', (_name, permissions, warns) => {
     expect(separationOfDutyWarnings(permissions, categoryOf).length).toBe(warns ? 1 : 0);
   });
 

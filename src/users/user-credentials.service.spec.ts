@@ -3,18 +3,17 @@ import {
   NOW,
   caller,
   client,
-  fakeUsersRepository,
-  sharedFakes,
-  successEntry,
   fixedClock,
   hashOf,
   loginUser,
+  successEntry,
   txManager,
   userRecord,
+  userServiceFakes,
 } from '../../test/support/service-fakes.js';
 import type { Actor } from './actor.js';
-import type { ApiTokenIssuer, PlannedApiToken } from './api-token-issuer.js';
 import { PasswordPolicy } from './password-policy.js';
+import type { ApiTokenIssuer, PlannedApiToken } from './api-token-issuer.js';
 import { TEMPORARY_PASSWORD_LENGTH, UserCredentialsService } from './user-credentials.service.js';
 import {
   ApiUserHasNoPasswordError,
@@ -43,24 +42,14 @@ const apiUser = (over: Parameters<typeof loginUser>[0] = {}) =>
     ...over,
   });
 
-function setup(opts: Parameters<typeof fakeUsersRepository>[1] & { revoked?: number } = {}) {
-  const f = sharedFakes(opts);
-  const users = fakeUsersRepository(f.log, opts);
+function setup(opts: Parameters<typeof userServiceFakes>[0] = {}) {
+  const f = userServiceFakes(opts);
   const tokens = {
     plan: () => planned,
     sign: (userId: number, p: PlannedApiToken) => `signed:${userId}:${p.tokenId}`,
   } as unknown as ApiTokenIssuer;
-  const service = new UserCredentialsService(
-    users.repo,
-    f.runner,
-    f.audit,
-    f.sessions,
-    f.hasher.hasher,
-    new PasswordPolicy(),
-    tokens,
-    fixedClock(),
-  );
-  return { service, ...f, ...users };
+  const service = new UserCredentialsService(...f.deps, tokens, fixedClock());
+  return { service, ...f };
 }
 
 describe('UserCredentialsService.resetPassword', () => {

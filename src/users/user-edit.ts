@@ -1,10 +1,10 @@
 import type { AdministratorState } from '../roles/last-administrator.js';
+import type { RoleRef } from '../roles/roles.repository.js';
 import type { PlannedApiToken } from './api-token-issuer.js';
 import { inGrace } from './api-token-status.js';
 import type { AuditedField } from './api-user-change.js';
 import type { UserChanges, UserRecord } from './user-record.js';
 import { assertApiRole, ttlOnlyForApiUsers, ttlRequired } from './user-rules.js';
-import type { RoleRef } from './users.repository.js';
 
 /** Deactivation ends a previous token's grace for good: reactivation brings back the current token only. */
 export const GRACE_ENDED = { previousApiTokenId: null, previousTokenValidUntil: null } as const;

@@ -58,4 +58,6 @@ export interface UserChanges {
   previousTokenValidUntil?: null;
   passwordHash?: string | null;
   mustChangePassword?: boolean;
+  /** Set by MFA enrolment and reset, with the rows of the MFA tables. */
+  mfaEnabled?: boolean;
 }

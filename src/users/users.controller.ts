@@ -1,26 +1,16 @@
 import { Permission } from '../common/auth/permission.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBody,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiExtraModels,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  type AuthContext,
-  type ClientInfo,
-  Client,
-  CurrentUser,
-  RequirePermission,
-} from '../common/auth/index.js';
-import { ErrorResponseDto } from '../common/http/error-response.dto.js';
+import { type Actor, CurrentActor, RequirePermission } from '../common/auth/index.js';
+import { ApiErrors } from '../common/errors/api-errors.js';
 import { CreateUserResponseDto } from './dto/create-user-response.dto.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { RegenerateTokenResponseDto, ResetPasswordResponseDto } from './dto/credentials-response.dto.js';
@@ -38,10 +28,11 @@ import { UserHygieneService } from './user-hygiene.service.js';
 import { UsersService } from './users.service.js';
 import { AuditsEscalation } from '../roles/escalation-audit.interceptor.js';
 
-const error = (description: string) => ({ type: ErrorResponseDto, description });
 const BAD_ID = 'VALIDATION_FAILED (id is not a positive integer)';
 const GUARD_403 = 'PERMISSION_DENIED (needs manage_users), API_ACCESS_REQUIRED, PASSWORD_CHANGE_REQUIRED';
 const ESCALATION = `PRIVILEGE_ESCALATION (the user holds a permission you lack), ${GUARD_403}`;
+/** The answers of every route that acts on one user by id. */
+const ON_A_USER = { forbidden: ESCALATION, notFound: 'USER_NOT_FOUND' };
 
 @ApiTags('users')
 @ApiExtraModels(UserResponseDto)
@@ -58,9 +49,7 @@ export class UsersController {
   @Get()
   @ApiOperation({ operationId: 'listUsers', summary: 'List users, filtered, sorted and paged' })
   @ApiOkResponse({ type: UserListResponseDto })
-  @ApiBadRequestResponse(
-    error('VALIDATION_FAILED (bad sort, order, flag, page or pageSize; unknown parameter)'),
-  )
+  @ApiErrors({ badRequest: 'VALIDATION_FAILED (bad sort, order, flag, page or pageSize; unknown parameter)' })
   list(@Query() query: ListUsersQuery): Promise<UserListResponseDto> {
     return this.users.list(query);
   }
@@ -76,7 +65,7 @@ export class UsersController {
       'users whose role requires MFA and who have not enrolled.',
   })
   @ApiOkResponse({ type: HygieneResponseDto })
-  @ApiBadRequestResponse(error('VALIDATION_FAILED'))
+  @ApiErrors({ badRequest: 'VALIDATION_FAILED' })
   report(@Query() query: HygieneQuery): Promise<HygieneResponseDto> {
     return this.hygiene.report(query);
   }
@@ -88,27 +77,21 @@ export class UsersController {
     description: 'An API user gets a token valid for apiTokenTtlDays; the answer carries it once (apiToken).',
   })
   @ApiCreatedResponse({ type: CreateUserResponseDto })
-  @ApiBadRequestResponse(
-    error(
+  @ApiErrors({
+    badRequest:
       'VALIDATION_FAILED, WEAK_PASSWORD, ROLE_LACKS_API_ACCESS (an API user with a role without api_access)',
-    ),
-  )
-  @ApiForbiddenResponse(error(`PRIVILEGE_ESCALATION (the role holds a permission you lack), ${GUARD_403}`))
-  @ApiNotFoundResponse(error('ROLE_NOT_FOUND'))
-  @ApiConflictResponse(error('USERNAME_TAKEN, EMAIL_TAKEN'))
-  create(
-    @CurrentUser() auth: AuthContext,
-    @Client() client: ClientInfo,
-    @Body() dto: CreateUserDto,
-  ): Promise<CreateUserResponseDto> {
-    return this.users.create({ auth, client }, dto);
+    forbidden: `PRIVILEGE_ESCALATION (the role holds a permission you lack), ${GUARD_403}`,
+    notFound: 'ROLE_NOT_FOUND',
+    conflict: 'USERNAME_TAKEN, EMAIL_TAKEN',
+  })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<CreateUserResponseDto> {
+    return this.users.create(actor, dto);
   }
 
   @Get(':id')
   @ApiOperation({ operationId: 'getUser', summary: 'One user' })
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiBadRequestResponse(error(BAD_ID))
-  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
+  @ApiErrors({ badRequest: BAD_ID, notFound: 'USER_NOT_FOUND' })
   get(@Param() { id }: UserIdParam): Promise<UserResponseDto> {
     return this.users.get(id);
   }
@@ -122,23 +105,21 @@ export class UsersController {
       'the new token once, as `apiToken`.',
   })
   @ApiOkResponse({ type: UserWithTokenResponseDto })
-  @ApiBadRequestResponse(
-    error(
+  @ApiErrors({
+    badRequest:
       'VALIDATION_FAILED ("username is immutable" for a username in the body), CANNOT_DEACTIVATE_SELF ' +
-        '(isActive false on your own account), ROLE_LACKS_API_ACCESS (an API user given, or converted ' +
-        'with, a role without api_access)',
-    ),
-  )
-  @ApiForbiddenResponse(error(ESCALATION))
-  @ApiNotFoundResponse(error('USER_NOT_FOUND, ROLE_NOT_FOUND'))
-  @ApiConflictResponse(error('EMAIL_TAKEN, LAST_ADMINISTRATOR'))
+      '(isActive false on your own account), ROLE_LACKS_API_ACCESS (an API user given, or converted ' +
+      'with, a role without api_access)',
+    forbidden: ESCALATION,
+    notFound: 'USER_NOT_FOUND, ROLE_NOT_FOUND',
+    conflict: 'EMAIL_TAKEN, LAST_ADMINISTRATOR',
+  })
   update(
-    @CurrentUser() auth: AuthContext,
-    @Client() client: ClientInfo,
+    @CurrentActor() actor: Actor,
     @Param() { id }: UserIdParam,
     @Body() dto: UpdateUserDto,
   ): Promise<UserWithTokenResponseDto> {
-    return this.users.update({ auth, client }, id, dto);
+    return this.users.update(actor, id, dto);
   }
 
   @Delete(':id')
@@ -148,16 +129,9 @@ export class UsersController {
     summary: 'Delete a user; their sessions end, audit entries about them stay',
   })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiBadRequestResponse(error(`CANNOT_DELETE_SELF, ${BAD_ID}`))
-  @ApiForbiddenResponse(error(ESCALATION))
-  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
-  @ApiConflictResponse(error('LAST_ADMINISTRATOR'))
-  async remove(
-    @CurrentUser() auth: AuthContext,
-    @Client() client: ClientInfo,
-    @Param() { id }: UserIdParam,
-  ): Promise<void> {
-    await this.users.remove({ auth, client }, id);
+  @ApiErrors({ badRequest: `CANNOT_DELETE_SELF, ${BAD_ID}`, ...ON_A_USER, conflict: 'LAST_ADMINISTRATOR' })
+  async remove(@CurrentActor() actor: Actor, @Param() { id }: UserIdParam): Promise<void> {
+    await this.users.remove(actor, id);
   }
 
   @Post(':id/reset-password')
@@ -167,15 +141,12 @@ export class UsersController {
     summary: 'Give a user a temporary password (shown once); they must change it, their sessions end',
   })
   @ApiOkResponse({ type: ResetPasswordResponseDto })
-  @ApiBadRequestResponse(error(`API_USER_HAS_NO_PASSWORD, ${BAD_ID}`))
-  @ApiForbiddenResponse(error(ESCALATION))
-  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
+  @ApiErrors({ badRequest: `API_USER_HAS_NO_PASSWORD, ${BAD_ID}`, ...ON_A_USER })
   resetPassword(
-    @CurrentUser() auth: AuthContext,
-    @Client() client: ClientInfo,
+    @CurrentActor() actor: Actor,
     @Param() { id }: UserIdParam,
   ): Promise<ResetPasswordResponseDto> {
-    return this.credentials.resetPassword({ auth, client }, id);
+    return this.credentials.resetPassword(actor, id);
   }
 
   @Post(':id/regenerate-token')
@@ -191,16 +162,13 @@ export class UsersController {
   })
   @ApiBody({ type: RegenerateTokenDto, required: false })
   @ApiOkResponse({ type: RegenerateTokenResponseDto })
-  @ApiBadRequestResponse(error(`NOT_AN_API_USER, VALIDATION_FAILED (graceHours), ${BAD_ID}`))
-  @ApiForbiddenResponse(error(ESCALATION))
-  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
+  @ApiErrors({ badRequest: `NOT_AN_API_USER, VALIDATION_FAILED (graceHours), ${BAD_ID}`, ...ON_A_USER })
   regenerateToken(
-    @CurrentUser() auth: AuthContext,
-    @Client() client: ClientInfo,
+    @CurrentActor() actor: Actor,
     @Param() { id }: UserIdParam,
     @Body() dto: RegenerateTokenDto,
   ): Promise<RegenerateTokenResponseDto> {
-    return this.credentials.regenerateToken({ auth, client }, id, dto?.graceHours ?? 0);
+    return this.credentials.regenerateToken(actor, id, dto?.graceHours ?? 0);
   }
 
   @Post(':id/revoke-previous-token')
@@ -210,16 +178,13 @@ export class UsersController {
     summary: "End the grace of an API user's previous token now; it fails from the next request",
   })
   @ApiNoContentResponse({ description: 'The previous token no longer works' })
-  @ApiBadRequestResponse(error(`NOT_AN_API_USER, ${BAD_ID}`))
-  @ApiForbiddenResponse(error(ESCALATION))
-  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
-  @ApiConflictResponse(error('NO_PREVIOUS_TOKEN (no previous token is in its grace)'))
-  revokePreviousToken(
-    @CurrentUser() auth: AuthContext,
-    @Client() client: ClientInfo,
-    @Param() { id }: UserIdParam,
-  ): Promise<void> {
-    return this.credentials.revokePreviousToken({ auth, client }, id);
+  @ApiErrors({
+    badRequest: `NOT_AN_API_USER, ${BAD_ID}`,
+    ...ON_A_USER,
+    conflict: 'NO_PREVIOUS_TOKEN (no previous token is in its grace)',
+  })
+  revokePreviousToken(@CurrentActor() actor: Actor, @Param() { id }: UserIdParam): Promise<void> {
+    return this.credentials.revokePreviousToken(actor, id);
   }
 
   @Post(':id/toggle-status')
@@ -234,15 +199,12 @@ export class UsersController {
       'meanwhile. Nobody toggles their own account.',
   })
   @ApiOkResponse({ type: UserResponseDto })
-  @ApiBadRequestResponse(error(`CANNOT_DEACTIVATE_SELF, ${BAD_ID}`))
-  @ApiForbiddenResponse(error(ESCALATION))
-  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
-  @ApiConflictResponse(error('LAST_ADMINISTRATOR'))
-  toggleStatus(
-    @CurrentUser() auth: AuthContext,
-    @Client() client: ClientInfo,
-    @Param() { id }: UserIdParam,
-  ): Promise<UserResponseDto> {
-    return this.users.toggleStatus({ auth, client }, id);
+  @ApiErrors({
+    badRequest: `CANNOT_DEACTIVATE_SELF, ${BAD_ID}`,
+    ...ON_A_USER,
+    conflict: 'LAST_ADMINISTRATOR',
+  })
+  toggleStatus(@CurrentActor() actor: Actor, @Param() { id }: UserIdParam): Promise<UserResponseDto> {
+    return this.users.toggleStatus(actor, id);
   }
 }

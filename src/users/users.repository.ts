@@ -30,13 +30,8 @@ const COLUMN_OF: Record<keyof UserChanges, string> = {
   previousTokenValidUntil: 'previous_token_valid_until',
   passwordHash: 'password_hash',
   mustChangePassword: 'must_change_password',
+  mfaEnabled: 'mfa_enabled',
 };
-
-export interface RoleRef {
-  name: string;
-  displayName: string;
-  permissions: string[];
-}
 
 export interface NewUser {
   username: string;
@@ -110,20 +105,6 @@ export class UsersRepository {
   async passwordHashOf(id: number, manager?: EntityManager): Promise<string | null> {
     const row = await this.firstRow(`SELECT password_hash FROM users WHERE id = $1`, [id], manager);
     return (row?.password_hash as string | null | undefined) ?? null;
-  }
-
-  /** `share`: the role's permissions cannot change until the transaction ends. */
-  async findRole(name: string, manager?: EntityManager, share = false): Promise<RoleRef | null> {
-    const rows = (await this.m(manager).query(
-      `SELECT name, display_name, permissions FROM roles WHERE name = $1${share ? ' FOR SHARE' : ''}`,
-      [name],
-    )) as Row[];
-    if (!rows[0]) return null;
-    return {
-      name: String(rows[0].name),
-      displayName: String(rows[0].display_name),
-      permissions: rows[0].permissions as string[],
-    };
   }
 
   /** A fast answer for the common case; the unique indexes decide under concurrency. */

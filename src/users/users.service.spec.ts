@@ -2,21 +2,20 @@ import { describe, expect, it } from 'vitest';
 import {
   caller,
   client,
-  fakeUsersRepository,
-  sharedFakes,
-  successEntry,
+  fakeRolesRepository,
   fixedClock,
   hashOf,
   loginUser,
+  successEntry,
   txManager,
+  userServiceFakes,
 } from '../../test/support/service-fakes.js';
 import type { IamOptions } from '../config/iam-options.js';
 import type { AdministratorChange, LastAdministratorRule } from '../roles/last-administrator.js';
 import { PrivilegeEscalationError, RoleNotFoundError } from '../roles/roles.errors.js';
+import type { RoleRef } from '../roles/roles.repository.js';
 import type { Actor } from './actor.js';
 import type { ApiTokenIssuer } from './api-token-issuer.js';
-import { PasswordPolicy } from './password-policy.js';
-import type { RoleRef } from './users.repository.js';
 import { UsersService } from './users.service.js';
 import {
   CannotDeactivateSelfError,
@@ -58,14 +57,15 @@ const newUser = {
 };
 
 function setup(
-  opts: Parameters<typeof fakeUsersRepository>[1] & {
-    refuseLastAdministrator?: boolean;
-    revoked?: number;
-    deactivationEndsSessions?: boolean;
-  } = {},
+  opts: Parameters<typeof userServiceFakes>[0] &
+    Parameters<typeof fakeRolesRepository>[0] & {
+      refuseLastAdministrator?: boolean;
+      revoked?: number;
+      deactivationEndsSessions?: boolean;
+    } = {},
 ) {
-  const f = sharedFakes(opts);
-  const users = fakeUsersRepository(f.log, { roles: [readers, analysts, administrator], ...opts });
+  const f = userServiceFakes(opts);
+  const roles = fakeRolesRepository({ roles: [readers, analysts, administrator], ...opts });
   const administratorChanges: AdministratorChange[] = [];
   const lastAdministrator = {
     assertKept: async (change: AdministratorChange, manager: unknown, refusal: () => Error) => {
@@ -80,18 +80,14 @@ function setup(
   } as unknown as ApiTokenIssuer;
   const options = { deactivationEndsSessions: opts.deactivationEndsSessions ?? true } as IamOptions;
   const service = new UsersService(
-    users.repo,
-    f.runner,
-    f.audit,
-    f.sessions,
-    f.hasher.hasher,
-    new PasswordPolicy(),
+    ...f.deps,
     tokens,
     lastAdministrator,
+    roles.rolesRepo,
     options,
     fixedClock(),
   );
-  return { service, ...f, ...users, administratorChanges };
+  return { service, ...f, ...roles, administratorChanges };
 }
 
 describe('UsersService.create', () => {

@@ -7,6 +7,7 @@ import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn, assertCanGrant } from '../roles/escalation.js';
 import { RoleNotFoundError } from '../roles/roles.errors.js';
+import { type RoleRef, RolesRepository } from '../roles/roles.repository.js';
 import { type AdministratorState, LastAdministratorRule } from '../roles/last-administrator.js';
 import { type Actor, userAuditEntry } from './actor.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
@@ -26,7 +27,7 @@ import { administratorStateOf, GRACE_ENDED, UserEdit } from './user-edit.js';
 import type { UserRecord } from './user-record.js';
 import { assertApiRole, assertNotSelf, ttlOnlyForApiUsers } from './user-rules.js';
 import { toUserResponse } from './users.mapper.js';
-import { type RoleRef, UsersRepository } from './users.repository.js';
+import { UsersRepository } from './users.repository.js';
 import {
   CannotDeleteSelfError,
   EmailTakenError,
@@ -52,6 +53,7 @@ export class UsersService {
     private readonly policy: PasswordPolicy,
     private readonly tokens: ApiTokenIssuer,
     private readonly lastAdministrator: LastAdministratorRule,
+    private readonly roles: RolesRepository,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
     private readonly clock: Clock,
   ) {}
@@ -84,7 +86,7 @@ export class UsersService {
     const isApiUser = dto.isApiUser ?? false;
     const isActive = dto.isActive ?? true;
     if (!isApiUser && dto.apiTokenTtlDays !== undefined) throw ttlOnlyForApiUsers();
-    const role = await this.users.findRole(dto.role);
+    const role = await this.roles.findRef(dto.role);
     if (!role) throw new RoleNotFoundError(dto.role);
     assertCanGrant(actor.auth.permissions, role.permissions, 'assign a role with');
     if (isApiUser) assertApiRole(role);
@@ -98,7 +100,7 @@ export class UsersService {
 
     const user = await this.tx.run(async ({ manager }) => {
       // The role as it is now, held until commit, so its permissions cannot grow between check and grant.
-      const current = await this.users.findRole(dto.role, manager, true);
+      const current = await this.roles.findRef(dto.role, manager, true);
       if (!current) throw new RoleNotFoundError(dto.role);
       assertCanGrant(actor.auth.permissions, current.permissions, 'assign a role with');
       if (isApiUser) assertApiRole(current);
@@ -170,7 +172,7 @@ export class UsersService {
     if (name === undefined || name === user.roleName) {
       return { name: user.roleName, displayName: user.roleDisplayName, permissions: user.rolePermissions };
     }
-    const next = await this.users.findRole(name, tx.manager, true);
+    const next = await this.roles.findRef(name, tx.manager, true);
     if (!next) throw new RoleNotFoundError(name);
     assertCanGrant(actor.auth.permissions, next.permissions, 'assign a role with');
     edit.changes.roleName = next.name;

@@ -10,7 +10,9 @@ import type { PasswordHasher } from '../../src/users/password-hasher.js';
 import type { SessionsService } from '../../src/sessions/sessions.service.js';
 import type { LoginUser, UserChanges, UserRecord } from '../../src/users/user-record.js';
 import { UserNotFoundError } from '../../src/users/users.errors.js';
-import type { NewUser, RoleRef, UsersRepository } from '../../src/users/users.repository.js';
+import type { RoleRef, RolesRepository } from '../../src/roles/roles.repository.js';
+import { PasswordPolicy } from '../../src/users/password-policy.js';
+import type { NewUser, UsersRepository } from '../../src/users/users.repository.js';
 
 /**
  * Hand-made fakes of the collaborators the services share, for unit specs that
@@ -185,8 +187,8 @@ export interface RepositoryWrite {
 }
 
 /**
- * The users table with one user in it (or none), the given roles, and the
- * answers a spec chooses for the uniqueness checks. Every write is kept.
+ * The users table with one user in it (or none), and the answers a spec
+ * chooses for the uniqueness checks. Every write is kept.
  */
 export function fakeUsersRepository(
   log: string[],
@@ -194,15 +196,11 @@ export function fakeUsersRepository(
     user?: LoginUser | null;
     /** The row as locked in the transaction, when it changed since the first read. */
     locked?: UserRecord;
-    roles?: RoleRef[];
-    /** Answers of findRole in turn, where a role changes between two reads. */
-    roleReads?: (RoleRef | null)[];
     taken?: { username: boolean; email: boolean };
     emailTakenByOther?: boolean;
   } = {},
 ) {
   const writes: RepositoryWrite[] = [];
-  const roleLookups: { name: string; share: boolean }[] = [];
   let current = opts.user === undefined ? loginUser() : opts.user;
   const write = (w: RepositoryWrite) => {
     writes.push(w);
@@ -216,11 +214,6 @@ export function fakeUsersRepository(
     },
     findForLogin: async (username: string) => (current?.username === username ? current : null),
     passwordHashOf: async () => current?.passwordHash ?? null,
-    findRole: async (name: string, _m?: unknown, share = false) => {
-      roleLookups.push({ name, share });
-      if (opts.roleReads?.length) return opts.roleReads.shift()!;
-      return opts.roles?.find((r) => r.name === name) ?? null;
-    },
     findTaken: async () => opts.taken ?? { username: false, email: false },
     emailTakenByOther: async () => opts.emailTakenByOther ?? false,
     insert: async (value: NewUser, manager: unknown) => {
@@ -241,7 +234,26 @@ export function fakeUsersRepository(
       return new Date(NOW);
     },
   } as unknown as UsersRepository;
-  return { repo, writes, roleLookups };
+  return { repo, writes };
+}
+
+/** The roles table as a user change reads it. Every lookup is kept, with whether it held the role. */
+export function fakeRolesRepository(
+  opts: {
+    roles?: RoleRef[];
+    /** Answers in turn, where a role changes between two reads. */
+    roleReads?: (RoleRef | null)[];
+  } = {},
+) {
+  const roleLookups: { name: string; share: boolean }[] = [];
+  const rolesRepo = {
+    findRef: async (name: string, _m?: unknown, share = false) => {
+      roleLookups.push({ name, share });
+      if (opts.roleReads?.length) return opts.roleReads.shift()!;
+      return opts.roles?.find((r) => r.name === name) ?? null;
+    },
+  } as unknown as RolesRepository;
+  return { rolesRepo, roleLookups };
 }
 
 /** Brute-force protection as its callers see it: each outcome settles the reservation and is logged. */
@@ -271,6 +283,19 @@ export function sharedFakes(opts: { revoked?: number; live?: unknown; needsRehas
   const audit = fakeAudit(log);
   const sessions = fakeSessions(log, opts);
   return { log, runner: tx.runner, tx: tx.state, ...audit, ...sessions, hasher: fakeHasher(opts) };
+}
+
+/**
+ * The shared fakes and a users repository, and `deps`: the collaborators the
+ * users module's services take first, in their constructors' order.
+ */
+export function userServiceFakes(
+  opts: Parameters<typeof fakeUsersRepository>[1] & { revoked?: number } = {},
+) {
+  const f = sharedFakes(opts);
+  const users = fakeUsersRepository(f.log, opts);
+  const deps = [users.repo, f.runner, f.audit, f.sessions, f.hasher.hasher, new PasswordPolicy()] as const;
+  return { ...f, ...users, deps };
 }
 
 /** The audit entry of a successful change made by `actor` to user `target`, from the specs' client. */

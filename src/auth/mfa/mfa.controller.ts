@@ -1,27 +1,16 @@
 import { Permission } from '../../common/auth/permission.js';
-import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import type { AuthContext, ClientInfo } from '../../common/auth/auth-context.js';
+import { applyDecorators, Body, Controller, Delete, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor, ClientInfo } from '../../common/auth/auth-context.js';
 import { Client } from '../../common/auth/client-info.js';
 import {
   AllowWhileMfaEnrollmentRequired,
   Authenticated,
-  CurrentUser,
+  CurrentActor,
   Public,
   RequirePermission,
 } from '../../common/auth/decorators.js';
-import { ErrorResponseDto } from '../../common/http/error-response.dto.js';
+import { ApiErrors } from '../../common/errors/api-errors.js';
 import { JsonBodyOnly } from '../../common/http/json-body-only.js';
 import { UserIdParam } from '../../users/dto/user-id.param.js';
 import { LoginResponseDto } from '../dto/login-response.dto.js';
@@ -32,10 +21,15 @@ import { ConfirmTotpResponseDto, SetupTotpResponseDto } from './dto/mfa-response
 import { MfaService } from './mfa.service.js';
 import { AuditsEscalation } from '../../roles/escalation-audit.interceptor.js';
 
-const error = (description: string) => ({ type: ErrorResponseDto, description });
 const LOCKED =
   'ACCOUNT_LOCKED (with Retry-After): too many wrong passwords or codes for this username; ' +
   'the lock is kept in the database';
+
+const SESSION_ONLY = 'SESSION_REQUIRED (an API token), PASSWORD_CHANGE_REQUIRED';
+
+/** One of the caller's own MFA routes: signed in, and open while an enrolment is still required. */
+const OwnMfaRoute = (status: HttpStatus) =>
+  applyDecorators(Authenticated(), AllowWhileMfaEnrollmentRequired(), HttpCode(status));
 
 /** Two-factor sign-in: the caller's own enrolment, the code step of a login, and an administrator's reset. */
 @ApiTags('mfa')
@@ -60,80 +54,73 @@ export class MfaController {
     type: LoginResponseDto,
     description: 'Logged in: the access token, when it expires, and the user',
   })
-  @ApiBadRequestResponse(error('VALIDATION_FAILED'))
-  @ApiUnauthorizedResponse(
-    error('INVALID_MFA_CODE (wrong or used code), MFA_TOKEN_INVALID (unknown, expired or used mfaToken)'),
-  )
-  @ApiTooManyRequestsResponse(error(LOCKED))
+  @ApiErrors({
+    badRequest: 'VALIDATION_FAILED',
+    unauthorized:
+      'INVALID_MFA_CODE (wrong or used code), MFA_TOKEN_INVALID (unknown, expired or used mfaToken)',
+    tooManyRequests: LOCKED,
+  })
   loginMfa(@Body() dto: LoginMfaDto, @Client() client: ClientInfo): Promise<LoginResponseDto> {
     return this.loginService.loginWithCode(dto, client);
   }
 
   @Post('me/mfa/totp/setup')
-  @Authenticated()
-  @AllowWhileMfaEnrollmentRequired()
-  @HttpCode(HttpStatus.OK)
+  @OwnMfaRoute(HttpStatus.OK)
   @ApiOperation({
     operationId: 'setupTotp',
     summary: 'Start enrolling an authenticator app: a new secret and its otpauth URI; not on until confirmed',
   })
   @ApiOkResponse({ type: SetupTotpResponseDto, description: 'The secret and its URI, shown this once' })
-  @ApiBadRequestResponse(error('VALIDATION_FAILED'))
-  @ApiUnauthorizedResponse(error('INVALID_CREDENTIALS (wrong current password), UNAUTHENTICATED'))
-  @ApiForbiddenResponse(error('SESSION_REQUIRED (an API token), PASSWORD_CHANGE_REQUIRED'))
-  @ApiConflictResponse(error('MFA_ALREADY_ENABLED (switch it off first)'))
-  @ApiTooManyRequestsResponse(error(LOCKED))
+  @ApiErrors({
+    badRequest: 'VALIDATION_FAILED',
+    unauthorized: 'INVALID_CREDENTIALS (wrong current password), UNAUTHENTICATED',
+    forbidden: SESSION_ONLY,
+    conflict: 'MFA_ALREADY_ENABLED (switch it off first)',
+    tooManyRequests: LOCKED,
+  })
   setup(
-    @CurrentUser() caller: AuthContext,
+    @CurrentActor() { auth: caller, client }: Actor,
     @Body() dto: SetupTotpDto,
-    @Client() client: ClientInfo,
   ): Promise<SetupTotpResponseDto> {
     return this.mfa.setup(caller, dto.currentPassword, client);
   }
 
   @Post('me/mfa/totp/confirm')
-  @Authenticated()
-  @AllowWhileMfaEnrollmentRequired()
-  @HttpCode(HttpStatus.OK)
+  @OwnMfaRoute(HttpStatus.OK)
   @ApiOperation({
     operationId: 'confirmTotp',
     summary:
       'Confirm the enrolment with a first code: MFA on, ten recovery codes (shown once), other sessions end',
   })
   @ApiOkResponse({ type: ConfirmTotpResponseDto, description: 'The recovery codes, shown this once only' })
-  @ApiBadRequestResponse(error('VALIDATION_FAILED'))
-  @ApiUnauthorizedResponse(error('INVALID_MFA_CODE, UNAUTHENTICATED'))
-  @ApiForbiddenResponse(error('SESSION_REQUIRED (an API token), PASSWORD_CHANGE_REQUIRED'))
-  @ApiConflictResponse(error('MFA_SETUP_REQUIRED (no setup to confirm)'))
+  @ApiErrors({
+    badRequest: 'VALIDATION_FAILED',
+    unauthorized: 'INVALID_MFA_CODE, UNAUTHENTICATED',
+    forbidden: SESSION_ONLY,
+    conflict: 'MFA_SETUP_REQUIRED (no setup to confirm)',
+  })
   confirm(
-    @CurrentUser() caller: AuthContext,
+    @CurrentActor() { auth: caller, client }: Actor,
     @Body() dto: ConfirmTotpDto,
-    @Client() client: ClientInfo,
   ): Promise<ConfirmTotpResponseDto> {
     return this.mfa.confirm(caller, dto.code, client);
   }
 
   @Delete('me/mfa')
-  @Authenticated()
-  @AllowWhileMfaEnrollmentRequired()
-  @HttpCode(HttpStatus.NO_CONTENT)
+  @OwnMfaRoute(HttpStatus.NO_CONTENT)
   @ApiOperation({
     operationId: 'disableMfa',
     summary: 'Switch two-factor sign-in off, with the password and a current code',
   })
   @ApiNoContentResponse({ description: 'Off; the secret and the recovery codes are gone' })
-  @ApiBadRequestResponse(error('VALIDATION_FAILED'))
-  @ApiUnauthorizedResponse(error('INVALID_CREDENTIALS (wrong current password), INVALID_MFA_CODE'))
-  @ApiForbiddenResponse(
-    error('MFA_REQUIRED_BY_ROLE, SESSION_REQUIRED (an API token), PASSWORD_CHANGE_REQUIRED'),
-  )
-  @ApiConflictResponse(error('MFA_NOT_ENABLED'))
-  @ApiTooManyRequestsResponse(error(LOCKED))
-  async disable(
-    @CurrentUser() caller: AuthContext,
-    @Body() dto: DisableMfaDto,
-    @Client() client: ClientInfo,
-  ): Promise<void> {
+  @ApiErrors({
+    badRequest: 'VALIDATION_FAILED',
+    unauthorized: 'INVALID_CREDENTIALS (wrong current password), INVALID_MFA_CODE',
+    forbidden: 'MFA_REQUIRED_BY_ROLE, SESSION_REQUIRED (an API token), PASSWORD_CHANGE_REQUIRED',
+    conflict: 'MFA_NOT_ENABLED',
+    tooManyRequests: LOCKED,
+  })
+  async disable(@CurrentActor() { auth: caller, client }: Actor, @Body() dto: DisableMfaDto): Promise<void> {
     await this.mfa.disable(caller, dto.currentPassword, dto.code, client);
   }
 
@@ -146,16 +133,12 @@ export class MfaController {
     summary: "Clear a user's second factor and recovery codes; they enrol again",
   })
   @ApiNoContentResponse({ description: 'Cleared (also when none was set up)' })
-  @ApiBadRequestResponse(error('VALIDATION_FAILED (id not a positive integer)'))
-  @ApiForbiddenResponse(
-    error('PRIVILEGE_ESCALATION (the user holds a permission you lack), PERMISSION_DENIED'),
-  )
-  @ApiNotFoundResponse(error('USER_NOT_FOUND'))
-  async reset(
-    @CurrentUser() auth: AuthContext,
-    @Client() client: ClientInfo,
-    @Param() { id }: UserIdParam,
-  ): Promise<void> {
-    await this.mfa.reset({ auth, client }, id);
+  @ApiErrors({
+    badRequest: 'VALIDATION_FAILED (id not a positive integer)',
+    forbidden: 'PRIVILEGE_ESCALATION (the user holds a permission you lack), PERMISSION_DENIED',
+    notFound: 'USER_NOT_FOUND',
+  })
+  async reset(@CurrentActor() actor: Actor, @Param() { id }: UserIdParam): Promise<void> {
+    await this.mfa.reset(actor, id);
   }
 }

@@ -15,7 +15,7 @@ export interface ChallengeRow {
   usedAt: Date | null;
 }
 
-/** The only place that queries the MFA tables (and the users.mfa_enabled flag). */
+/** The only place that queries the MFA tables; the users.mfa_enabled flag is the users repository's. */
 @Injectable()
 export class MfaRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -49,10 +49,7 @@ export class MfaRepository {
     );
   }
 
-  /**
-   * Turns the pending secret on, with the step its first code used, and the
-   * user's flag. False when the pending secret changed meanwhile.
-   */
+  /** Turns the pending secret on, with the step its first code used. False when it changed meanwhile. */
   async confirm(userId: number, pending: string, step: number, manager: EntityManager): Promise<boolean> {
     const result = await manager.query(
       `UPDATE user_mfa SET secret_ciphertext = pending_ciphertext, pending_ciphertext = NULL,
@@ -60,9 +57,7 @@ export class MfaRepository {
         WHERE user_id = $1 AND pending_ciphertext = $2 RETURNING user_id`,
       [userId, pending, step],
     );
-    if (returnedRows(result).length === 0) return false;
-    await manager.query(`UPDATE users SET mfa_enabled = true, updated_at = now() WHERE id = $1`, [userId]);
-    return true;
+    return returnedRows(result).length > 0;
   }
 
   /**
@@ -106,16 +101,11 @@ export class MfaRepository {
     return Number(rows[0]?.n ?? 0);
   }
 
-  /** Everything MFA of a user gone, the flag off: they enrol again. True when it was on. */
-  async removeAll(userId: number, manager: EntityManager): Promise<boolean> {
-    const rows = (await manager.query(`SELECT mfa_enabled AS "on" FROM users WHERE id = $1 FOR UPDATE`, [
-      userId,
-    ])) as { on: boolean }[];
+  /** The user's secret, recovery codes and challenges, all gone. */
+  async removeAll(userId: number, manager: EntityManager): Promise<void> {
     await manager.query(`DELETE FROM user_mfa WHERE user_id = $1`, [userId]);
     await manager.query(`DELETE FROM mfa_recovery_codes WHERE user_id = $1`, [userId]);
     await manager.query(`DELETE FROM mfa_challenges WHERE user_id = $1`, [userId]);
-    await manager.query(`UPDATE users SET mfa_enabled = false, updated_at = now() WHERE id = $1`, [userId]);
-    return rows[0]?.on === true;
   }
 
   async createChallenge(

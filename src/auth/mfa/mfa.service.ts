@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service.js';
 import type { AuthContext, ClientInfo } from '../../common/auth/auth-context.js';
 import { Clock } from '../../common/clock.js';
@@ -87,6 +88,7 @@ export class MfaService {
       if (!(await this.repo.confirm(caller.userId, state.pendingCiphertext!, step, tx.manager))) {
         throw new MfaSetupRequiredError('The setup changed meanwhile; set up again');
       }
+      await this.users.update(caller.userId, { mfaEnabled: true }, tx.manager);
       await this.repo.replaceRecoveryCodes(caller.userId, hashes, tx.manager);
       const revoked = await this.sessions.revokeAllForUser(caller.userId, tx, sessionId);
       await this.audit.record(
@@ -136,7 +138,7 @@ export class MfaService {
     }
     await this.bruteForce.released(reservation);
     await this.tx.run(async (tx) => {
-      await this.repo.removeAll(user.id, tx.manager);
+      await this.removeAll(user.id, tx.manager);
       await this.audit.record(
         selfEntry('auth.mfa_disabled', user, client, { provenWith: method }),
         tx.manager,
@@ -151,7 +153,7 @@ export class MfaService {
     if (!user) throw new UserNotFoundError();
     assertCanActOn(actor.auth.permissions, await this.rolePermissions.permissionsOf(user.roleName));
     await this.tx.run(async (tx) => {
-      const wasEnabled = await this.repo.removeAll(user.id, tx.manager);
+      const wasEnabled = await this.removeAll(user.id, tx.manager);
       await this.audit.record(
         changeEntry('user.mfa_reset', actor.auth, actor.client, userTarget(user), {
           wasEnabled,
@@ -219,6 +221,15 @@ export class MfaService {
       throw new WrongCurrentPasswordError();
     }
     await this.bruteForce.released(reservation);
+  }
+
+  /** Everything MFA of a user gone, the flag off: they enrol again. True when it was on. */
+  private async removeAll(userId: number, manager: EntityManager): Promise<boolean> {
+    // The user's row is locked first, as every change to a user begins, so a reset and a change queue.
+    const user = await this.users.findById(userId, manager, true);
+    await this.repo.removeAll(userId, manager);
+    await this.users.update(userId, { mfaEnabled: false }, manager);
+    return user?.mfaEnabled === true;
   }
 
   private sessionOf(caller: AuthContext): string {

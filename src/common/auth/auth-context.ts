@@ -25,6 +25,12 @@ export interface ClientInfo {
   userAgent: string | null;
 }
 
+/** Who makes a change, and from where: every change of a user is audited with both. */
+export interface Actor {
+  auth: AuthContext;
+  client: ClientInfo;
+}
+
 /** Passport's convention: the authenticated caller is `request.user`. */
 export interface RequestWithAuth {
   user?: AuthContext;

@@ -8,7 +8,8 @@ import {
 } from '@nestjs/swagger';
 import { UnauthenticatedError } from '../errors/domain-error.js';
 import { ErrorResponseDto } from '../http/error-response.dto.js';
-import type { AuthContext, RequestWithAuth } from './auth-context.js';
+import type { Actor, AuthContext, RequestWithAuth } from './auth-context.js';
+import { clientInfoOf } from './client-info.js';
 import {
   ALLOW_MFA_ENROLLMENT_PENDING_KEY,
   ALLOW_PASSWORD_CHANGE_PENDING_KEY,
@@ -74,9 +75,18 @@ export const AllowWhilePasswordChangeRequired = () => SetMetadata(ALLOW_PASSWORD
 /** A route a session that must enrol a second factor may still call (/me, /me/password, /me/mfa/*, /logout). */
 export const AllowWhileMfaEnrollmentRequired = () => SetMetadata(ALLOW_MFA_ENROLLMENT_PENDING_KEY, true);
 
+function callerOf(request: RequestWithAuth): AuthContext {
+  if (!request.user) throw new UnauthenticatedError();
+  return request.user;
+}
+
 /** The authenticated caller of this request. */
-export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext => {
-  const user = ctx.switchToHttp().getRequest<RequestWithAuth>().user;
-  if (!user) throw new UnauthenticatedError();
-  return user;
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext =>
+  callerOf(ctx.switchToHttp().getRequest<RequestWithAuth>()),
+);
+
+/** The authenticated caller and the client they call from: a change's actor, as its audit entry names it. */
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  const request = ctx.switchToHttp().getRequest<RequestWithAuth>();
+  return { auth: callerOf(request), client: clientInfoOf(request) };
 });

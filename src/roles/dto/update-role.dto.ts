@@ -1,22 +1,12 @@
 import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, ValidateBy } from 'class-validator';
-import { IsOptionalNotNull } from '../../common/validation.js';
+import { IsBoolean } from 'class-validator';
+import { Immutable, IsOptionalNotNull } from '../../common/validation.js';
 import { IsDescription, IsDisplayName, IsPermissionList } from './role-fields.js';
-
-// Declared, so the refusal names the rule instead of "property name should not exist".
-const Immutable = () =>
-  ValidateBy({
-    name: 'immutable',
-    validator: {
-      validate: (value: unknown) => value === undefined,
-      defaultMessage: () => 'name is immutable; create a new role instead',
-    },
-  });
 
 /** Every field optional; a system role accepts displayName and description only. */
 export class UpdateRoleDto {
   @ApiHideProperty()
-  @Immutable()
+  @Immutable('name is immutable; create a new role instead')
   name?: never;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })

@@ -1,21 +1,11 @@
 import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsNotEmpty, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { IsOptionalNotNull } from '../../common/validation.js';
+import { IsBoolean, IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Immutable, IsOptionalNotNull } from '../../common/validation.js';
 import { API_TOKEN_TTL_MAX, API_TOKEN_TTL_MIN, IsApiTokenTtl } from './validators.js';
-
-// Declared, so the refusal names the rule instead of "property username should not exist".
-const Immutable = () =>
-  ValidateBy({
-    name: 'immutable',
-    validator: {
-      validate: (value: unknown) => value === undefined,
-      defaultMessage: () => 'username is immutable',
-    },
-  });
 
 export class UpdateUserDto {
   @ApiHideProperty()
-  @Immutable()
+  @Immutable('username is immutable')
   username?: never;
 
   @ApiPropertyOptional({ example: 'jane.doe@example.com', maxLength: 254 })
