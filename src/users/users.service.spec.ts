@@ -1,94 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { hashOf, loginUser, successEntry, txManager } from '../../test/support/service-fakes.js';
 import {
-  caller,
-  client,
-  fakeRolesRepository,
-  fixedClock,
-  hashOf,
-  loginUser,
-  successEntry,
-  txManager,
-  userServiceFakes,
-} from '../../test/support/service-fakes.js';
-import type { IamOptions } from '../config/iam-options.js';
-import type { AdministratorChange, LastAdministratorRule } from '../roles/last-administrator.js';
+  admin,
+  analysts,
+  newUser,
+  readers,
+  setup,
+  userAdmin,
+} from '../../test/support/users-service-scene.js';
 import { PrivilegeEscalationError, RoleNotFoundError } from '../roles/roles.errors.js';
-import type { RoleRef } from '../roles/roles.repository.js';
-import type { Actor } from './actor.js';
-import type { ApiTokenIssuer } from './api-token-issuer.js';
-import { UsersService } from './users.service.js';
 import {
   CannotDeactivateSelfError,
-  CannotDeleteSelfError,
   EmailTakenError,
   LastAdministratorError,
   UsernameTakenError,
 } from './users.errors.js';
-
-const readers: RoleRef = { name: 'readers', displayName: 'Readers', permissions: ['portfolio_data'] };
-const analysts: RoleRef = {
-  name: 'analysts',
-  displayName: 'Analysts',
-  permissions: ['portfolio_data', 'ai_analysis_data'],
-};
-const administrator: RoleRef = {
-  name: 'administrator',
-  displayName: 'Administrator',
-  permissions: ['full_access'],
-};
-
-const admin: Actor = { auth: caller(), client };
-/** A user administrator: may manage users, but holds only these data permissions. */
-const userAdmin: Actor = {
-  auth: caller({
-    userId: 2,
-    username: 'ua',
-    roleName: 'user-admins',
-    permissions: new Set(['manage_users', 'portfolio_data']),
-  }),
-  client,
-};
-
-const newUser = {
-  username: 'carol',
-  email: 'carol@example.com',
-  password: 'Sturdy-Pass-42',
-  role: 'readers',
-};
-
-function setup(
-  opts: Parameters<typeof userServiceFakes>[0] &
-    Parameters<typeof fakeRolesRepository>[0] & {
-      refuseLastAdministrator?: boolean;
-      revoked?: number;
-      deactivationEndsSessions?: boolean;
-    } = {},
-) {
-  const f = userServiceFakes(opts);
-  const roles = fakeRolesRepository({ roles: [readers, analysts, administrator], ...opts });
-  const administratorChanges: AdministratorChange[] = [];
-  const lastAdministrator = {
-    assertKept: async (change: AdministratorChange, manager: unknown, refusal: () => Error) => {
-      expect(manager).toBe(txManager);
-      administratorChanges.push(change);
-      if (opts.refuseLastAdministrator) throw refusal();
-    },
-  } as unknown as LastAdministratorRule;
-  const tokens = {
-    plan: () => ({ tokenId: 'planned-token-id', expiresAt: null }),
-    sign: (userId: number) => `signed-token-for-${userId}`,
-  } as unknown as ApiTokenIssuer;
-  const options = { deactivationEndsSessions: opts.deactivationEndsSessions ?? true } as IamOptions;
-  const service = new UsersService(
-    ...f.deps,
-    tokens,
-    lastAdministrator,
-    roles.rolesRepo,
-    options,
-    fixedClock(),
-  );
-  return { service, ...f, ...roles, administratorChanges };
-}
 
 describe('UsersService.create', () => {
   it('refuses PRIVILEGE_ESCALATION for a role with a permission the actor lacks, before writing', async () => {
@@ -269,72 +195,5 @@ describe('UsersService.update', () => {
     const lasting = setup({ deactivationEndsSessions: false });
     await lasting.service.update(admin, 7, { isActive: false });
     expect(lasting.revokedAll).toEqual([]);
-  });
-});
-
-describe('UsersService.remove', () => {
-  it('refuses CANNOT_DELETE_SELF before opening a transaction', async () => {
-    const s = setup();
-    await expect(s.service.remove(admin, 1)).rejects.toBeInstanceOf(CannotDeleteSelfError);
-    expect(s.tx.runs).toBe(0);
-  });
-
-  it('refuses PRIVILEGE_ESCALATION on a user holding a permission the actor lacks', async () => {
-    const s = setup({ user: loginUser({ rolePermissions: ['full_access'] }) });
-    await expect(s.service.remove(userAdmin, 7)).rejects.toMatchObject({ code: 'PRIVILEGE_ESCALATION' });
-    expect(s.writes).toEqual([]);
-    expect(s.revokedAll).toEqual([]);
-  });
-
-  it('asks the last-administrator rule about a user that will be gone, and keeps it on refusal', async () => {
-    const s = setup({
-      user: loginUser({ rolePermissions: ['full_access'] }),
-      refuseLastAdministrator: true,
-    });
-    await expect(s.service.remove(admin, 7)).rejects.toMatchObject({ code: 'LAST_ADMINISTRATOR' });
-    expect(s.administratorChanges).toEqual([
-      { userId: 7, before: { isActive: true, isApiUser: false, permissions: ['full_access'] }, after: null },
-    ]);
-    expect(s.writes).toEqual([]);
-  });
-
-  it('revokes the sessions, deletes, records user.deleted and evicts after commit', async () => {
-    const s = setup({ revoked: 3 });
-    await s.service.remove(admin, 7);
-    expect(s.log).toEqual(['revoke-all:7', 'delete:7', 'audit:user.deleted', 'commit', 'evict:7']);
-    expect(s.entries[0]).toMatchObject({
-      target: { type: 'user', id: 7, label: 'bob' },
-      details: { role: 'readers', email: 'bob@example.com', isApiUser: false, sessionsRevoked: 3 },
-    });
-  });
-});
-
-describe('UsersService.toggleStatus', () => {
-  it('refuses CANNOT_DEACTIVATE_SELF for the caller', async () => {
-    const s = setup();
-    await expect(s.service.toggleStatus(admin, 1)).rejects.toMatchObject({ code: 'CANNOT_DEACTIVATE_SELF' });
-    expect(s.tx.runs).toBe(0);
-  });
-
-  it('consults the last-administrator rule on a deactivation only', async () => {
-    const off = setup({ user: loginUser({ rolePermissions: ['full_access'] }) });
-    await off.service.toggleStatus(admin, 7);
-    expect(off.administratorChanges).toEqual([
-      {
-        userId: 7,
-        before: { isActive: true, isApiUser: false, permissions: ['full_access'] },
-        after: { isActive: false, isApiUser: false, permissions: ['full_access'] },
-      },
-    ]);
-
-    const on = setup({ user: loginUser({ isActive: false, rolePermissions: ['full_access'] }) });
-    await on.service.toggleStatus(admin, 7);
-    expect(on.administratorChanges).toEqual([]);
-    expect(on.revokedAll).toEqual([]);
-    expect(on.entries[0]).toMatchObject({
-      action: 'user.status_changed',
-      details: { before: { isActive: false }, after: { isActive: true } },
-    });
-    expect(on.log.slice(-2)).toEqual(['commit', 'evict:7']);
   });
 });
