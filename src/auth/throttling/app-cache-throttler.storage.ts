@@ -38,8 +38,8 @@ export interface CountingOptions {
  * instances count, so its hit need not be waited for: it is admitted at once and added to the shared
  * counter in one INCRBY per key at the end of the event-loop turn (a batch of all the hits that turn
  * admitted; while one is in flight for a key, the next waits for its answer and carries every hit
-admitted meanwhile). Near the limit, where the answer depends on the other instances, a request waits for the
- * shared count as before. "Near" is judged on this instance's estimate: the shared count as last
+ * admitted meanwhile). Near the limit, where the answer depends on the other instances, a request waits
+ * for the shared count as before. "Near" is judged on this instance's estimate: the shared count as last
  * answered plus its own hits since; the fast path is taken only while that estimate stays under
  * `fastShare` (half) of the limit.
  *
@@ -141,8 +141,7 @@ export class AppCacheThrottlerStorage implements ThrottlerStorage {
     try {
       total = await this.cache.incr(CacheKeys.throttle(key), windowSeconds, by);
     } finally {
-      counter.inFlight -= by;
-      if (counter.inFlight === 0 && counter.unsent > 0) this.markDirty(key);
+      this.answered(key, counter, by);
     }
     counter.known = Math.max(counter.known, total);
     const now = this.clock.now();
@@ -185,10 +184,15 @@ export class AppCacheThrottlerStorage implements ThrottlerStorage {
       // Unsent hits go with the counter; the next request reads the count afresh (see the class comment).
       if (this.counters.get(key) === counter) this.counters.delete(key);
     } finally {
-      counter.inFlight -= by;
-      if (counter.inFlight === 0 && counter.unsent > 0 && this.counters.get(key) === counter)
-        this.markDirty(key);
+      this.answered(key, counter, by);
     }
+  }
+
+  /** A sent batch is answered (or failed): what was admitted while it flew goes next, if the counter is still kept. */
+  private answered(key: string, counter: Counter, by: number): void {
+    counter.inFlight -= by;
+    if (counter.inFlight === 0 && counter.unsent > 0 && this.counters.get(key) === counter)
+      this.markDirty(key);
   }
 
   private markDirty(key: string): void {
