@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -29,11 +30,7 @@ const toInt = ({ value }: { value: unknown }) => {
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 // Applied last to first, as the same decorators stacked on a property would be.
-const stacked =
-  (...decorators: PropertyDecorator[]): PropertyDecorator =>
-  (target, key) => {
-    for (const decorate of [...decorators].reverse()) decorate(target, key);
-  };
+const stacked = (...decorators: PropertyDecorator[]) => applyDecorators(...[...decorators].reverse());
 
 /** An optional whole number from `min` to `max`. */
 const OptionalInt = (min: number, max: number) =>
