@@ -48,7 +48,15 @@ function setup(opts: Parameters<typeof userServiceFakes>[0] = {}) {
     plan: () => planned,
     sign: (userId: number, p: PlannedApiToken) => `signed:${userId}:${p.tokenId}`,
   } as unknown as ApiTokenIssuer;
-  const service = new UserCredentialsService(...f.deps, tokens, fixedClock());
+  const service = new UserCredentialsService(
+    f.changes,
+    f.repo,
+    f.sessions,
+    f.hasher.hasher,
+    f.policy,
+    tokens,
+    fixedClock(),
+  );
   return { service, ...f };
 }
 

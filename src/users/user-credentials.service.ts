@@ -1,16 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Clock } from '../common/clock.js';
-import { TransactionRunner } from '../database/transaction.js';
 import { assertCanActOn } from '../roles/escalation.js';
-import { type Actor, userAuditEntry } from './actor.js';
+import type { Actor } from './actor.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
 import { inGrace } from './api-token-status.js';
 import type { RegenerateTokenResponseDto, ResetPasswordResponseDto } from './dto/credentials-response.dto.js';
 import { generatePassword } from './password-generator.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
+import { UserChangeRunner } from './user-change-runner.js';
 import type { UserRecord } from './user-record.js';
 import { UsersRepository } from './users.repository.js';
 import {
@@ -28,9 +27,8 @@ export const TEMPORARY_PASSWORD_LENGTH = 12;
 @Injectable()
 export class UserCredentialsService {
   constructor(
+    private readonly changes: UserChangeRunner,
     private readonly users: UsersRepository,
-    private readonly tx: TransactionRunner,
-    private readonly audit: AuditService,
     private readonly sessions: SessionsService,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
@@ -48,16 +46,12 @@ export class UserCredentialsService {
     this.assertResettable(actor, target);
     const temporaryPassword = this.temporaryPasswordFor(target.username);
     const passwordHash = await this.hasher.hash(temporaryPassword);
-    await this.tx.run(async (tx) => {
-      const user = await this.users.lockedUser(id, tx.manager);
+    await this.changes.apply(actor, id, async (user, tx) => {
       this.assertResettable(actor, user);
       await this.users.update(id, { passwordHash, mustChangePassword: true }, tx.manager);
       const sessionsRevoked = await this.sessions.revokeAllForUser(id, tx);
-      await this.audit.record(
-        userAuditEntry('user.password_reset', actor, user, { mustChangePassword: true, sessionsRevoked }),
-        tx.manager,
-      );
-      tx.afterCommit(() => this.sessions.evictUser(id));
+      const details = { mustChangePassword: true, sessionsRevoked };
+      return { entry: { action: 'user.password_reset', details }, value: undefined };
     });
     return { temporaryPassword };
   }
@@ -68,9 +62,7 @@ export class UserCredentialsService {
    * the grace ends. Either way a token still in an earlier grace ends now.
    */
   async regenerateToken(actor: Actor, id: number, graceHours = 0): Promise<RegenerateTokenResponseDto> {
-    const { planned, validUntil } = await this.tx.run(async (tx) => {
-      const user = await this.users.lockedUser(id, tx.manager);
-      assertCanActOn(actor.auth.permissions, user.rolePermissions);
+    const { planned, validUntil } = await this.changes.apply(actor, id, async (user, tx) => {
       if (!user.isApiUser) throw new NotAnApiUserError();
       const now = this.clock.now();
       const next = this.tokens.plan(user.apiTokenTtlDays!);
@@ -81,18 +73,17 @@ export class UserCredentialsService {
         (user.apiTokenExpiresAt === null || user.apiTokenExpiresAt.getTime() > now);
       const until = graceHours > 0 && currentWorks ? new Date(now + graceHours * HOUR_MS) : null;
       await this.users.rotateToken(id, { ...next, issuedAt: new Date(now) }, until, tx.manager);
-      await this.audit.record(
-        userAuditEntry('user.token_regenerated', actor, user, {
-          apiTokenTtlDays: user.apiTokenTtlDays,
-          expiresAt: next.expiresAt?.toISOString() ?? null,
-          graceHours: until ? graceHours : 0,
-          previousTokenValidUntil: until?.toISOString() ?? null,
-          ...(inGrace(user, now) ? { earlierGraceEnded: true } : {}),
-        }),
-        tx.manager,
-      );
-      tx.afterCommit(() => this.sessions.evictUser(id));
-      return { planned: next, validUntil: until };
+      const details = {
+        apiTokenTtlDays: user.apiTokenTtlDays,
+        expiresAt: next.expiresAt?.toISOString() ?? null,
+        graceHours: until ? graceHours : 0,
+        previousTokenValidUntil: until?.toISOString() ?? null,
+        ...(inGrace(user, now) ? { earlierGraceEnded: true } : {}),
+      };
+      return {
+        entry: { action: 'user.token_regenerated', details },
+        value: { planned: next, validUntil: until },
+      };
     });
     return {
       apiToken: this.tokens.sign(id, planned),
@@ -103,20 +94,15 @@ export class UserCredentialsService {
 
   /** Ends a previous token's grace early: it fails from the next request, on every instance. */
   async revokePreviousToken(actor: Actor, id: number): Promise<void> {
-    await this.tx.run(async (tx) => {
-      const user = await this.users.lockedUser(id, tx.manager);
-      assertCanActOn(actor.auth.permissions, user.rolePermissions);
+    await this.changes.apply(actor, id, async (user, tx) => {
       if (!user.isApiUser) throw new NotAnApiUserError();
       if (!inGrace(user, this.clock.now())) throw new NoPreviousTokenError();
       await this.users.update(id, { previousApiTokenId: null, previousTokenValidUntil: null }, tx.manager);
-      await this.audit.record(
-        userAuditEntry('user.previous_token_revoked', actor, user, {
-          previousTokenValidUntil: user.previousTokenValidUntil!.toISOString(),
-          previousTokenLastUsedAt: user.previousTokenLastUsedAt?.toISOString() ?? null,
-        }),
-        tx.manager,
-      );
-      tx.afterCommit(() => this.sessions.evictUser(id));
+      const details = {
+        previousTokenValidUntil: user.previousTokenValidUntil!.toISOString(),
+        previousTokenLastUsedAt: user.previousTokenLastUsedAt?.toISOString() ?? null,
+      };
+      return { entry: { action: 'user.previous_token_revoked', details }, value: undefined };
     });
   }
 

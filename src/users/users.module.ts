@@ -9,6 +9,7 @@ import { ApiTokenIssuer } from './api-token-issuer.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
+import { UserChangeRunner } from './user-change-runner.js';
 import { UserCredentialsService } from './user-credentials.service.js';
 import { UserEntity } from './user.entity.js';
 import { UserHygieneService } from './user-hygiene.service.js';
@@ -25,6 +26,7 @@ import { UsersService } from './users.service.js';
     UsersRepository,
     UsersService,
     UserCredentialsService,
+    UserChangeRunner,
     UserHygieneService,
     ApiTokenIssuer,
     Clock,

@@ -5,11 +5,12 @@ import { SessionsService } from '../sessions/sessions.service.js';
 import { Clock } from '../common/clock.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { type Tx, TransactionRunner } from '../database/transaction.js';
-import { assertCanActOn, assertCanGrant } from '../roles/escalation.js';
+import { assertCanGrant } from '../roles/escalation.js';
 import { RoleNotFoundError } from '../roles/roles.errors.js';
 import { type RoleRef, RolesRepository } from '../roles/roles.repository.js';
 import { type AdministratorState, LastAdministratorRule } from '../roles/last-administrator.js';
 import { type Actor, userAuditEntry } from './actor.js';
+import { UserChangeRunner } from './user-change-runner.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
 import { inGrace } from './api-token-status.js';
 import { apiUserChange } from './api-user-change.js';
@@ -45,6 +46,7 @@ import {
 @Injectable()
 export class UsersService {
   constructor(
+    private readonly changes: UserChangeRunner,
     private readonly users: UsersRepository,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -138,9 +140,7 @@ export class UsersService {
 
   async update(actor: Actor, id: number, dto: UpdateUserDto): Promise<UserWithTokenResponseDto> {
     if (dto.isActive === false) assertNotSelf(actor, id);
-    const result = await this.tx.run(async (tx) => {
-      const user = await this.users.lockedUser(id, tx.manager);
-      assertCanActOn(actor.auth.permissions, user.rolePermissions);
+    const result = await this.changes.apply(actor, id, async (user, tx) => {
       const target = { isApiUser: dto.isApiUser ?? user.isApiUser, isActive: dto.isActive ?? user.isActive };
       const edit = new UserEdit(user, target);
       const role = await this.changeRole(actor, edit, dto.role, tx);
@@ -154,11 +154,13 @@ export class UsersService {
       );
       await this.convert(edit, dto.apiTokenTtlDays, tx);
       await this.changeActivation(edit, tx);
-      if (edit.isEmpty) return { user, token: undefined };
+      if (edit.isEmpty) return { entry: null, value: { user, token: undefined } };
       await this.users.update(id, edit.changes, tx.manager);
-      await this.audit.record(userAuditEntry('user.updated', actor, user, edit.details()), tx.manager);
-      this.evictAfterCommit(tx, id);
-      return { user: (await this.users.findById(id, tx.manager))!, token: edit.token };
+      const after = (await this.users.findById(id, tx.manager))!;
+      return {
+        entry: { action: 'user.updated', details: edit.details() },
+        value: { user: after, token: edit.token },
+      };
     });
     return {
       ...toUserResponse(result.user),
@@ -211,32 +213,25 @@ export class UsersService {
 
   async remove(actor: Actor, id: number): Promise<void> {
     if (id === actor.auth.userId) throw new CannotDeleteSelfError();
-    await this.tx.run(async (tx) => {
-      const user = await this.users.lockedUser(id, tx.manager);
-      assertCanActOn(actor.auth.permissions, user.rolePermissions);
+    await this.changes.apply(actor, id, async (user, tx) => {
       await this.assertAdministratorKept(user, null, 'delete', tx.manager);
       // The rows would go with the foreign key's cascade; revoking first also evicts their cache entries.
       const sessionsRevoked = await this.sessions.revokeAllForUser(id, tx);
       await this.users.delete(id, tx.manager);
-      await this.audit.record(
-        userAuditEntry('user.deleted', actor, user, {
-          role: user.roleName,
-          email: user.email,
-          isApiUser: user.isApiUser,
-          ...(sessionsRevoked ? { sessionsRevoked } : {}),
-        }),
-        tx.manager,
-      );
-      this.evictAfterCommit(tx, id);
+      const details = {
+        role: user.roleName,
+        email: user.email,
+        isApiUser: user.isApiUser,
+        ...(sessionsRevoked ? { sessionsRevoked } : {}),
+      };
+      return { entry: { action: 'user.deleted', details }, value: undefined };
     });
   }
 
   async toggleStatus(actor: Actor, id: number): Promise<UserResponseDto> {
     // Your own account is active while you call: toggling it could only deactivate it.
     assertNotSelf(actor, id);
-    const user = await this.tx.run(async (tx) => {
-      const current = await this.users.lockedUser(id, tx.manager);
-      assertCanActOn(actor.auth.permissions, current.rolePermissions);
+    const user = await this.changes.apply(actor, id, async (current, tx) => {
       const isActive = !current.isActive;
       let sessionsRevoked = 0;
       if (!isActive) {
@@ -250,18 +245,15 @@ export class UsersService {
       }
       const endsGrace = !isActive && current.hasPreviousToken;
       await this.users.update(id, { isActive, ...(endsGrace ? GRACE_ENDED : {}) }, tx.manager);
-      await this.audit.record(
-        userAuditEntry('user.status_changed', actor, current, {
-          before: { isActive: current.isActive },
-          after: { isActive },
-          ...(sessionsRevoked ? { sessionsRevoked } : {}),
-          ...(!isActive && current.isApiUser && current.hasApiToken ? { tokenSuspended: true } : {}),
-          ...(!isActive && inGrace(current) ? { previousTokenRevoked: true } : {}),
-        }),
-        tx.manager,
-      );
-      this.evictAfterCommit(tx, id);
-      return (await this.users.findById(id, tx.manager))!;
+      const details = {
+        before: { isActive: current.isActive },
+        after: { isActive },
+        ...(sessionsRevoked ? { sessionsRevoked } : {}),
+        ...(!isActive && current.isApiUser && current.hasApiToken ? { tokenSuspended: true } : {}),
+        ...(!isActive && inGrace(current) ? { previousTokenRevoked: true } : {}),
+      };
+      const after = (await this.users.findById(id, tx.manager))!;
+      return { entry: { action: 'user.status_changed', details }, value: after };
     });
     return toUserResponse(user);
   }
@@ -286,9 +278,5 @@ export class UsersService {
   ): Promise<void> {
     const change = { userId: user.id, before: administratorStateOf(user), after };
     return this.lastAdministrator.assertKept(change, manager, () => new LastAdministratorError(action));
-  }
-
-  private evictAfterCommit(tx: Tx, id: number): void {
-    tx.afterCommit(() => this.sessions.evictUser(id));
   }
 }

@@ -12,6 +12,7 @@ import type { LoginUser, UserChanges, UserRecord } from '../../src/users/user-re
 import { UserNotFoundError } from '../../src/users/users.errors.js';
 import type { RoleRef, RolesRepository } from '../../src/roles/roles.repository.js';
 import { PasswordPolicy } from '../../src/users/password-policy.js';
+import { UserChangeRunner } from '../../src/users/user-change-runner.js';
 import type { NewUser, UsersRepository } from '../../src/users/users.repository.js';
 
 /**
@@ -294,8 +295,8 @@ export function userServiceFakes(
 ) {
   const f = sharedFakes(opts);
   const users = fakeUsersRepository(f.log, opts);
-  const deps = [users.repo, f.runner, f.audit, f.sessions, f.hasher.hasher, new PasswordPolicy()] as const;
-  return { ...f, ...users, deps };
+  const changes = new UserChangeRunner(users.repo, f.runner, f.audit, f.sessions);
+  return { ...f, ...users, changes, policy: new PasswordPolicy() };
 }
 
 /** The audit entry of a successful change made by `actor` to user `target`, from the specs' client. */

@@ -70,7 +70,13 @@ export function setup(
   } as unknown as ApiTokenIssuer;
   const options = { deactivationEndsSessions: opts.deactivationEndsSessions ?? true } as IamOptions;
   const service = new UsersService(
-    ...f.deps,
+    f.changes,
+    f.repo,
+    f.runner,
+    f.audit,
+    f.sessions,
+    f.hasher.hasher,
+    f.policy,
     tokens,
     lastAdministrator,
     roles.rolesRepo,
