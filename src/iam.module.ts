@@ -15,6 +15,7 @@ import { MetricsHttpModule, MetricsModule } from './metrics/metrics.module.js';
 import { PermissionsGuard } from './roles/permissions.guard.js';
 import { RolesModule } from './roles/roles.module.js';
 import { UsersModule } from './users/users.module.js';
+import { UsersDataModule } from './users/users-data.module.js';
 
 /** What decides the module's shape; a factory's answer comes too late for it, so forRootAsync takes it apart. */
 export interface IamModuleShape {
@@ -49,7 +50,15 @@ class IamOptionsModule {
   }
 }
 
-const FEATURE_MODULES = [TransactionModule, AuditModule, RolesModule, UsersModule, AuthModule];
+// UsersDataModule is global: the roles module asks it who holds a role (RoleMembers) without importing users.
+const FEATURE_MODULES = [
+  TransactionModule,
+  AuditModule,
+  UsersDataModule,
+  RolesModule,
+  UsersModule,
+  AuthModule,
+];
 
 // In this order: the rate limit counts an authenticated caller by user id, and before permission checks.
 function guards(global: boolean): Provider[] {

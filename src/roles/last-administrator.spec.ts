@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityManager } from 'typeorm';
 import { isAdministrator, LastAdministratorRule } from './last-administrator.js';
-import type { AdministratorScope, RolesRepository } from './roles.repository.js';
+import type { AdministratorScope, RoleMembers } from './role-members.js';
+import type { RolesRepository } from './roles.repository.js';
 
 describe('isAdministrator', () => {
   it.each([
@@ -22,15 +23,15 @@ describe('LastAdministratorRule', () => {
   /** A rule over counts by scope; records whether the lock was taken and what was counted. */
   function rule(counts: { inRole?: number; exceptRole?: number; exceptUser?: number }) {
     const calls: string[] = [];
-    const roles = {
-      lockAdministrators: async () => void calls.push('lock'),
+    const roles = { lockAdministrators: async () => void calls.push('lock') } as unknown as RolesRepository;
+    const members = {
       countAdministrators: async (_m: unknown, scope: AdministratorScope) => {
         const kind = Object.keys(scope)[0] as keyof typeof counts;
         calls.push(kind);
         return counts[kind] ?? 0;
       },
-    } as unknown as RolesRepository;
-    return { rule: new LastAdministratorRule(roles), calls };
+    } as unknown as RoleMembers;
+    return { rule: new LastAdministratorRule(roles, members), calls };
   }
   const m = {} as EntityManager;
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Permission } from '../common/auth/permission.js';
+import { RoleMembers } from './role-members.js';
 import { RolesRepository } from './roles.repository.js';
 
 export interface AdministratorState {
@@ -32,7 +33,10 @@ export type AdministratorChange =
  */
 @Injectable()
 export class LastAdministratorRule {
-  constructor(private readonly roles: RolesRepository) {}
+  constructor(
+    private readonly roles: RolesRepository,
+    private readonly members: RoleMembers,
+  ) {}
 
   /**
    * Throws `refusal()` when the change would leave no administrator. Call
@@ -44,7 +48,7 @@ export class LastAdministratorRule {
     if ('userId' in change) {
       if (!isAdministrator(change.before) || (change.after && isAdministrator(change.after))) return;
       await this.roles.lockAdministrators(manager);
-      if ((await this.roles.countAdministrators(manager, { exceptUser: change.userId })) === 0) {
+      if ((await this.members.countAdministrators(manager, { exceptUser: change.userId })) === 0) {
         throw refusal();
       }
       return;
@@ -52,7 +56,7 @@ export class LastAdministratorRule {
     const full = (permissions: readonly string[]) => permissions.includes(Permission.FullAccess);
     if (!full(change.before) || full(change.after)) return;
     await this.roles.lockAdministrators(manager);
-    if ((await this.roles.countAdministrators(manager, { inRole: change.role })) === 0) return;
-    if ((await this.roles.countAdministrators(manager, { exceptRole: change.role })) === 0) throw refusal();
+    if ((await this.members.countAdministrators(manager, { inRole: change.role })) === 0) return;
+    if ((await this.members.countAdministrators(manager, { exceptRole: change.role })) === 0) throw refusal();
   }
 }

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { IamOptions } from '../config/iam-options.js';
 import { PermissionCatalog } from './permission-catalog.js';
 import { PermissionsService } from './permissions.service.js';
-import type { RolesRepository, UserAccessRow } from './roles.repository.js';
+import type { RoleMembers, UserAccessRow } from './role-members.js';
 
 function serviceWith(users: Record<number, UserAccessRow>) {
-  const repo = { userAccess: async (id: number) => users[id] ?? null } as unknown as RolesRepository;
+  const members = { accessOf: async (id: number) => users[id] ?? null } as unknown as RoleMembers;
   const catalog = new PermissionCatalog({
     permissions: [{ name: 'reports_data', description: 'Reports' }],
   } as unknown as IamOptions);
-  return new PermissionsService(repo, catalog);
+  return new PermissionsService(members, catalog);
 }
 
 const service = serviceWith({

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { permissionDecision } from './access-decision.js';
 import type { PermissionResponseDto } from './dto/permission-response.dto.js';
 import { PermissionCatalog } from './permission-catalog.js';
-import { RolesRepository } from './roles.repository.js';
+import { RoleMembers } from './role-members.js';
 
 /** The permission catalog, and permission checks for embedding code that has a user id rather than a request. */
 @Injectable()
 export class PermissionsService {
   constructor(
-    private readonly roles: RolesRepository,
+    private readonly members: RoleMembers,
     private readonly permissionCatalog: PermissionCatalog,
   ) {}
 
@@ -25,7 +25,7 @@ export class PermissionsService {
    */
   async userHasPermission(userId: number, permission: string): Promise<boolean> {
     if (!Number.isSafeInteger(userId) || userId <= 0) return false;
-    const access = await this.roles.userAccess(userId);
+    const access = await this.members.accessOf(userId);
     if (!access || !access.isActive) return false;
     return permissionDecision(access.isApiUser ? 'api' : 'session', new Set(access.permissions), [permission])
       .ok;

@@ -2,7 +2,7 @@ import type { RoleResponseDto } from './dto/role-response.dto.js';
 import type { PermissionCatalog } from './permission-catalog.js';
 import { grantsApiAccess } from './permissions.js';
 import type { RoleEntity } from './role.entity.js';
-import type { RoleUserCounts } from './roles.repository.js';
+import type { RoleUserCounts } from './role-members.js';
 import { separationOfDutyWarnings } from './separation-of-duty.js';
 
 /** The editable content of a role, as audit entries record it before and after a change. */

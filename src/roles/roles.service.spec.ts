@@ -9,6 +9,7 @@ import { PermissionCatalog } from './permission-catalog.js';
 import type { LastAdministratorRule } from './last-administrator.js';
 import type { RoleEntity } from './role.entity.js';
 import type { RolePermissionsService } from './role-permissions.service.js';
+import type { RoleMembers } from './role-members.js';
 import type { RolesRepository } from './roles.repository.js';
 import { RolesService } from './roles.service.js';
 
@@ -63,9 +64,10 @@ function setup(opts: {
     delete: async () => {
       if (opts.deleteError) throw opts.deleteError;
     },
-    countUsers: async () => users.shift() ?? 0,
-    userCounts: async () => ({ userCount: users.shift() ?? 0, apiUserCount: 0 }),
   } as unknown as RolesRepository;
+  const members = {
+    countsOf: async () => ({ userCount: users.shift() ?? 0, apiUserCount: 0 }),
+  } as unknown as RoleMembers;
   const tx = {
     run: async <T>(work: (t: Tx) => Promise<T>) => {
       const result = await work({ manager: {} as never, afterCommit: (fn) => afterCommit.push(fn) });
@@ -79,7 +81,7 @@ function setup(opts: {
   } as unknown as RolePermissionsService;
   const catalog = new PermissionCatalog({ permissions: [] } as unknown as IamOptions);
   const lastAdministrator = { assertKept: async () => undefined } as unknown as LastAdministratorRule;
-  const service = new RolesService(repo, catalog, tx, audit, rolePermissions, lastAdministrator);
+  const service = new RolesService(repo, members, catalog, tx, audit, rolePermissions, lastAdministrator);
   return { service, audits, evicted };
 }
 

@@ -22,15 +22,19 @@ import {
 import { ROLE_FIELDS, type RoleSnapshot, sameSet, snapshotOf, toRoleResponse } from './role.mapper.js';
 import { RolePermissionsService } from './role-permissions.service.js';
 import type { RoleEntity } from './role.entity.js';
+import { RoleMembers } from './role-members.js';
 import { type RoleChanges, RolesRepository } from './roles.repository.js';
 import { FOREIGN_KEY_VIOLATION, sqlState, UNIQUE_VIOLATION } from '../common/errors/sql-state.js';
 import { changeEntry } from '../audit/audit-entries.js';
+
+const NOBODY = { userCount: 0, apiUserCount: 0 };
 
 /** Roles as named permission sets: the rules, the audit entries and the cache evictions. */
 @Injectable()
 export class RolesService {
   constructor(
     private readonly roles: RolesRepository,
+    private readonly members: RoleMembers,
     private readonly catalog: PermissionCatalog,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
@@ -39,15 +43,16 @@ export class RolesService {
   ) {}
 
   async list(): Promise<RoleResponseDto[]> {
-    const rows = await this.roles.list();
-    return rows.map(({ role, ...counts }) => toRoleResponse(role, counts, this.catalog));
+    const roles = await this.roles.list();
+    const counts = await this.members.countsByRole();
+    return roles.map((role) => toRoleResponse(role, counts.get(role.name) ?? NOBODY, this.catalog));
   }
 
   async get(name: string): Promise<RoleResponseDto> {
     assertPossibleName(name);
-    const found = await this.roles.findWithUserCount(name);
-    if (!found) throw new RoleNotFoundError(name);
-    return toRoleResponse(found.role, found, this.catalog);
+    const role = await this.roles.find(name);
+    if (!role) throw new RoleNotFoundError(name);
+    return toRoleResponse(role, await this.members.countsOf(name), this.catalog);
   }
 
   async create(caller: AuthContext, client: ClientInfo, dto: CreateRoleDto): Promise<RoleResponseDto> {
@@ -93,7 +98,7 @@ export class RolesService {
       assertCanGrant(caller.permissions, before.permissions, 'edit a role holding');
       if (changes.permissions) await this.assertAdministratorsKept(tx.manager, before, changes.permissions);
       const keys = ROLE_FIELDS.filter((k) => changes[k] !== undefined);
-      const counts = await this.roles.userCounts(name, tx.manager);
+      const counts = await this.members.countsOf(name, tx.manager);
       if (keys.length === 0) return toRoleResponse(before, counts, this.catalog);
       const after = await this.roles.update(tx.manager, name, changes);
       await this.audit.record(
@@ -106,7 +111,7 @@ export class RolesService {
       if (changes.permissions) tx.afterCommit(() => this.rolePermissions.evict(name));
       if (changes.requireMfa !== undefined) {
         // Whether a user must enrol rides in each user's cached state: theirs is re-read on the next request.
-        const holders = await this.roles.userIds(name, tx.manager);
+        const holders = await this.members.idsOf(name, tx.manager);
         tx.afterCommit(() => this.rolePermissions.evictUsers(holders));
       }
       return toRoleResponse(after, counts, this.catalog);
@@ -121,7 +126,7 @@ export class RolesService {
         if (!role) throw new RoleNotFoundError(name);
         if (role.isSystem) throw new SystemRoleError(name, 'deleted');
         assertCanGrant(caller.permissions, role.permissions, 'delete a role holding');
-        const users = await this.roles.countUsers(name, tx.manager);
+        const { userCount: users } = await this.members.countsOf(name, tx.manager);
         if (users > 0) throw new RoleInUseError(users);
         await this.roles.delete(tx.manager, name);
         await this.audit.record(
@@ -133,7 +138,7 @@ export class RolesService {
     } catch (err) {
       // A user assigned in a concurrent transaction: the foreign key refuses the delete.
       if (sqlState(err) === FOREIGN_KEY_VIOLATION) {
-        throw new RoleInUseError(Math.max(1, await this.roles.countUsers(name)));
+        throw new RoleInUseError(Math.max(1, (await this.members.countsOf(name)).userCount));
       }
       throw err;
     }

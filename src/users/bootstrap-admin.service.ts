@@ -37,7 +37,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     const created = await this.tx.run(async ({ manager }) => {
       // Several instances may boot at once: one creates, the others see it.
       await this.users.lockBootstrap(manager);
-      if ((await this.users.countInRole(ADMIN_ROLE, manager)) > 0) return undefined;
+      if ((await this.users.countsOf(ADMIN_ROLE, manager)).userCount > 0) return undefined;
       const taken = await this.users.findTaken(admin.username, admin.email, manager);
       if (taken.username) {
         this.logger.warn(

@@ -4,11 +4,41 @@ import {
   UNIQUE_VIOLATION,
   violatedConstraint,
 } from '../common/errors/sql-state.js';
-import type { AuthUser, LoginUser, UserRecord } from './user-record.js';
+import type { AuthUser, LoginUser, UserChanges, UserRecord } from './user-record.js';
 import { RoleNotFoundError } from '../roles/roles.errors.js';
 import { EmailTakenError, UsernameTakenError } from './users.errors.js';
 
 export type Row = Record<string, unknown>;
+
+// Maps each settable field to its column: the only names that ever reach an UPDATE.
+export const COLUMN_OF: Record<keyof UserChanges, string> = {
+  email: 'email',
+  roleName: 'role_name',
+  isActive: 'is_active',
+  isApiUser: 'is_api_user',
+  apiTokenTtlDays: 'api_token_ttl_days',
+  apiTokenId: 'api_token_id',
+  apiTokenExpiresAt: 'api_token_expires_at',
+  previousApiTokenId: 'previous_api_token_id',
+  previousTokenValidUntil: 'previous_token_valid_until',
+  passwordHash: 'password_hash',
+  mustChangePassword: 'must_change_password',
+  mfaEnabled: 'mfa_enabled',
+};
+
+export interface NewUser {
+  username: string;
+  email: string;
+  passwordHash: string | null;
+  roleName: string;
+  isActive: boolean;
+  isApiUser: boolean;
+  apiTokenTtlDays: number | null;
+  apiTokenId: string | null;
+  apiTokenExpiresAt: Date | null;
+  /** The initial administrator's, when its password is generated or weak; false otherwise. */
+  mustChangePassword?: boolean;
+}
 
 // Never the password hash or the token id: only whether a token exists.
 export const USER_COLUMNS = `

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { TokenModule } from '../tokens/token.module.js';
@@ -11,19 +10,17 @@ import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 import { UserChangeRunner } from './user-change-runner.js';
 import { UserCredentialsService } from './user-credentials.service.js';
-import { UserEntity } from './user.entity.js';
 import { UserHygieneService } from './user-hygiene.service.js';
 import { UsersController } from './users.controller.js';
-import { UsersRepository } from './users.repository.js';
+import { UsersDataModule } from './users-data.module.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity]), RolesModule, AuditModule, TokenModule, SessionsModule],
+  imports: [UsersDataModule, RolesModule, AuditModule, TokenModule, SessionsModule],
   providers: [
     PasswordHasher,
     PasswordPolicy,
     BootstrapAdminService,
-    UsersRepository,
     UsersService,
     UserCredentialsService,
     UserChangeRunner,
@@ -36,7 +33,7 @@ import { UsersService } from './users.service.js';
     PasswordHasher,
     PasswordPolicy,
     UsersService,
-    UsersRepository,
+    UsersDataModule,
     UserCredentialsService,
     UserHygieneService,
   ],

@@ -2,10 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import { type ListPage, listForReview, listUsers, type Page, type UserFilter } from './user-list.query.js';
+import type {
+  AdministratorScope,
+  RoleMembers,
+  RoleUserCounts,
+  UserAccessRow,
+} from '../roles/role-members.js';
+import * as members from './role-members.query.js';
 import type { AuthUser, LoginUser, UserChanges, UserRecord } from './user-record.js';
 import {
   AUTH_COLUMNS,
+  COLUMN_OF,
   FROM_USERS,
+  type NewUser,
   type Row,
   toAuthUser,
   toLoginUser,
@@ -17,44 +26,15 @@ import { UserEntity } from './user.entity.js';
 import { UserNotFoundError } from './users.errors.js';
 import { returnedRows } from '../database/returned-rows.js';
 
-// Maps each settable field to its column: the only names that ever reach an UPDATE.
-const COLUMN_OF: Record<keyof UserChanges, string> = {
-  email: 'email',
-  roleName: 'role_name',
-  isActive: 'is_active',
-  isApiUser: 'is_api_user',
-  apiTokenTtlDays: 'api_token_ttl_days',
-  apiTokenId: 'api_token_id',
-  apiTokenExpiresAt: 'api_token_expires_at',
-  previousApiTokenId: 'previous_api_token_id',
-  previousTokenValidUntil: 'previous_token_valid_until',
-  passwordHash: 'password_hash',
-  mustChangePassword: 'must_change_password',
-  mfaEnabled: 'mfa_enabled',
-};
-
-export interface NewUser {
-  username: string;
-  email: string;
-  passwordHash: string | null;
-  roleName: string;
-  isActive: boolean;
-  isApiUser: boolean;
-  apiTokenTtlDays: number | null;
-  apiTokenId: string | null;
-  apiTokenExpiresAt: Date | null;
-  /** The initial administrator's, when its password is generated or weak; false otherwise. */
-  mustChangePassword?: boolean;
-}
-
 const INT4_MAX = 2_147_483_647;
+const isPossibleId = (id: number) => Number.isSafeInteger(id) && id >= 1 && id <= INT4_MAX;
 
 /** Several instances may boot at once: the one holding this lock creates the initial administrator. */
 const BOOTSTRAP_LOCK_KEY = 7_270_302;
 
-/** The only place that builds queries on users. */
+/** The only place that builds queries on users; it also answers the roles module's questions about them. */
 @Injectable()
-export class UsersRepository {
+export class UsersRepository implements RoleMembers {
   constructor(@InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>) {}
 
   private m(manager?: EntityManager): EntityManager {
@@ -91,9 +71,14 @@ export class UsersRepository {
 
   /** For authentication: an id out of a signed token is looked up only if a row could have it. */
   async findAuthUser(id: number, manager?: EntityManager): Promise<AuthUser | null> {
-    if (!Number.isSafeInteger(id) || id < 1 || id > INT4_MAX) return null;
+    if (!isPossibleId(id)) return null;
     const row = await this.firstRow(`SELECT ${AUTH_COLUMNS} ${FROM_USERS} WHERE u.id = $1`, [id], manager);
     return row ? toAuthUser(row) : null;
+  }
+
+  accessOf(id: number): Promise<UserAccessRow | null> {
+    if (!isPossibleId(id)) return Promise.resolve(null);
+    return members.accessOf(this.m(), id);
   }
 
   async findForLogin(username: string): Promise<LoginUser | null> {
@@ -258,11 +243,20 @@ export class UsersRepository {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
   }
 
-  async countInRole(roleName: string, manager: EntityManager): Promise<number> {
-    const rows = (await manager.query(`SELECT count(*)::int AS n FROM users WHERE role_name = $1`, [
-      roleName,
-    ])) as Row[];
-    return Number(rows[0].n);
+  countsByRole(manager?: EntityManager): Promise<Map<string, RoleUserCounts>> {
+    return members.roleCounts(this.m(manager));
+  }
+
+  countsOf(role: string, manager?: EntityManager): Promise<RoleUserCounts> {
+    return members.roleCountsOf(this.m(manager), role);
+  }
+
+  idsOf(role: string, manager: EntityManager): Promise<number[]> {
+    return members.roleHolderIds(manager, role);
+  }
+
+  countAdministrators(manager: EntityManager, scope: AdministratorScope): Promise<number> {
+    return members.countAdministrators(manager, scope);
   }
 
   async delete(id: number, manager: EntityManager): Promise<void> {

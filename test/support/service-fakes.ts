@@ -13,7 +13,8 @@ import { UserNotFoundError } from '../../src/users/users.errors.js';
 import type { RoleRef, RolesRepository } from '../../src/roles/roles.repository.js';
 import { PasswordPolicy } from '../../src/users/password-policy.js';
 import { UserChangeRunner } from '../../src/users/user-change-runner.js';
-import type { NewUser, UsersRepository } from '../../src/users/users.repository.js';
+import type { NewUser } from '../../src/users/user-rows.js';
+import type { UsersRepository } from '../../src/users/users.repository.js';
 
 /**
  * Hand-made fakes of the collaborators the services share, for unit specs that

@@ -1,0 +1,52 @@
+import type { EntityManager } from 'typeorm';
+import { Permission } from '../common/auth/permission.js';
+import type { AdministratorScope, RoleUserCounts, UserAccessRow } from '../roles/role-members.js';
+import type { Row } from './user-rows.js';
+
+// The users repository's answers to the roles module (RoleMembers), kept here so the repository stays short.
+
+const COUNTS = `count(*)::int AS users, (count(*) FILTER (WHERE is_api_user))::int AS api`;
+
+const countsOfRow = (row: Row | undefined): RoleUserCounts => ({
+  userCount: Number(row?.users ?? 0),
+  apiUserCount: Number(row?.api ?? 0),
+});
+
+export async function roleCounts(m: EntityManager): Promise<Map<string, RoleUserCounts>> {
+  const rows = (await m.query(`SELECT role_name, ${COUNTS} FROM users GROUP BY role_name`)) as Row[];
+  return new Map(rows.map((row) => [String(row.role_name), countsOfRow(row)]));
+}
+
+export async function roleCountsOf(m: EntityManager, role: string): Promise<RoleUserCounts> {
+  const rows = (await m.query(`SELECT ${COUNTS} FROM users WHERE role_name = $1`, [role])) as Row[];
+  return countsOfRow(rows[0]);
+}
+
+export async function roleHolderIds(m: EntityManager, role: string): Promise<number[]> {
+  const rows = (await m.query(`SELECT id FROM users WHERE role_name = $1`, [role])) as Row[];
+  return rows.map((row) => Number(row.id));
+}
+
+export async function accessOf(m: EntityManager, userId: number): Promise<UserAccessRow | null> {
+  const rows = (await m.query(
+    `SELECT u.is_active AS "isActive", u.is_api_user AS "isApiUser", r.permissions
+       FROM users u JOIN roles r ON r.name = u.role_name WHERE u.id = $1`,
+    [userId],
+  )) as UserAccessRow[];
+  return rows[0] ?? null;
+}
+
+export async function countAdministrators(m: EntityManager, scope: AdministratorScope): Promise<number> {
+  const [where, value] =
+    'inRole' in scope
+      ? ['r.name = $2', scope.inRole]
+      : 'exceptRole' in scope
+        ? ['r.name <> $2', scope.exceptRole]
+        : ['u.id <> $2', scope.exceptUser];
+  const rows = (await m.query(
+    `SELECT count(*)::int AS n FROM users u JOIN roles r ON r.name = u.role_name
+      WHERE u.is_active AND NOT u.is_api_user AND $1 = ANY(r.permissions) AND ${where}`,
+    [Permission.FullAccess, value],
+  )) as Row[];
+  return Number(rows[0].n);
+}
