@@ -1,10 +1,11 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { type ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import type { AuthContext } from '../common/auth/auth-context.js';
+import type { AuthContext, RequestWithAuth } from '../common/auth/auth-context.js';
 import { IS_PUBLIC_KEY } from '../common/auth/metadata.js';
+import { RouteMetadata } from '../common/auth/route-metadata.js';
 import { UnauthenticatedError } from '../common/errors/domain-error.js';
 import { InvalidTokenError, TokenExpiredError } from './auth.errors.js';
+import { JwtStrategy } from './jwt.strategy.js';
 
 /**
  * Global: every route needs a valid token unless marked @Public(). A
@@ -12,7 +13,10 @@ import { InvalidTokenError, TokenExpiredError } from './auth.errors.js';
  */
 @Injectable()
 export class AuthenticationGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  private readonly reflector = new RouteMetadata();
+
+  // Optional: a host module that lists this guard in @UseGuards without the strategy goes through passport.
+  constructor(@Optional() private readonly strategy?: JwtStrategy) {
     super();
   }
 
@@ -23,7 +27,17 @@ export class AuthenticationGuard extends AuthGuard('jwt') {
       context.getClass(),
     ]);
     if (isPublic) return true;
-    return super.canActivate(context);
+    // A token this process verified before: its caller is read without passport's per-request setup.
+    const request = context.switchToHttp().getRequest<RequestWithAuth>();
+    const known = this.strategy?.knownCaller(request as never);
+    if (!known) return super.canActivate(context);
+    return known.then(
+      (caller) => {
+        request.user = caller;
+        return true;
+      },
+      (err: unknown) => this.handleRequest(err, false, undefined),
+    );
   }
 
   override handleRequest<T = AuthContext>(err: unknown, user: T | false, info: unknown): T {

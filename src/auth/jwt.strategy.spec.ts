@@ -113,4 +113,18 @@ describe('JwtStrategy: a token verified before', () => {
     const outcome = await authenticate(token.slice(0, -1) + last);
     expect((outcome.failed as Error).name).toBe('JsonWebTokenError');
   });
+
+  it('names the caller of a known token without passport, and of no other', async () => {
+    const token = tokenFor('10', Math.floor(Date.now() / 1000) + 60);
+    const request = (text: string) => ({ headers: { authorization: `Bearer ${text}` } }) as never;
+    expect(strategy.knownCaller(request(token))).toBeUndefined();
+    expect(await authenticate(token)).toEqual({ ok: { userId: 10 } });
+    verifier.mockClear();
+    expect(await strategy.knownCaller(request(token))).toEqual({ userId: 10 });
+    expect(
+      strategy.knownCaller(request(token.slice(0, -1) + (token.at(-1) === 'A' ? 'B' : 'A'))),
+    ).toBeUndefined();
+    expect(strategy.knownCaller({ headers: {} } as never)).toBeUndefined();
+    expect(verifier).not.toHaveBeenCalled();
+  });
 });

@@ -89,17 +89,26 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  /** A token verified here before skips the library's verification; any other goes through it. */
-  override authenticate(req: Parameters<Strategy['authenticate']>[0], options?: unknown): void {
+  /**
+   * The caller of a request whose token was verified here before, read as
+   * `validate` reads it; undefined for any other token, which only passport
+   * (and the library's verification) may judge.
+   */
+  knownCaller(req: Parameters<Strategy['authenticate']>[0]): Promise<AuthContext> | undefined {
     const text = bearerToken(req);
     const token = text ? this.verified.get(text, Date.now()) : undefined;
-    if (!token) return super.authenticate(req, options);
-    Promise.resolve()
-      .then(() => this.authState.resolve(parseClaims(token)))
-      .then(
-        (caller) => this.success(caller),
-        (err: Error) => this.error(err),
-      );
+    if (!token) return undefined;
+    return Promise.resolve().then(() => this.authState.resolve(parseClaims(token)));
+  }
+
+  /** A token verified here before skips the library's verification; any other goes through it. */
+  override authenticate(req: Parameters<Strategy['authenticate']>[0], options?: unknown): void {
+    const known = this.knownCaller(req);
+    if (!known) return super.authenticate(req, options);
+    known.then(
+      (caller) => this.success(caller),
+      (err: Error) => this.error(err),
+    );
   }
 
   async validate(req: Parameters<Strategy['authenticate']>[0], token: CompleteToken): Promise<AuthContext> {

@@ -30,9 +30,12 @@ export function buildCatalog(registered: readonly PermissionDefinition[]): Map<s
 @Injectable()
 export class PermissionCatalog {
   private readonly byName: Map<string, CatalogPermission>;
+  /** Every name, sorted: what full_access grants, as `/me` lists it. */
+  readonly sortedNames: readonly string[];
 
   constructor(@Inject(IAM_OPTIONS) options: IamOptions) {
     this.byName = buildCatalog(options.permissions ?? []);
+    this.sortedNames = Object.freeze([...this.byName.keys()].sort());
   }
 
   all(): CatalogPermission[] {

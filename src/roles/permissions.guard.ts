@@ -1,5 +1,4 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { RequestWithAuth } from '../common/auth/auth-context.js';
 import {
   ALLOW_MFA_ENROLLMENT_PENDING_KEY,
@@ -7,6 +6,7 @@ import {
   IS_PUBLIC_KEY,
   REQUIRED_PERMISSIONS_KEY,
 } from '../common/auth/metadata.js';
+import { RouteMetadata } from '../common/auth/route-metadata.js';
 import { UnauthenticatedError } from '../common/errors/domain-error.js';
 import { decideAccess } from './access-decision.js';
 import { AccessDenials } from './access-denials.js';
@@ -16,10 +16,9 @@ export { type AccessDecision, decideAccess, permissionDecision } from './access-
 /** Global, after authentication: checks permissions, never role names. */
 @Injectable()
 export class PermissionsGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly denials: AccessDenials,
-  ) {}
+  private readonly reflector = new RouteMetadata();
+
+  constructor(private readonly denials: AccessDenials) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;

@@ -1,6 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import { type ExecutionContext } from '@nestjs/common';
-import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
+import { type ExecutionContext, Injectable } from '@nestjs/common';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import { RouteMetadata } from '../../common/auth/route-metadata.js';
 import { RateLimitedError } from '../auth.errors.js';
 
 /**
@@ -10,6 +17,14 @@ import { RateLimitedError } from '../auth.errors.js';
  */
 @Injectable()
 export class IamThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+  ) {
+    // Six metadata reads per request, the same for every request to a route: each is read once.
+    super(options, storage, new RouteMetadata());
+  }
+
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     return context.getType() !== 'http';
   }
