@@ -15,6 +15,11 @@ export const ADMIN_PASSWORD = 'Bench-Passw0rd-123';
 export const dist = resolve(process.env.BENCH_DIST ?? 'dist');
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** The Node flags `npm start` gives the service (package.json), so the benchmarks run it as deployed. */
+export const startFlags = JSON.parse(readFileSync(join(here, '../../package.json'), 'utf8'))
+  .scripts.start.split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
+
 export function requireBuild() {
   if (!existsSync(join(dist, 'src/main.js'))) {
     console.error(`No built service in ${dist}: run npm run build (or set BENCH_DIST)`);
@@ -133,7 +138,11 @@ export async function startService(backend, extraEnv = {}) {
       Object.assign(env, { DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix });
     }
     const service = await startPinned(
-      [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), join(dist, 'src/main.js')],
+      [
+        ...startFlags,
+        ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        join(dist, 'src/main.js'),
+      ],
       env,
       '/health/ready',
     );

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface Exit {
   code: number | null;
@@ -97,9 +98,16 @@ export interface ServiceProcess {
 
 const SERVICE_ENTRY = 'dist/src/main.js';
 
+/** The Node flags `npm start` gives the service (package.json's start script): the processes run as deployed. */
+const START_FLAGS = (
+  JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
+
 /** The built service in a tracked child process, with all it writes to stdout and stderr. */
 function spawnService(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawnTracked(process.execPath, [SERVICE_ENTRY], {
+  const child = spawnTracked(process.execPath, [...START_FLAGS, SERVICE_ENTRY], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
