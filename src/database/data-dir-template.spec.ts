@@ -10,7 +10,7 @@ const SLOW = { timeout: 600_000 };
 
 describe('the pre-initialised data folder image', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'champa-iam-template-spec-'));
-  const image = join(scratch, 'pgdata.tar.gz');
+  const image = join(scratch, 'pgdata-template');
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('is written once, then a new folder starts from it and reopens as itself', SLOW, async () => {

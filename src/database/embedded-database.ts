@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import lockfile from 'proper-lockfile';
-import { defaultTemplatePath, PGLITE_EXTENSIONS, readTemplate } from './data-dir-template.js';
+import { copyTemplate, defaultTemplatePath, PGLITE_EXTENSIONS } from './data-dir-template.js';
 
 /** Thrown when another process already holds the data folder. */
 export class DataDirLockedError extends Error {
@@ -50,8 +50,8 @@ export class EmbeddedDatabase {
   }
 
   /**
-   * Opens the database under dataDir and locks the folder. A new folder is restored from the
-   * pre-initialised image when there is one (see data-dir-template.ts), otherwise created by initdb.
+   * Opens the database under dataDir and locks the folder. A new folder starts as a copy of the
+   * pre-initialised one when there is one (see data-dir-template.ts), otherwise initdb creates it.
    */
   static open(dataDir: string, template: string | undefined = defaultTemplatePath()): EmbeddedDatabase {
     const dir = resolve(dataDir);
@@ -78,11 +78,11 @@ export class EmbeddedDatabase {
       throw err;
     }
     const pgdata = join(dir, 'pgdata');
-    const image = existsSync(join(pgdata, 'PG_VERSION')) ? undefined : readTemplate(template);
+    // Only a folder that is not there yet: whatever is in an existing one is PGlite's to judge.
+    if (!existsSync(pgdata)) copyTemplate(template, pgdata);
     const pglite = new PGlite(pgdata, {
       extensions: PGLITE_EXTENSIONS,
       startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
-      ...(image ? { loadDataDir: image } : {}),
     });
     return new EmbeddedDatabase(pglite, dir, release);
   }
