@@ -203,6 +203,7 @@ try {
   const plans = [
     ['search 4 hex chars', { ...base, search: 'a3f9' }],
     ['search 2 chars (prefix)', { ...base, search: 'a3' }],
+    ['search 1 char (prefix)', { ...base, search: 'a' }],
     ['search e-mail domain (1/3 of all)', { ...base, search: 'corp.test' }],
     ['role filter', { ...base, role: 'process_operator' }],
     ['sort lastLoginAt desc', { ...base, sort: 'lastLoginAt', order: 'desc' }],
@@ -210,9 +211,11 @@ try {
   ];
   for (const [label, filter] of plans) {
     let captured;
+    let counted;
     const spy = {
       query: (sql, params) => {
         if (sql.includes('ORDER BY')) captured = { sql, params };
+        else if (sql.includes(') capped')) counted = { sql, params };
         return ds.query(sql, params);
       },
     };
@@ -220,6 +223,11 @@ try {
     const rows = await ds.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${captured.sql}`, captured.params);
     log(`-- ${label}`);
     for (const row of rows.slice(0, 16)) log(`   ${row['QUERY PLAN']}`);
+    if (counted && ONLY.test(label)) {
+      const count = await ds.query(`EXPLAIN (ANALYZE, COSTS OFF) ${counted.sql}`, counted.params);
+      log(`-- ${label}: the capped count`);
+      for (const row of count.slice(0, 16)) log(`   ${row['QUERY PLAN']}`);
+    }
   }
   log(
     misses.length === 0
