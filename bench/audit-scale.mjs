@@ -14,6 +14,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { percentile, withClient } from './lib/support.mjs';
 
 const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dist = resolve(process.env.BENCH_DIST ?? 'dist');
@@ -41,22 +42,11 @@ dbUrl.pathname = `/${dbName}`;
 
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 const secs = (ms) => (ms / 1000).toFixed(1);
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
+const pct = percentile;
 const rand = (n) => Math.floor(Math.random() * n);
 const log = (...a) => console.log(...a);
 
-async function withAdmin(fn) {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const withAdmin = (fn) => withClient(adminUrl, fn);
 
 let pool;
 let chainPool;

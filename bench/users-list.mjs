@@ -13,6 +13,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { percentile, withClient } from './lib/support.mjs';
 
 const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dist = resolve(process.env.BENCH_DIST ?? 'dist');
@@ -32,20 +33,9 @@ const dbUrl = new URL(adminUrl);
 dbUrl.pathname = `/${dbName}`;
 const log = (...a) => console.log(...a);
 const secs = (ms) => (ms / 1000).toFixed(1);
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
+const pct = percentile;
 
-async function withAdmin(fn) {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const withAdmin = (fn) => withClient(adminUrl, fn);
 
 // Usernames and e-mails carry hex from md5(i), so a 4-character substring matches a few hundred
 // users, as a search for part of a name does; roles, status, API users and logins vary

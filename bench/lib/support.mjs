@@ -206,3 +206,20 @@ export function rssMb(pid) {
 }
 
 export const verdict = (ok) => (ok ? 'met' : 'missed');
+
+/** The p-th percentile of `xs` (nearest rank). */
+export function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+/** Runs `fn` with a node-postgres client connected to `url`, and closes it after. */
+export async function withClient(url, fn) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
