@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AsyncStdout, accessLogHook, loggerParams } from './logging.js';
+import { AsyncStdout, accessLogHook, type LineSink, loggerParams } from './logging.js';
 
 type Options = { serializers: Record<string, (v: unknown) => unknown>; transport?: unknown };
 
@@ -45,8 +45,53 @@ describe('loggerParams', () => {
 });
 
 describe('AsyncStdout', () => {
+  /** A sink that keeps what it is handed, and counts its flushes. */
+  function recorder() {
+    const written: string[] = [];
+    const flushes = { async: 0, sync: 0 };
+    const sink: LineSink = {
+      write: (text: string) => {
+        written.push(text);
+        return true;
+      },
+      flush: () => void flushes.async++,
+      flushSync: () => void flushes.sync++,
+    };
+    return { sink, written, flushes };
+  }
+  const line = (n: number) => `${JSON.stringify({ n, pad: 'x'.repeat(990) })}\n`;
+
   it('flushes at shutdown without failing, opened or not', () => {
     expect(() => new AsyncStdout().onApplicationShutdown()).not.toThrow();
+  });
+
+  it('hands its sink one string per 32 K characters of lines, in order', () => {
+    const { sink, written } = recorder();
+    const stdout = new AsyncStdout(() => sink);
+    const destination = stdout.open();
+    try {
+      const lines = Array.from({ length: 70 }, (_, i) => line(i));
+      for (const l of lines) destination.write(l);
+      // 1,004 characters a line: the 33rd and the 66th complete a batch.
+      expect(written).toHaveLength(2);
+      expect(written.join('')).toBe(lines.slice(0, 66).join(''));
+    } finally {
+      stdout.onApplicationShutdown();
+    }
+  });
+
+  it('writes what is gathered on flush and at shutdown, synchronously at shutdown', () => {
+    const { sink, written, flushes } = recorder();
+    const stdout = new AsyncStdout(() => sink);
+    const destination = stdout.open();
+    destination.write(line(1));
+    stdout.flush();
+    expect(written).toEqual([line(1)]);
+    expect(flushes.async).toBe(1);
+    destination.write(line(2));
+    stdout.onApplicationShutdown();
+    expect(written).toEqual([line(1), line(2)]);
+    expect(flushes.sync).toBe(1);
   });
 });
 
