@@ -125,13 +125,7 @@ export class AccountService {
     return caller.sessionId;
   }
 
-  // A caller's permission set is shared by the requests its cached state serves: sorted once per set.
-  private readonly sortedHeld = new WeakMap<ReadonlySet<string>, readonly string[]>();
-
   private effectivePermissions(held: ReadonlySet<string>): string[] {
-    if (held.has(Permission.FullAccess)) return this.catalog.sortedNames.slice();
-    let sorted = this.sortedHeld.get(held);
-    if (!sorted) this.sortedHeld.set(held, (sorted = [...held].sort()));
-    return sorted.slice();
+    return held.has(Permission.FullAccess) ? this.catalog.sortedNames.slice() : [...held].sort();
   }
 }
