@@ -30,15 +30,21 @@ export function defaultTemplatePath(): string {
 
 /**
  * Gives `pgdata` (which must not exist) the template's files, or answers false when there is no template
- * (initdb runs instead). Copied beside it, then renamed: a copy stopped half-way never passes for a folder.
+ * (initdb runs instead).
  */
 export function copyTemplate(path: string | undefined, pgdata: string): boolean {
   if (!path || !existsSync(join(path, 'PG_VERSION'))) return false;
-  const partial = `${pgdata}.partial`;
-  rmSync(partial, { recursive: true, force: true });
-  cpSync(path, partial, { recursive: true });
-  renameSync(partial, pgdata);
+  copyWhole(path, pgdata);
   return true;
+}
+
+/** Copies a folder beside `to`, then renames it there: a copy stopped half-way never passes for the folder. */
+function copyWhole(from: string, to: string): void {
+  const partial = `${to}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  cpSync(from, partial, { recursive: true });
+  rmSync(to, { recursive: true, force: true });
+  renameSync(partial, to);
 }
 
 /** Runs initdb once in a scratch folder and keeps its files at `path`, unless they are there already. */
@@ -49,11 +55,7 @@ export async function ensureTemplate(path = defaultTemplatePath()): Promise<bool
     const pglite = new PGlite(join(scratch, 'pgdata'), { extensions: PGLITE_EXTENSIONS });
     await pglite.waitReady;
     await pglite.close();
-    // Copied whole, then renamed: a build stopped half-way never leaves half a folder.
-    rmSync(`${path}.partial`, { recursive: true, force: true });
-    cpSync(join(scratch, 'pgdata'), `${path}.partial`, { recursive: true });
-    rmSync(path, { recursive: true, force: true });
-    renameSync(`${path}.partial`, path);
+    copyWhole(join(scratch, 'pgdata'), path);
     return true;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
