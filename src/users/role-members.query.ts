@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Permission } from '../common/auth/permission.js';
 import type { AdministratorScope, RoleUserCounts, UserAccessRow } from '../roles/role-members.js';
-import type { Row } from './user-rows.js';
+import { FROM_USERS, type Row } from './user-rows.js';
 
 // The users repository's answers to the roles module (RoleMembers), kept here so the repository stays short.
 
@@ -31,8 +31,7 @@ export async function roleHolderIds(m: EntityManager, role: string): Promise<num
 
 export async function accessOf(m: EntityManager, userId: number): Promise<UserAccessRow | null> {
   const rows = (await m.query(
-    `SELECT u.is_active AS "isActive", u.is_api_user AS "isApiUser", r.permissions
-       FROM users u JOIN roles r ON r.name = u.role_name WHERE u.id = $1`,
+    `SELECT u.is_active AS "isActive", u.is_api_user AS "isApiUser", r.permissions ${FROM_USERS} WHERE u.id = $1`,
     [userId],
   )) as UserAccessRow[];
   return rows[0] ?? null;
@@ -46,7 +45,7 @@ export async function countAdministrators(m: EntityManager, scope: Administrator
         ? ['r.name <> $2', scope.exceptRole]
         : ['u.id <> $2', scope.exceptUser];
   const rows = (await m.query(
-    `SELECT count(*)::int AS n FROM users u JOIN roles r ON r.name = u.role_name
+    `SELECT count(*)::int AS n ${FROM_USERS}
       WHERE u.is_active AND NOT u.is_api_user AND $1 = ANY(r.permissions) AND ${where}`,
     [Permission.FullAccess, value],
   )) as Row[];
