@@ -9,12 +9,13 @@ import {
   hashOf,
   loginUser,
   txManager,
+  userRecord,
 } from '../../test/support/service-fakes.js';
 import type { PermissionCatalog } from '../roles/permission-catalog.js';
 import { PasswordPolicy } from '../users/password-policy.js';
 import { WeakPasswordError } from '../users/users.errors.js';
 import { AccountService } from './account.service.js';
-import type { AuthStateService } from './auth-state.service.js';
+import { type AuthStateService, cachedUserOf } from './auth-state.service.js';
 import { SessionNotFoundError, UnchangedPasswordError, WrongCurrentPasswordError } from './auth.errors.js';
 
 const CURRENT = 'Correct-horse-9';
@@ -168,5 +169,44 @@ describe('AccountService.logout', () => {
     await s.service.endMine(bob, 'session-2', client);
     expect(s.revokedOne).toEqual([{ sessionId: 'session-2', userId: 7 }]);
     expect(s.entries).toMatchObject([{ details: { how: 'ended_by_owner' } }]);
+  });
+});
+
+describe('AccountService.me', () => {
+  function meScene() {
+    const user = cachedUserOf({ ...userRecord(), apiTokenId: null, previousApiTokenId: null });
+    const authState = { stateOf: async () => ({ user, session: null }) } as unknown as AuthStateService;
+    const catalog = { sortedNames: Object.freeze(['a_data', 'full_access', 'z_data']) } as PermissionCatalog;
+    const f = sharedFakes();
+    const service = new AccountService(
+      authState,
+      catalog,
+      {} as never,
+      f.hasher.hasher,
+      new PasswordPolicy(),
+      {} as never,
+      f.sessions,
+      f.runner,
+      f.audit,
+    );
+    return { service };
+  }
+
+  it('lists the held permissions sorted, once per permission set', async () => {
+    const { service } = meScene();
+    const held = new Set(['z_data', 'portfolio_data']);
+    const first = await service.me({ ...bob, kind: 'api', sessionId: undefined, permissions: held });
+    const second = await service.me({ ...bob, kind: 'api', sessionId: undefined, permissions: held });
+    expect(first.permissions).toEqual(['portfolio_data', 'z_data']);
+    expect(second.permissions).toBe(first.permissions);
+    const other = await service.me({ ...bob, permissions: new Set(['b_data', 'a_data']) });
+    expect(other.permissions).toEqual(['a_data', 'b_data']);
+  });
+
+  it('lists the whole catalog for full_access', async () => {
+    const { service } = meScene();
+    const me = await service.me({ ...bob, permissions: new Set(['full_access']) });
+    expect(me.permissions).toEqual(['a_data', 'full_access', 'z_data']);
+    expect(me.session).toBeNull();
   });
 });

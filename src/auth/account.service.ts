@@ -26,6 +26,8 @@ import { selfEntry } from '../audit/audit-entries.js';
 /** What callers do with their own account: who am I, my password, my sessions. */
 @Injectable()
 export class AccountService {
+  private readonly sorted = new WeakMap<ReadonlySet<string>, readonly string[]>();
+
   constructor(
     private readonly authState: AuthStateService,
     private readonly catalog: PermissionCatalog,
@@ -125,7 +127,11 @@ export class AccountService {
     return caller.sessionId;
   }
 
-  private effectivePermissions(held: ReadonlySet<string>): string[] {
-    return held.has(Permission.FullAccess) ? this.catalog.sortedNames.slice() : [...held].sort();
+  /** Sorted once per permission set: a role's set is one object for as long as its cached entry lives. */
+  private effectivePermissions(held: ReadonlySet<string>): readonly string[] {
+    if (held.has(Permission.FullAccess)) return this.catalog.sortedNames;
+    let sorted = this.sorted.get(held);
+    if (!sorted) this.sorted.set(held, (sorted = Object.freeze([...held].sort())));
+    return sorted;
   }
 }

@@ -107,3 +107,18 @@ describe('AuthStateService: the session last-seen marker', () => {
     expect([...second.permissions]).toEqual(['portfolio_data']);
   });
 });
+
+describe('AuthStateService: the caller permission set', () => {
+  it('is one set per cached role entry, and a new one once the entry is replaced', async () => {
+    const { service, claims, store } = scene(Date.now());
+    await service.resolve(claims); // the first read learns which role to read along with the user
+    const first = await service.resolve(claims);
+    const second = await service.resolve(claims);
+    expect(second.permissions).toBe(first.permissions);
+
+    store.set(CacheKeys.role(first.roleName), ['portfolio_data', 'manage_users']);
+    const afterEdit = await service.resolve(claims);
+    expect(afterEdit.permissions).not.toBe(first.permissions);
+    expect([...afterEdit.permissions].sort()).toEqual(['manage_users', 'portfolio_data']);
+  });
+});

@@ -96,6 +96,8 @@ export class AuthStateService {
   // wrote the marker itself, or read it set. Spares a caller whose state the local layer holds the one
   // shared-cache read per request that the marker would cost. Lost on restart, which costs one read.
   private readonly seenUntil = new Map<string, number>();
+  // A cached role entry is never changed in place (a change is a new entry): its set is built once.
+  private readonly permissionSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
   constructor(
     private readonly users: UsersRepository,
@@ -194,7 +196,7 @@ export class AuthStateService {
       userId: user.id,
       username: user.username,
       roleName: user.roleName,
-      permissions: new Set(permissions),
+      permissions: this.permissionSetOf(permissions),
       kind,
       ...ids,
       mustChangePassword: user.mustChangePassword,
@@ -202,6 +204,13 @@ export class AuthStateService {
     };
     this.resolved.set(context, state);
     return context;
+  }
+
+  /** One set per role entry read from the cache, shared by the requests it serves (and its sorted list in /me). */
+  private permissionSetOf(permissions: string[]): ReadonlySet<string> {
+    let set = this.permissionSets.get(permissions);
+    if (!set) this.permissionSets.set(permissions, (set = new Set(permissions)));
+    return set;
   }
 
   private rememberSeen(sessionId: string, until: number): void {

@@ -4,8 +4,19 @@ import type { CachedUser } from './auth-state.service.js';
 
 const date = (ms: number | null | undefined) => (ms == null ? null : new Date(ms));
 
+// A regular user's view depends on the cached state alone; an API user's token status also on the time.
+// Cached state is never changed in place (a change is a new entry), so a view is kept per state object.
+const regularViews = new WeakMap<CachedUser, UserResponseDto>();
+
 /** The user as every answer shows it, from the cached auth state, through the users module's one mapper. */
 export function userViewOf(user: CachedUser, now = Date.now()): UserResponseDto {
+  if (user.isApiUser) return viewOf(user, now);
+  let view = regularViews.get(user);
+  if (!view) regularViews.set(user, (view = Object.freeze(viewOf(user, now))));
+  return view;
+}
+
+function viewOf(user: CachedUser, now: number): UserResponseDto {
   return toUserResponse(
     {
       id: user.id,

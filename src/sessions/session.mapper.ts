@@ -17,8 +17,19 @@ export function sessionViewOf(row: SessionEntity, currentSessionId?: string): Se
   };
 }
 
+// Cached state is never changed in place (a change is a new entry), so a view is kept per state object.
+const currentViews = new WeakMap<CachedSession, SessionResponseDto>();
+
 /** The caller's own session, from the state authentication read. */
 export function currentSessionViewOf(id: string, s: CachedSession): SessionResponseDto {
+  const known = currentViews.get(s);
+  if (known?.id === id) return known;
+  const view = Object.freeze(currentViewOf(id, s));
+  currentViews.set(s, view);
+  return view;
+}
+
+function currentViewOf(id: string, s: CachedSession): SessionResponseDto {
   return {
     id,
     createdAt: new Date(s.createdAt).toISOString(),

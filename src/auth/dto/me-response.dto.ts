@@ -11,7 +11,7 @@ export class MeResponseDto {
     example: ['health_monitor_data', 'model_validation_data'],
     description: 'Effective permissions: with full_access, every permission of the catalog',
   })
-  permissions: string[];
+  permissions: readonly string[];
 
   @ApiProperty({
     description:
