@@ -9,6 +9,7 @@ import { AuditKeyedChain1795219800000 } from './1795219800000-AuditKeyedChain.js
 import { UserSearchPrefixIndexes1795219850000 } from './1795219850000-UserSearchPrefixIndexes.js';
 import { ApiTokenRotation1795219900000 } from './1795219900000-ApiTokenRotation.js';
 import { TwoFactorAuthentication1795219950000 } from './1795219950000-TwoFactorAuthentication.js';
+import { UserSearchCoveringPrefixIndexes1795220000000 } from './1795220000000-UserSearchCoveringPrefixIndexes.js';
 
 /** In order. Listed explicitly so the same list serves the app, the CLI and a host application. */
 export const IAM_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const IAM_MIGRATIONS = [
   UserSearchPrefixIndexes1795219850000,
   ApiTokenRotation1795219900000,
   TwoFactorAuthentication1795219950000,
+  UserSearchCoveringPrefixIndexes1795220000000,
 ];

@@ -397,6 +397,55 @@ describe('GET /users: total exact up to 10,000 matches, an estimate beyond', () 
   });
 });
 
+describe('GET /users: the count of a one- or two-character search', () => {
+  const t = useTestApp();
+  let admin: string;
+  const list = async (query: Record<string, unknown>) => {
+    const res = await t.http().get(USERS).query(query).set(bearer(admin));
+    expectStatus(res, 200);
+    return res.body as { items: { username: string }[]; total: number; totalExact: boolean };
+  };
+
+  beforeAll(async () => {
+    admin = (await adminToken(t)).token;
+    // qx.* by username, qx-mail* by e-mail only, and one user matching by both; 10,001 e-mails under zq.
+    await t.dataSource.query(
+      `INSERT INTO users (username, email, role_name, is_active) VALUES
+         ('qx.one', 'one@count.test', 'viewer', true),
+         ('qx.two', 'two@count.test', 'viewer', false),
+         ('mail.one', 'QX-mail1@count.test', 'viewer', true),
+         ('mail.two', 'qx-mail2@count.test', 'administrator', true),
+         ('qx.both', 'qx.both@count.test', 'viewer', true)`,
+    );
+    await t.dataSource.query(
+      `INSERT INTO users (username, email, role_name)
+       SELECT 'many.' || g, 'zq' || g || '@count.test', 'viewer' FROM generate_series(0, 10000) g`,
+    );
+  });
+
+  it('counts a user matching by username and by e-mail once', async () => {
+    expect(await list({ search: 'qx' })).toMatchObject({ total: 5, totalExact: true });
+    expect(await list({ search: 'Q' })).toMatchObject({ total: 5, totalExact: true });
+  });
+
+  it('applies the other filters to both halves', async () => {
+    expect(await list({ search: 'qx', isActive: 'false' })).toMatchObject({ total: 1, totalExact: true });
+    expect(await list({ search: 'qx', role: 'administrator' })).toMatchObject({ total: 1, totalExact: true });
+    const viewers = await list({ search: 'qx', role: 'viewer', isActive: 'true' });
+    expect(viewers).toMatchObject({ total: 3, totalExact: true });
+    expect(viewers.items.map((u) => u.username)).toEqual(['mail.one', 'qx.both', 'qx.one']);
+  });
+
+  it('estimates once one half alone matches more than 10,000', async () => {
+    for (const search of ['z', 'zq']) {
+      const res = await list({ search, pageSize: 2 });
+      expect(res.totalExact, search).toBe(false);
+      expect(res.total, search).toBeGreaterThan(10_000);
+    }
+    expect(await list({ search: 'zq', role: 'administrator' })).toMatchObject({ total: 0, totalExact: true });
+  });
+});
+
 describe('GET /users/hygiene', () => {
   const t = useTestApp();
   let admin: string;

@@ -73,15 +73,19 @@ export async function listUsers(m: EntityManager, filter: UserFilter): Promise<L
     params.push(value);
     return `$${params.length}`;
   };
+  // usernames are lower-case by constraint; e-mails match through the indexes on lower(email)
+  let halves: [string, string] | undefined;
   if (filter.search) {
-    // usernames are lower-case by constraint; e-mails match through the indexes on lower(email)
     const p = param(searchPattern(filter.search));
-    where.push(`(u.username LIKE lower(${p}) ESCAPE '\\' OR lower(u.email) LIKE lower(${p}) ESCAPE '\\')`);
+    halves = [`u.username LIKE lower(${p}) ESCAPE '\\'`, `lower(u.email) LIKE lower(${p}) ESCAPE '\\'`];
+    where.push(`(${halves.join(' OR ')})`);
   }
-  if (filter.role !== undefined) where.push(`u.role_name = ${param(filter.role)}`);
-  if (filter.isActive !== undefined) where.push(`u.is_active = ${param(filter.isActive)}`);
-  if (filter.isApiUser !== undefined) where.push(`u.is_api_user = ${param(filter.isApiUser)}`);
-  if (filter.mfaEnabled !== undefined) where.push(`u.mfa_enabled = ${param(filter.mfaEnabled)}`);
+  const others: string[] = [];
+  if (filter.role !== undefined) others.push(`u.role_name = ${param(filter.role)}`);
+  if (filter.isActive !== undefined) others.push(`u.is_active = ${param(filter.isActive)}`);
+  if (filter.isApiUser !== undefined) others.push(`u.is_api_user = ${param(filter.isApiUser)}`);
+  if (filter.mfaEnabled !== undefined) others.push(`u.mfa_enabled = ${param(filter.mfaEnabled)}`);
+  where.push(...others);
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const filterParams = [...params];
   const limit = param(filter.pageSize);
@@ -98,7 +102,11 @@ export async function listUsers(m: EntityManager, filter: UserFilter): Promise<L
     ) as Promise<Row[]>;
   // The maintained group counts know nothing of MFA: that filter is counted like a search.
   if (filter.search || filter.mfaEnabled !== undefined) {
-    const [rows, total] = await Promise.all([page(), countMatching(whereSql, filterParams, m)]);
+    const count =
+      halves && [...filter.search!].length < SUBSTRING_SEARCH_FROM
+        ? countPrefixMatches(halves, others, whereSql, filterParams, m)
+        : countMatching(whereSql, filterParams, m);
+    const [rows, total] = await Promise.all([page(), count]);
     return { rows: rows.map(toRecord), ...total };
   }
   // Without a search the total costs next to nothing: known first, it spares the page query
@@ -110,18 +118,58 @@ export async function listUsers(m: EntityManager, filter: UserFilter): Promise<L
   return { rows: (await page()).map(toRecord), total, totalExact };
 }
 
+type Total = { total: number; totalExact: boolean };
+
 /** Counts up to the limit and stops there; past it, the planner's estimate of the matches. */
-async function countMatching(
-  whereSql: string,
-  params: unknown[],
-  m: EntityManager,
-): Promise<{ total: number; totalExact: boolean }> {
+async function countMatching(whereSql: string, params: unknown[], m: EntityManager): Promise<Total> {
   const rows = (await m.query(
     `SELECT count(*)::int AS n FROM (SELECT 1 FROM users u ${whereSql} LIMIT ${EXACT_TOTAL_UP_TO + 1}) capped`,
     params,
   )) as Row[];
   const counted = Number(rows[0].n);
   if (counted <= EXACT_TOTAL_UP_TO) return { total: counted, totalExact: true };
+  return estimate(whereSql, params, counted, m);
+}
+
+/**
+ * The count of a prefix search (one or two characters), from the covering prefix indexes alone (see
+ * the UserSearchCoveringPrefixIndexes migration): a match of either half, username or e-mail, is a
+ * match of the search, so when one half alone has more than the limit the search has too, and the
+ * halves are counted up to the limit each. Within it, the union of the two is counted exactly.
+ */
+async function countPrefixMatches(
+  halves: [string, string],
+  others: string[],
+  whereSql: string,
+  params: unknown[],
+  m: EntityManager,
+): Promise<Total> {
+  const [byName, byEmail] = halves.map((half) => ['WHERE', [half, ...others].join(' AND ')].join(' '));
+  const capped = (where: string) =>
+    `(SELECT count(*) FROM (SELECT 1 FROM users u ${where} LIMIT ${EXACT_TOTAL_UP_TO + 1}) h)::int`;
+  const [halfCounts] = (await m.query(
+    `SELECT ${capped(byName)} AS "byName", ${capped(byEmail)} AS "byEmail"`,
+    params,
+  )) as Row[];
+  const largest = Math.max(Number(halfCounts.byName), Number(halfCounts.byEmail));
+  if (largest > EXACT_TOTAL_UP_TO) return estimate(whereSql, params, largest, m);
+  const [union] = (await m.query(
+    `SELECT count(*)::int AS n FROM (SELECT u.id FROM users u ${byName} UNION SELECT u.id FROM users u ${byEmail}) matched`,
+    params,
+  )) as Row[];
+  const counted = Number(union.n);
+  return counted <= EXACT_TOTAL_UP_TO
+    ? { total: counted, totalExact: true }
+    : estimate(whereSql, params, counted, m);
+}
+
+/** Past the limit: the planner's estimate of the matches, never below what was counted. */
+async function estimate(
+  whereSql: string,
+  params: unknown[],
+  counted: number,
+  m: EntityManager,
+): Promise<Total> {
   const plan = (await m.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM users u ${whereSql}`, params)) as Row[];
   const raw = plan[0]['QUERY PLAN'];
   const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: { 'Plan Rows': number } }[];
