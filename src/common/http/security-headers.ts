@@ -58,12 +58,16 @@ function headerSet(
   frameOptions: string,
   tls: boolean,
 ): Readonly<Record<string, string>> {
-  return Object.freeze({
+  const headers = {
     ...COMMON,
     'Content-Security-Policy': policy(directives, tls),
     'X-Frame-Options': frameOptions,
     ...(tls ? { 'Strict-Transport-Security': HSTS } : {}),
-  });
+  };
+  // Named in lower case, as HTTP/1.1 servers send them and Fastify stores them: nothing to convert per request.
+  return Object.freeze(
+    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+  );
 }
 
 export type SecurityHeadersFor = (url: string, tls: boolean) => Readonly<Record<string, string>>;
