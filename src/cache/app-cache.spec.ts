@@ -38,9 +38,20 @@ describe('MemoryAppCache', () => {
   });
 });
 
+/** A RedisAppCache on its own client, under the given key prefix. */
+async function redisAppCache(url: string, prefix: string) {
+  const client = await createRedisClient(url);
+  return {
+    client,
+    cache: new RedisAppCache(createCache({ stores: [await keyvRedisStore(client)] }), client, prefix),
+  };
+}
+
 describe('RedisAppCache while Redis is unreachable', () => {
-  const client = createRedisClient('redis://127.0.0.1:1');
-  const cache = new RedisAppCache(createCache({ stores: [keyvRedisStore(client)] }), client, 'x:');
+  let cache: RedisAppCache;
+  beforeAll(async () => {
+    ({ cache } = await redisAppCache('redis://127.0.0.1:1', 'x:'));
+  });
   afterAll(() => cache.close());
 
   it('reads as a miss, writes are dropped, counters throw CacheUnavailableError', async () => {
@@ -57,9 +68,10 @@ describe('RedisAppCache while Redis is unreachable', () => {
 if (redisUrl)
   describe('RedisAppCache on Redis', () => {
     const prefix = `ciam-spec:${Date.now().toString(36)}:`;
-    const client = createRedisClient(redisUrl);
-    const cache = new RedisAppCache(createCache({ stores: [keyvRedisStore(client)] }), client, prefix);
+    let client: Awaited<ReturnType<typeof createRedisClient>>;
+    let cache: RedisAppCache;
     beforeAll(async () => {
+      ({ client, cache } = await redisAppCache(redisUrl, prefix));
       for (let i = 0; i < 100 && !client.isReady; i++) await new Promise((r) => setTimeout(r, 20));
     });
     afterAll(async () => {

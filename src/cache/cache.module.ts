@@ -8,8 +8,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import KeyvRedis from '@keyv/redis';
-import { createClient } from '@redis/client';
+import type { createClient } from '@redis/client';
 import { type Cache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import type { EnvSchema } from '../config/env.schema.js';
@@ -23,7 +22,12 @@ import { RedisAppCache } from './redis-cache.js';
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 type RedisClient = ReturnType<typeof createClient>;
 
-export function createRedisClient(url: string): RedisClient {
+// The Redis client libraries are loaded only where there is a Redis to talk to: the embedded default never
+// needs them, and loading them took about a tenth of a second of every start.
+const redisClientLibrary = () => import('@redis/client');
+
+export async function createRedisClient(url: string): Promise<RedisClient> {
+  const { createClient } = await redisClientLibrary();
   const client: RedisClient = createClient({
     url,
     // Fail fast while disconnected: a request must fall back to PostgreSQL, not wait.
@@ -43,7 +47,8 @@ export function createRedisClient(url: string): RedisClient {
  * Keyv over the shared client, with no namespace of Keyv's own: keys in Redis are exactly
  * REDIS_KEY_PREFIX + CacheKeys.*, so raw-client operations (del, counters) and cleanup see the same keys.
  */
-export function keyvRedisStore(client: RedisClient): Keyv {
+export async function keyvRedisStore(client: RedisClient): Promise<Keyv> {
+  const { default: KeyvRedis } = await import('@keyv/redis');
   return new Keyv({ store: new KeyvRedis(client as never), namespace: undefined, useKeyPrefix: false });
 }
 
@@ -58,11 +63,11 @@ export interface AppCacheSettings {
 export const DEFAULT_LOCAL_TTL_MS = 5_000;
 
 /** The local auth layer in front of `inner`, told of changes through Redis pub/sub when there is Redis. */
-export function withLocalLayer(
+export async function withLocalLayer(
   inner: AppCache,
   client: RedisClient | null,
   settings: AppCacheSettings,
-): LayeredAppCache {
+): Promise<LayeredAppCache> {
   const layer = new LocalAuthLayer({ ttlMs: settings.localTtlMs ?? DEFAULT_LOCAL_TTL_MS }, !client);
   let invalidations: Invalidations;
   if (!client || !settings.redisUrl) invalidations = new LocalInvalidations(layer);
@@ -71,7 +76,7 @@ export function withLocalLayer(
     invalidations = new RedisInvalidations(
       layer,
       client,
-      createSubscriber(settings.redisUrl, `${prefix}auth-layer:${process.pid}`),
+      await createSubscriber(settings.redisUrl, `${prefix}auth-layer:${process.pid}`),
       `${prefix}auth:invalidate`,
     );
   }
@@ -79,7 +84,8 @@ export function withLocalLayer(
 }
 
 /** The connection that only listens: named, so an operator (or a test) can find it in CLIENT LIST. */
-function createSubscriber(url: string, name: string): RedisClient {
+async function createSubscriber(url: string, name: string): Promise<RedisClient> {
+  const { createClient } = await redisClientLibrary();
   const subscriber: RedisClient = createClient({
     url,
     name,
@@ -130,7 +136,7 @@ export class AppCacheModule {
         {
           provide: REDIS_CLIENT,
           inject: [CACHE_SETTINGS],
-          useFactory: (s: AppCacheSettings) => (s.redisUrl ? createRedisClient(s.redisUrl) : null),
+          useFactory: async (s: AppCacheSettings) => (s.redisUrl ? createRedisClient(s.redisUrl) : null),
         },
       ],
       exports: [CACHE_SETTINGS, REDIS_CLIENT],
@@ -142,8 +148,8 @@ export class AppCacheModule {
         CacheModule.registerAsync({
           imports: [settingsModule],
           inject: [REDIS_CLIENT],
-          useFactory: (client: RedisClient | null): CacheOptions =>
-            client ? { stores: [keyvRedisStore(client)] } : {},
+          useFactory: async (client: RedisClient | null): Promise<CacheOptions> =>
+            client ? { stores: [await keyvRedisStore(client)] } : {},
         }),
       ],
       providers: [
