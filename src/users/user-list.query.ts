@@ -62,7 +62,12 @@ export function prefixPattern(text: string): string {
  * a trigram index nor a reader can use; at the start of a name they narrow the list, through a btree.
  */
 export function searchPattern(search: string): string {
-  return [...search].length < SUBSTRING_SEARCH_FROM ? prefixPattern(search) : containsPattern(search);
+  return isPrefixSearch(search) ? prefixPattern(search) : containsPattern(search);
+}
+
+/** Whether a search matches the start of a name (one or two characters) rather than anywhere in it. */
+function isPrefixSearch(search: string): boolean {
+  return [...search].length < SUBSTRING_SEARCH_FROM;
 }
 
 /** The user list's page and total, for UsersRepository.list. */
@@ -103,7 +108,7 @@ export async function listUsers(m: EntityManager, filter: UserFilter): Promise<L
   // The maintained group counts know nothing of MFA: that filter is counted like a search.
   if (filter.search || filter.mfaEnabled !== undefined) {
     const count =
-      halves && [...filter.search!].length < SUBSTRING_SEARCH_FROM
+      halves && isPrefixSearch(filter.search!)
         ? countPrefixMatches(halves, others, whereSql, filterParams, m)
         : countMatching(whereSql, filterParams, m);
     const [rows, total] = await Promise.all([page(), count]);
@@ -120,15 +125,14 @@ export async function listUsers(m: EntityManager, filter: UserFilter): Promise<L
 
 type Total = { total: number; totalExact: boolean };
 
+/** The users matching `where`, counted up to one past the limit and no further. */
+const cappedCount = (where: string) =>
+  `(SELECT count(*) FROM (SELECT 1 FROM users u ${where} LIMIT ${EXACT_TOTAL_UP_TO + 1}) capped)::int`;
+
 /** Counts up to the limit and stops there; past it, the planner's estimate of the matches. */
 async function countMatching(whereSql: string, params: unknown[], m: EntityManager): Promise<Total> {
-  const rows = (await m.query(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM users u ${whereSql} LIMIT ${EXACT_TOTAL_UP_TO + 1}) capped`,
-    params,
-  )) as Row[];
-  const counted = Number(rows[0].n);
-  if (counted <= EXACT_TOTAL_UP_TO) return { total: counted, totalExact: true };
-  return estimate(whereSql, params, counted, m);
+  const rows = (await m.query(`SELECT ${cappedCount(whereSql)} AS n`, params)) as Row[];
+  return totalOf(Number(rows[0].n), whereSql, params, m);
 }
 
 /**
@@ -144,32 +148,28 @@ async function countPrefixMatches(
   params: unknown[],
   m: EntityManager,
 ): Promise<Total> {
-  const [byName, byEmail] = halves.map((half) => ['WHERE', [half, ...others].join(' AND ')].join(' '));
-  const capped = (where: string) =>
-    `(SELECT count(*) FROM (SELECT 1 FROM users u ${where} LIMIT ${EXACT_TOTAL_UP_TO + 1}) h)::int`;
+  const [byName, byEmail] = halves.map((half) => `WHERE ${[half, ...others].join(' AND ')}`);
   const [halfCounts] = (await m.query(
-    `SELECT ${capped(byName)} AS "byName", ${capped(byEmail)} AS "byEmail"`,
+    `SELECT ${cappedCount(byName)} AS "byName", ${cappedCount(byEmail)} AS "byEmail"`,
     params,
   )) as Row[];
   const largest = Math.max(Number(halfCounts.byName), Number(halfCounts.byEmail));
-  if (largest > EXACT_TOTAL_UP_TO) return estimate(whereSql, params, largest, m);
+  if (largest > EXACT_TOTAL_UP_TO) return totalOf(largest, whereSql, params, m);
   const [union] = (await m.query(
     `SELECT count(*)::int AS n FROM (SELECT u.id FROM users u ${byName} UNION SELECT u.id FROM users u ${byEmail}) matched`,
     params,
   )) as Row[];
-  const counted = Number(union.n);
-  return counted <= EXACT_TOTAL_UP_TO
-    ? { total: counted, totalExact: true }
-    : estimate(whereSql, params, counted, m);
+  return totalOf(Number(union.n), whereSql, params, m);
 }
 
-/** Past the limit: the planner's estimate of the matches, never below what was counted. */
-async function estimate(
+/** What was counted while within the limit; past it, the planner's estimate, never below what was counted. */
+async function totalOf(
+  counted: number,
   whereSql: string,
   params: unknown[],
-  counted: number,
   m: EntityManager,
 ): Promise<Total> {
+  if (counted <= EXACT_TOTAL_UP_TO) return { total: counted, totalExact: true };
   const plan = (await m.query(`EXPLAIN (FORMAT JSON) SELECT 1 FROM users u ${whereSql}`, params)) as Row[];
   const raw = plan[0]['QUERY PLAN'];
   const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: { 'Plan Rows': number } }[];
