@@ -353,14 +353,19 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
   });
 });
 
-describe('GET /users: total exact up to 10,000 matches, an estimate beyond', () => {
-  const t = useTestApp();
-  let admin: string;
-  const list = async (query: Record<string, unknown>) => {
-    const res = await t.http().get(USERS).query(query).set(bearer(admin));
+/** GET /users as the caller whose token `token` gives, answered 200: the page and its total. */
+function listPage(t: TestApp, token: () => string) {
+  return async (query: Record<string, unknown>) => {
+    const res = await t.http().get(USERS).query(query).set(bearer(token()));
     expectStatus(res, 200);
     return res.body as { items: { username: string }[]; total: number; totalExact: boolean };
   };
+}
+
+describe('GET /users: total exact up to 10,000 matches, an estimate beyond', () => {
+  const t = useTestApp();
+  let admin: string;
+  const list = listPage(t, () => admin);
 
   beforeAll(async () => {
     admin = (await adminToken(t)).token;
@@ -400,11 +405,7 @@ describe('GET /users: total exact up to 10,000 matches, an estimate beyond', () 
 describe('GET /users: the count of a one- or two-character search', () => {
   const t = useTestApp();
   let admin: string;
-  const list = async (query: Record<string, unknown>) => {
-    const res = await t.http().get(USERS).query(query).set(bearer(admin));
-    expectStatus(res, 200);
-    return res.body as { items: { username: string }[]; total: number; totalExact: boolean };
-  };
+  const list = listPage(t, () => admin);
 
   beforeAll(async () => {
     admin = (await adminToken(t)).token;
