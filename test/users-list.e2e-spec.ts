@@ -353,29 +353,31 @@ describe('GET /users: filters, sorts, paging and hostile parameters', () => {
   });
 });
 
-/** GET /users as the caller whose token `token` gives, answered 200: the page and its total. */
-function listPage(t: TestApp, token: () => string) {
+/**
+ * An app of its own, seeded by these statements before the block's tests; answers GET /users as the
+ * admin, expecting 200: the page and its total.
+ */
+function listingApp(...seed: string[]) {
+  const t = useTestApp();
+  let admin: string;
+  beforeAll(async () => {
+    admin = (await adminToken(t)).token;
+    for (const sql of seed) await t.dataSource.query(sql);
+  });
   return async (query: Record<string, unknown>) => {
-    const res = await t.http().get(USERS).query(query).set(bearer(token()));
+    const res = await t.http().get(USERS).query(query).set(bearer(admin));
     expectStatus(res, 200);
     return res.body as { items: { username: string }[]; total: number; totalExact: boolean };
   };
 }
 
 describe('GET /users: total exact up to 10,000 matches, an estimate beyond', () => {
-  const t = useTestApp();
-  let admin: string;
-  const list = listPage(t, () => admin);
-
-  beforeAll(async () => {
-    admin = (await adminToken(t)).token;
-    // 10,001 viewers: bulk.00000 to bulk.10000
-    await t.dataSource.query(
-      `INSERT INTO users (username, email, role_name)
-       SELECT 'bulk.' || lpad(g::text, 5, '0'), 'bulk.' || lpad(g::text, 5, '0') || '@bulk.test', 'viewer'
-         FROM generate_series(0, 10000) g`,
-    );
-  });
+  // 10,001 viewers: bulk.00000 to bulk.10000
+  const list = listingApp(
+    `INSERT INTO users (username, email, role_name)
+     SELECT 'bulk.' || lpad(g::text, 5, '0'), 'bulk.' || lpad(g::text, 5, '0') || '@bulk.test', 'viewer'
+       FROM generate_series(0, 10000) g`,
+  );
 
   it('counts a search exactly up to 10,000 matches', async () => {
     expect(await list({ search: 'bulk.0', pageSize: 5 })).toMatchObject({ total: 10_000, totalExact: true });
@@ -403,26 +405,17 @@ describe('GET /users: total exact up to 10,000 matches, an estimate beyond', () 
 });
 
 describe('GET /users: the count of a one- or two-character search', () => {
-  const t = useTestApp();
-  let admin: string;
-  const list = listPage(t, () => admin);
-
-  beforeAll(async () => {
-    admin = (await adminToken(t)).token;
-    // qx.* by username, qx-mail* by e-mail only, and one user matching by both; 10,001 e-mails under zq.
-    await t.dataSource.query(
-      `INSERT INTO users (username, email, role_name, is_active) VALUES
-         ('qx.one', 'one@count.test', 'viewer', true),
-         ('qx.two', 'two@count.test', 'viewer', false),
-         ('mail.one', 'QX-mail1@count.test', 'viewer', true),
-         ('mail.two', 'qx-mail2@count.test', 'administrator', true),
-         ('qx.both', 'qx.both@count.test', 'viewer', true)`,
-    );
-    await t.dataSource.query(
-      `INSERT INTO users (username, email, role_name)
-       SELECT 'many.' || g, 'zq' || g || '@count.test', 'viewer' FROM generate_series(0, 10000) g`,
-    );
-  });
+  // qx.* by username, qx-mail* by e-mail only, and one user matching by both; 10,001 e-mails under zq.
+  const list = listingApp(
+    `INSERT INTO users (username, email, role_name, is_active) VALUES
+       ('qx.one', 'one@count.test', 'viewer', true),
+       ('qx.two', 'two@count.test', 'viewer', false),
+       ('mail.one', 'QX-mail1@count.test', 'viewer', true),
+       ('mail.two', 'qx-mail2@count.test', 'administrator', true),
+       ('qx.both', 'qx.both@count.test', 'viewer', true)`,
+    `INSERT INTO users (username, email, role_name)
+     SELECT 'many.' || g, 'zq' || g || '@count.test', 'viewer' FROM generate_series(0, 10000) g`,
+  );
 
   it('counts a user matching by username and by e-mail once', async () => {
     expect(await list({ search: 'qx' })).toMatchObject({ total: 5, totalExact: true });
