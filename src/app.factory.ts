@@ -6,6 +6,7 @@ import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule, type AppModuleOptions, serviceConsole } from './app.module.js';
 import { validateEnv } from './config/env.schema.js';
 import { mapError } from './common/errors/error-body.js';
+import { jsonOf } from './common/http/kept-json.js';
 import { API_PREFIX } from './common/http/routes.js';
 import { securityHeaders } from './common/http/security-headers.js';
 import { accessLogHook, requestIdFor } from './common/logging.js';
@@ -53,6 +54,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const adminConsole = serviceConsole(options, env);
   const headersFor = securityHeaders(adminConsole ? adminConsole.path : false);
   const fastify = app.getHttpAdapter().getInstance();
+  // Set before Nest registers the routes (at init), which take the serializer in force then.
+  fastify.setReplySerializer(jsonOf);
   fastify.addHook('onResponse', accessLogHook(PinoLogger.root));
   fastify.addHook('onRequest', (req, reply, done) => {
     // protocol is https over TLS, or from X-Forwarded-Proto when TRUST_PROXY is on.

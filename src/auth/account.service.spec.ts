@@ -15,7 +15,9 @@ import type { PermissionCatalog } from '../roles/permission-catalog.js';
 import { PasswordPolicy } from '../users/password-policy.js';
 import { WeakPasswordError } from '../users/users.errors.js';
 import { AccountService } from './account.service.js';
-import { type AuthStateService, cachedUserOf } from './auth-state.service.js';
+import { type AuthStateService, type CachedUser, cachedUserOf } from './auth-state.service.js';
+import type { CachedSession } from '../sessions/session-state.js';
+import { jsonOf } from '../common/http/kept-json.js';
 import { SessionNotFoundError, UnchangedPasswordError, WrongCurrentPasswordError } from './auth.errors.js';
 
 const CURRENT = 'Correct-horse-9';
@@ -175,7 +177,8 @@ describe('AccountService.logout', () => {
 describe('AccountService.me', () => {
   function meScene() {
     const user = cachedUserOf({ ...userRecord(), apiTokenId: null, previousApiTokenId: null });
-    const authState = { stateOf: async () => ({ user, session: null }) } as unknown as AuthStateService;
+    const state: { user: CachedUser; session: CachedSession | null } = { user, session: null };
+    const authState = { stateOf: async () => ({ ...state }) } as unknown as AuthStateService;
     const catalog = { sortedNames: Object.freeze(['a_data', 'full_access', 'z_data']) } as PermissionCatalog;
     const f = sharedFakes();
     const service = new AccountService(
@@ -189,8 +192,61 @@ describe('AccountService.me', () => {
       f.runner,
       f.audit,
     );
-    return { service };
+    return { service, state };
   }
+
+  const sessionState = (over: Partial<CachedSession> = {}): CachedSession => ({
+    userId: 7,
+    expiresAt: Date.parse('2030-01-01T00:00:00Z'),
+    revoked: false,
+    lastSeenAt: 0,
+    createdAt: Date.parse('2026-01-01T00:00:00Z'),
+    rememberMe: false,
+    ip: '127.0.0.1',
+    userAgent: 'test',
+    ...over,
+  });
+
+  it('keeps one answer, and its JSON text, per session state', async () => {
+    const { service, state } = meScene();
+    state.session = sessionState();
+    const held = new Set(['a_data']);
+    const caller = { ...bob, sessionId: 'session-1', permissions: held };
+    const first = await service.me(caller);
+    expect(first.session).toMatchObject({ id: 'session-1', current: true });
+    expect(await service.me(caller)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(jsonOf(first)).toBe(JSON.stringify(first));
+
+    // Any new piece of state, or another session id on the same state, builds a new answer.
+    const renewed = [
+      () => (state.session = sessionState({ lastSeenAt: 5 })),
+      () => (state.user = { ...state.user, email: 'new@example.test' }),
+    ];
+    let last = first;
+    for (const change of renewed) {
+      change();
+      const next = await service.me(caller);
+      expect(next).not.toBe(last);
+      last = next;
+    }
+    expect(last.user.email).toBe('new@example.test');
+    expect(last.session?.lastSeenAt).toBe(new Date(5).toISOString());
+    const otherSet = await service.me({ ...caller, permissions: new Set(['a_data']) });
+    expect(otherSet).not.toBe(last);
+    expect(otherSet).toEqual(last);
+    const otherId = await service.me({ ...caller, sessionId: 'session-2' });
+    expect(otherId.session?.id).toBe('session-2');
+  });
+
+  it('builds an API user’s answer on every request: its token status depends on the time', async () => {
+    const { service, state } = meScene();
+    state.user = { ...state.user, isApiUser: true, apiTokenId: 'token-1' };
+    const caller = { ...bob, kind: 'api' as const, sessionId: undefined, permissions: new Set(['a_data']) };
+    const first = await service.me(caller);
+    expect(await service.me(caller)).not.toBe(first);
+    expect(Object.isFrozen(first)).toBe(false);
+  });
 
   it('lists the held permissions sorted, once per permission set', async () => {
     const { service } = meScene();

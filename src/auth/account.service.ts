@@ -12,7 +12,7 @@ import {
   UnchangedPasswordError,
   WrongCurrentPasswordError,
 } from './auth.errors.js';
-import { AuthStateService, mfaEnrollmentRequired } from './auth-state.service.js';
+import { AuthStateService, type CachedUser, mfaEnrollmentRequired } from './auth-state.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { BruteForceService } from './brute-force/brute-force.service.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';
@@ -22,11 +22,25 @@ import { currentSessionViewOf, sessionViewOf } from '../sessions/session.mapper.
 import { SessionsService } from '../sessions/sessions.service.js';
 import { userViewOf } from './cached-user.mapper.js';
 import { selfEntry } from '../audit/audit-entries.js';
+import { keepJson } from '../common/http/kept-json.js';
+import type { CachedSession } from '../sessions/session-state.js';
+
+/** The /me answer kept for a session state, with what else it was built from. */
+interface KeptMe {
+  user: CachedUser;
+  sessionId: string;
+  permissions: ReadonlySet<string>;
+  answer: MeResponseDto;
+}
 
 /** What callers do with their own account: who am I, my password, my sessions. */
 @Injectable()
 export class AccountService {
   private readonly sorted = new WeakMap<ReadonlySet<string>, readonly string[]>();
+  // A session caller's /me depends only on cached state that is never changed in place (a change is a new
+  // entry), so one answer, with its JSON text, is kept per session state. An API user's view also depends
+  // on the time (its token's status) and is built on every request.
+  private readonly answers = new WeakMap<CachedSession, KeptMe>();
 
   constructor(
     private readonly authState: AuthStateService,
@@ -42,6 +56,18 @@ export class AccountService {
 
   async me(caller: AuthContext): Promise<MeResponseDto> {
     const { user, session } = await this.authState.stateOf(caller);
+    const sessionId = caller.sessionId;
+    if (user.isApiUser || !session || !sessionId) return this.meOf(caller, user, session);
+    const kept = this.answers.get(session);
+    if (kept?.user === user && kept.sessionId === sessionId && kept.permissions === caller.permissions) {
+      return kept.answer;
+    }
+    const answer = keepJson(this.meOf(caller, user, session));
+    this.answers.set(session, { user, sessionId, permissions: caller.permissions, answer });
+    return answer;
+  }
+
+  private meOf(caller: AuthContext, user: CachedUser, session: CachedSession | null): MeResponseDto {
     return {
       user: userViewOf(user),
       permissions: this.effectivePermissions(caller.permissions),
