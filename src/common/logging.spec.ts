@@ -142,4 +142,60 @@ describe('accessLogHook', () => {
     ]);
     expect(lines[1].err).toEqual({ type: 'Error', message: 'failed with status code 503' });
   });
+
+  it('writes, byte for byte, the line pino itself writes for those fields', () => {
+    const texts: string[] = [];
+    const sink = new Writable({
+      write: (chunk, _e, done) => {
+        texts.push(String(chunk));
+        done();
+      },
+    });
+    const root = pino(
+      { ...optionsOf(loggerParams('info', false)), timestamp: () => ',"time":1' } as never,
+      sink,
+    );
+    const hook = accessLogHook(root as unknown as Parameters<typeof accessLogHook>[0]);
+    const asIs = root.child({}, { serializers: { req: (x: unknown) => x, res: (x: unknown) => x } });
+    const odd = {
+      id: 'r"2',
+      method: 'GET',
+      url: '/a\\b/é"x?q=secret',
+      headers: {},
+    } as unknown as FastifyRequest;
+    hook(odd, reply(201), () => undefined);
+    asIs.info(
+      { req: { id: 'r"2', method: 'GET', path: '/a\\b/é"x' }, res: { statusCode: 201 }, responseTime: 2 },
+      'request completed',
+    );
+    hook(request('/x'), reply(500), () => undefined);
+    asIs.error(
+      {
+        req: { id: 'r1', method: 'GET', path: '/x', userAgent: 'ua/1' },
+        res: { statusCode: 500 },
+        responseTime: 2,
+        err: { type: 'Error', message: 'failed with status code 500' },
+      },
+      'request errored',
+    );
+    expect(texts).toHaveLength(4);
+    expect(texts[0]).toBe(texts[1]);
+    expect(texts[2]).toBe(texts[3]);
+    expect(JSON.parse(texts[0]!)).toMatchObject({ time: 1, pid: process.pid, req: { path: '/a\\b/é"x' } });
+  });
+
+  it('writes nothing below the configured level', () => {
+    const texts: string[] = [];
+    const sink = new Writable({
+      write: (chunk, _e, done) => {
+        texts.push(String(chunk));
+        done();
+      },
+    });
+    const root = pino(optionsOf(loggerParams('warn', false)) as never, sink);
+    const hook = accessLogHook(root as unknown as Parameters<typeof accessLogHook>[0]);
+    hook(request('/x'), reply(200), () => undefined);
+    hook(request('/x'), reply(404), () => undefined);
+    expect(texts.map((t) => JSON.parse(t).level)).toEqual([40]);
+  });
 });
