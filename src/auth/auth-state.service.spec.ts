@@ -10,7 +10,8 @@ import type { TokenClaims } from '../tokens/token-claims.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { userRecord } from '../../test/support/service-fakes.js';
 import type { ApiTokenUsage } from './api-token-usage.js';
-import { AuthStateService, cachedUserOf } from './auth-state.service.js';
+import { AuthStateService, type CachedUser, cachedUserOf } from './auth-state.service.js';
+import { TokenRevokedError } from './auth.errors.js';
 
 const SID = '0b7f2c2e-5d1a-4c1e-9a7e-2f7c1d3e4b5a';
 
@@ -120,5 +121,47 @@ describe('AuthStateService: the caller permission set', () => {
     const afterEdit = await service.resolve(claims);
     expect(afterEdit.permissions).not.toBe(first.permissions);
     expect([...afterEdit.permissions].sort()).toEqual(['manage_users', 'portfolio_data']);
+  });
+});
+
+describe('AuthStateService: the caller context', () => {
+  it('is one frozen object per token while the state it was read from stays the same', async () => {
+    const { service, claims, store } = scene(Date.now());
+    await service.resolve(claims);
+    const first = await service.resolve(claims);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(await service.resolve(claims)).toBe(first);
+    expect((await service.stateOf(first)).session).toBe(store.get(CacheKeys.session(SID)));
+
+    // A new session, user or role entry (what an eviction and a re-read bring) gives a new context.
+    const session = store.get(CacheKeys.session(SID)) as CachedSession;
+    store.set(CacheKeys.session(SID), { ...session });
+    const afterSession = await service.resolve(claims);
+    expect(afterSession).not.toBe(first);
+    expect(afterSession).toEqual(first);
+    const user = store.get(CacheKeys.user(first.userId)) as CachedUser;
+    store.set(CacheKeys.user(first.userId), { ...user, mustChangePassword: true });
+    const afterUser = await service.resolve(claims);
+    expect(afterUser.mustChangePassword).toBe(true);
+    expect(await service.stateOf(afterUser)).toMatchObject({ user: { mustChangePassword: true } });
+    store.set(CacheKeys.role(first.roleName), ['manage_users']);
+    expect([...(await service.resolve(claims)).permissions]).toEqual(['manage_users']);
+  });
+
+  it('is refused as before once the session is revoked, however often it was answered', async () => {
+    const { service, claims, store } = scene(Date.now());
+    await service.resolve(claims);
+    await service.resolve(claims);
+    const session = store.get(CacheKeys.session(SID)) as CachedSession;
+    store.set(CacheKeys.session(SID), { ...session, revoked: true });
+    await expect(service.resolve(claims)).rejects.toBeInstanceOf(TokenRevokedError);
+  });
+
+  it('is built for each token of its own, even for the same session', async () => {
+    const { service, claims } = scene(Date.now());
+    const first = await service.resolve(claims);
+    const other = await service.resolve({ ...claims });
+    expect(other).not.toBe(first);
+    expect(other).toEqual(first);
   });
 });

@@ -46,6 +46,26 @@ export interface ResolvedState {
   session: CachedSession | null;
 }
 
+/** A token's caller as this process knows it (see `callerOf`). */
+interface KnownCaller {
+  userId: number;
+  kind: 'session' | 'api';
+  ids: { sessionId: string } | { tokenId: string };
+  userKey: string;
+  sessionKey: string | undefined;
+  seenKey: string | undefined;
+  /** The role read along with the user, and its key. */
+  roleName?: string;
+  roleKey?: string;
+  /** The context answered last, and the state it was built from. */
+  last?: {
+    user: CachedUser;
+    session: CachedSession | null;
+    permissions: readonly string[];
+    context: AuthContext;
+  };
+}
+
 const LAST_SEEN_EVERY_MS = 60_000;
 const ROLE_HINTS_MAX = 100_000;
 const SEEN_MEMO_MAX = 100_000;
@@ -96,6 +116,8 @@ export class AuthStateService {
   // wrote the marker itself, or read it set. Spares a caller whose state the local layer holds the one
   // shared-cache read per request that the marker would cost. Lost on restart, which costs one read.
   private readonly seenUntil = new Map<string, number>();
+  // By claims object: a token verified here before comes back as the same object (see JwtStrategy).
+  private readonly callers = new WeakMap<TokenClaims, KnownCaller>();
   // A cached role entry is never changed in place (a change is a new entry): its set is built once.
   private readonly permissionSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
@@ -110,33 +132,57 @@ export class AuthStateService {
   ) {}
 
   async resolve(claims: TokenClaims): Promise<AuthContext> {
-    const userId = Number(claims.sub);
-    if (!Number.isSafeInteger(userId) || userId <= 0) throw new InvalidTokenError();
+    const caller = this.callerOf(claims);
+    const userId = caller.userId;
     // The role the user had last time here rides along in the first read, saving a round trip.
     const hint = this.roleHints.get(userId);
-    const roleKey = hint === undefined ? [] : [CacheKeys.role(hint)];
+    if (hint !== undefined && hint !== caller.roleName) {
+      caller.roleName = hint;
+      caller.roleKey = CacheKeys.role(hint);
+    }
     if (claims.typ === 'session') {
       const seenKnown = (this.seenUntil.get(claims.sid) ?? 0) > Date.now();
-      const seenKey = seenKnown ? [] : [CacheKeys.sessionSeen(claims.sid)];
-      const [cachedSession, cachedUser, ...rest] = await this.cache.mget<unknown>([
-        CacheKeys.session(claims.sid),
-        CacheKeys.user(userId),
-        ...roleKey,
-        ...seenKey,
-      ]);
-      const cachedRole = roleKey.length > 0 ? rest[0] : undefined;
-      const marker = seenKey.length > 0 ? rest[roleKey.length] : undefined;
+      const keys = [caller.sessionKey!, caller.userKey];
+      if (hint !== undefined) keys.push(caller.roleKey!);
+      if (!seenKnown) keys.push(caller.seenKey!);
+      const [cachedSession, cachedUser, ...rest] = await this.cache.mget<unknown>(keys);
+      const cachedRole = hint !== undefined ? rest[0] : undefined;
+      const marker = seenKnown ? undefined : rest[hint !== undefined ? 1 : 0];
       const session = (cachedSession as CachedSession | undefined) ?? (await this.loadSession(claims.sid));
       const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(userId));
       this.checkSession(session, user, userId);
       if (!seenKnown) this.touch(claims.sid, session!, marker !== undefined);
-      return this.context({ user: user!, session }, 'session', { sessionId: claims.sid }, hint, cachedRole);
+      return this.context(caller, { user: user!, session }, hint, cachedRole);
     }
-    const [cachedUser, cachedRole] = await this.cache.mget<unknown>([CacheKeys.user(userId), ...roleKey]);
+    const keys = hint === undefined ? [caller.userKey] : [caller.userKey, caller.roleKey!];
+    const [cachedUser, cachedRole] = await this.cache.mget<unknown>(keys);
     const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(userId));
     const previous = this.checkApiToken(user, claims.jti);
     this.tokenUsage.used(userId, claims.jti, previous);
-    return this.context({ user: user!, session: null }, 'api', { tokenId: claims.jti }, hint, cachedRole);
+    return this.context(caller, { user: user!, session: null }, hint, cachedRole);
+  }
+
+  /**
+   * What this process knows of a token's caller: its cache keys, and the context it answered last with
+   * what that was built from. A token this process verified before comes back as the same claims
+   * object, so its keys are built once and, while the state it read is the same, so is its context.
+   */
+  private callerOf(claims: TokenClaims): KnownCaller {
+    const known = this.callers.get(claims);
+    if (known) return known;
+    const userId = Number(claims.sub);
+    if (!Number.isSafeInteger(userId) || userId <= 0) throw new InvalidTokenError();
+    const session = claims.typ === 'session';
+    const caller: KnownCaller = {
+      userId,
+      userKey: CacheKeys.user(userId),
+      sessionKey: session ? CacheKeys.session(claims.sid) : undefined,
+      seenKey: session ? CacheKeys.sessionSeen(claims.sid) : undefined,
+      ids: session ? { sessionId: claims.sid } : { tokenId: claims.jti },
+      kind: session ? 'session' : 'api',
+    };
+    this.callers.set(claims, caller);
+    return caller;
   }
 
   /** The state authentication read for this caller; re-read when the context did not come from resolve(). */
@@ -179,30 +225,35 @@ export class AuthStateService {
   }
 
   private async context(
+    caller: KnownCaller,
     state: ResolvedState,
-    kind: 'session' | 'api',
-    ids: { sessionId?: string; tokenId?: string },
     hint: string | undefined,
     cachedRole: unknown,
   ): Promise<AuthContext> {
-    const { user } = state;
+    const { user, session } = state;
     // A hint is only a guess at which key to read: the permissions are the cached entry of the role the user has now.
     const permissions =
       hint === user.roleName && Array.isArray(cachedRole)
         ? (cachedRole as string[])
         : await this.rolePermissions.permissionsOf(user.roleName);
     if (hint !== user.roleName) this.rememberRole(user.id, user.roleName);
-    const context: AuthContext = {
+    const last = caller.last;
+    if (last?.user === user && last.session === session && last.permissions === permissions) {
+      return last.context;
+    }
+    // Shared by every request that reads the same state: frozen, like the state it comes from.
+    const context: AuthContext = Object.freeze({
       userId: user.id,
       username: user.username,
       roleName: user.roleName,
       permissions: this.permissionSetOf(permissions),
-      kind,
-      ...ids,
+      kind: caller.kind,
+      ...caller.ids,
       mustChangePassword: user.mustChangePassword,
       mfaEnrollmentRequired: mfaEnrollmentRequired(user),
-    };
+    });
     this.resolved.set(context, state);
+    caller.last = { user, session, permissions, context };
     return context;
   }
 
