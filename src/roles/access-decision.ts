@@ -11,6 +11,8 @@ import {
 
 export type AccessDecision = { ok: true } | { ok: false; error: DomainError; missing?: readonly string[] };
 
+const ALLOWED: AccessDecision = Object.freeze({ ok: true });
+
 /**
  * Whether a holder of `held` passes a check for any one of `required`: with an
  * API token, api_access is needed in addition; full_access passes every check.
@@ -31,7 +33,7 @@ export function permissionDecision(
   if (required && required.length > 0 && !satisfiesAny(held, required)) {
     return { ok: false, error: new PermissionDeniedError(required), missing: required };
   }
-  return { ok: true };
+  return ALLOWED;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { RequestWithAuth } from '../common/auth/auth-context.js';
 import {
   ALLOW_MFA_ENROLLMENT_PENDING_KEY,
@@ -6,38 +7,57 @@ import {
   IS_PUBLIC_KEY,
   REQUIRED_PERMISSIONS_KEY,
 } from '../common/auth/metadata.js';
-import { RouteMetadata } from '../common/auth/route-metadata.js';
 import { UnauthenticatedError } from '../common/errors/domain-error.js';
 import { decideAccess } from './access-decision.js';
 import { AccessDenials } from './access-denials.js';
 
 export { type AccessDecision, decideAccess, permissionDecision } from './access-decision.js';
 
+/** What a route's decorators ask of its callers. */
+interface RoutePolicy {
+  isPublic: boolean;
+  required: string[] | undefined;
+  allowPending: boolean;
+  allowEnrolment: boolean;
+}
+
 /** Global, after authentication: checks permissions, never role names. */
 @Injectable()
 export class PermissionsGuard implements CanActivate {
-  private readonly reflector = new RouteMetadata();
+  private readonly reflector = new Reflector();
+  // handler → class → policy: a route's decorators are fixed once its class is defined.
+  private readonly policies = new WeakMap<object, Map<object, RoutePolicy>>();
 
   constructor(private readonly denials: AccessDenials) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    const policy = this.policyOf(context.getHandler(), context.getClass());
+    if (policy.isPublic) return true;
     const request = context.switchToHttp().getRequest<RequestWithAuth>();
     const user = request.user;
     if (!user) throw new UnauthenticatedError();
-    const required = this.reflector.getAllAndOverride<string[] | undefined>(
-      REQUIRED_PERMISSIONS_KEY,
-      targets,
-    );
-    const allowPending =
-      this.reflector.getAllAndOverride<boolean>(ALLOW_PASSWORD_CHANGE_PENDING_KEY, targets) ?? false;
-    const allowEnrolment =
-      this.reflector.getAllAndOverride<boolean>(ALLOW_MFA_ENROLLMENT_PENDING_KEY, targets) ?? false;
-    const decision = decideAccess(user, required, allowPending, allowEnrolment);
+    const decision = decideAccess(user, policy.required, policy.allowPending, policy.allowEnrolment);
     if (decision.ok) return true;
     if (decision.missing) this.denials.record(request, user, decision.missing, decision.error.code);
     throw decision.error;
+  }
+
+  private policyOf(handler: object, classRef: object): RoutePolicy {
+    let byClass = this.policies.get(handler);
+    if (!byClass) this.policies.set(handler, (byClass = new Map()));
+    let policy = byClass.get(classRef);
+    if (!policy) {
+      const targets = [handler, classRef] as never;
+      const read = <T>(key: string) => this.reflector.getAllAndOverride<T>(key, targets);
+      policy = {
+        isPublic: read<boolean>(IS_PUBLIC_KEY) ?? false,
+        required: read<string[] | undefined>(REQUIRED_PERMISSIONS_KEY),
+        allowPending: read<boolean>(ALLOW_PASSWORD_CHANGE_PENDING_KEY) ?? false,
+        allowEnrolment: read<boolean>(ALLOW_MFA_ENROLLMENT_PENDING_KEY) ?? false,
+      };
+      byClass.set(classRef, policy);
+    }
+    return policy;
   }
 }
