@@ -127,4 +127,31 @@ describe('JwtStrategy: a token verified before', () => {
     expect(strategy.knownCaller({ headers: {} } as never)).toBeUndefined();
     expect(verifier).not.toHaveBeenCalled();
   });
+
+  it('hands the auth state the same claims object on every request with the same token', async () => {
+    const token = tokenFor('11', Math.floor(Date.now() / 1000) + 60);
+    await authenticate(token);
+    resolve.mockClear();
+    await strategy.knownCaller({ headers: { authorization: `Bearer ${token}` } } as never);
+    await strategy.knownCaller({ headers: { authorization: `Bearer ${token}` } } as never);
+    expect(resolve.mock.calls[0]![0]).toBe(resolve.mock.calls[1]![0]);
+    expect(resolve.mock.calls[0]![0]).toMatchObject({ sub: '11', typ: 'session' });
+  });
+
+  it('reads the bearer header as passport-jwt does, in every spelling', async () => {
+    const token = tokenFor('12', Math.floor(Date.now() / 1000) + 60);
+    await authenticate(token);
+    const known = (authorization: unknown) => strategy.knownCaller({ headers: { authorization } } as never);
+    for (const header of [
+      `Bearer ${token}`,
+      `bearer ${token}`,
+      `BEARER   ${token}`,
+      `Bearer ${token} trailing`,
+    ]) {
+      expect(await known(header)).toEqual({ userId: 12 });
+    }
+    for (const header of [`Basic ${token}`, `Bearer`, `Bearer `, token, ['Bearer', token], undefined]) {
+      expect(known(header)).toBeUndefined();
+    }
+  });
 });

@@ -38,15 +38,15 @@ export function parseClaims(token: CompleteToken): TokenClaims {
 const VERIFIED_MAX = 10_000;
 
 /**
- * Tokens whose signature, issuer, audience and claims passed here, by their exact text. A token's text
- * cannot change without breaking its signature, so a caller's next request with the same text needs no
- * second HMAC and parse; only the expiry is checked again. Who the caller is now (revoked, deactivated,
- * role) is read on every request all the same.
+ * Tokens whose signature, issuer, audience and claims passed here, by their exact text, with their
+ * claims. A token's text cannot change without breaking its signature, so a caller's next request with
+ * the same text needs no second HMAC and parse; only the expiry is checked again. Who the caller is now
+ * (revoked, deactivated, role) is read on every request all the same.
  */
 class VerifiedTokens {
-  private readonly tokens = new Map<string, { token: CompleteToken; expiresAtMs: number }>();
+  private readonly tokens = new Map<string, { claims: TokenClaims; expiresAtMs: number }>();
 
-  get(text: string, nowMs: number): CompleteToken | undefined {
+  get(text: string, nowMs: number): TokenClaims | undefined {
     const known = this.tokens.get(text);
     if (!known) return undefined;
     if (known.expiresAtMs <= nowMs) {
@@ -54,19 +54,31 @@ class VerifiedTokens {
       this.tokens.delete(text);
       return undefined;
     }
-    return known.token;
+    return known.claims;
   }
 
-  add(text: string, token: CompleteToken): void {
-    const exp = token.payload.exp;
+  add(text: string, claims: TokenClaims): void {
+    const exp = (claims as { exp?: unknown }).exp;
     // As jsonwebtoken judges it: expired from the second `exp` names.
     const expiresAtMs = typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY;
     if (this.tokens.size >= VERIFIED_MAX) this.tokens.delete(this.tokens.keys().next().value as string);
-    this.tokens.set(text, { token, expiresAtMs });
+    this.tokens.set(text, { claims, expiresAtMs });
   }
 }
 
-const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+const libraryBearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+/**
+ * The token of an `Authorization: Bearer <token>` header, as passport-jwt's extractor reads it; the
+ * plain form (one space, no other whitespace) is read without its regular expression.
+ */
+function bearerToken(req: Parameters<Strategy['authenticate']>[0]): string | null {
+  const header = (req as { headers?: Record<string, unknown> }).headers?.authorization;
+  if (typeof header === 'string' && header.startsWith('Bearer ') && !/\s/.test(header.slice(7))) {
+    return header.length > 7 ? header.slice(7) : libraryBearerToken(req);
+  }
+  return libraryBearerToken(req);
+}
 
 /** Bearer header only (never a query string), HS256 only, issuer and audience checked. */
 @Injectable()
@@ -96,9 +108,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
    */
   knownCaller(req: Parameters<Strategy['authenticate']>[0]): Promise<AuthContext> | undefined {
     const text = bearerToken(req);
-    const token = text ? this.verified.get(text, Date.now()) : undefined;
-    if (!token) return undefined;
-    return Promise.resolve().then(() => this.authState.resolve(parseClaims(token)));
+    const claims = text ? this.verified.get(text, Date.now()) : undefined;
+    return claims && this.authState.resolve(claims);
   }
 
   /** A token verified here before skips the library's verification; any other goes through it. */
@@ -114,7 +125,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   async validate(req: Parameters<Strategy['authenticate']>[0], token: CompleteToken): Promise<AuthContext> {
     const claims = parseClaims(token);
     const text = bearerToken(req);
-    if (text) this.verified.add(text, token);
+    if (text) this.verified.add(text, claims);
     return this.authState.resolve(claims);
   }
 }
