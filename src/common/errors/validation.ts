@@ -67,6 +67,8 @@ const validated = new WeakSet<object>();
 
 class ContractValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // What a custom parameter decorator reads (the caller, say) is not validated: no need to go further.
+    if (metadata.type === 'custom' && !this.validateCustomDecorators) return value;
     if (typeof value === 'object' && value !== null && validated.has(value)) return value;
     if (notAnObjectBody(value, metadata)) {
       throw new ValidationFailedError(
