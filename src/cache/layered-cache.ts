@@ -36,11 +36,15 @@ export class LayeredAppCache extends AppCache {
 
   async mget<T>(keys: string[]): Promise<(T | undefined)[]> {
     if (!this.localLayerLive) return this.inner.mget<T>(keys);
-    const values: (T | undefined)[] = keys.map((k) =>
-      isCachedState(k) ? (this.layer.get(k) as T) : undefined,
-    );
-    const missing = keys.filter((k, i) => values[i] === undefined);
-    if (missing.length === 0) {
+    const values: (T | undefined)[] = new Array<T | undefined>(keys.length);
+    let missing: string[] | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const value = isCachedState(key) ? (this.layer.get(key) as T | undefined) : undefined;
+      values[i] = value;
+      if (value === undefined) (missing ??= []).push(key);
+    }
+    if (!missing) {
       this.reads.hits += keys.length;
       return values;
     }
@@ -48,12 +52,13 @@ export class LayeredAppCache extends AppCache {
     const epoch = this.layer.epoch();
     const fetched = await this.inner.mget<T>(missing);
     let j = 0;
-    return values.map((v, i) => {
-      if (v !== undefined) return v;
+    for (let i = 0; i < keys.length; i++) {
+      if (values[i] !== undefined) continue;
       const value = fetched[j++];
-      if (value !== undefined && isCachedState(keys[i])) this.layer.store(keys[i], value, epoch);
-      return value;
-    });
+      values[i] = value;
+      if (value !== undefined && isCachedState(keys[i]!)) this.layer.store(keys[i]!, value, epoch);
+    }
+    return values;
   }
 
   set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
