@@ -152,14 +152,14 @@ export class AuthStateService {
       const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(userId));
       this.checkSession(session, user, userId);
       if (!seenKnown) this.touch(claims.sid, session!, marker !== undefined);
-      return this.context(caller, { user: user!, session }, hint, cachedRole);
+      return this.context(caller, user!, session, hint, cachedRole);
     }
     const keys = hint === undefined ? [caller.userKey] : [caller.userKey, caller.roleKey!];
     const [cachedUser, cachedRole] = await this.cache.mget<unknown>(keys);
     const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(userId));
     const previous = this.checkApiToken(user, claims.jti);
     this.tokenUsage.used(userId, claims.jti, previous);
-    return this.context(caller, { user: user!, session: null }, hint, cachedRole);
+    return this.context(caller, user!, null, hint, cachedRole);
   }
 
   /**
@@ -224,19 +224,29 @@ export class AuthStateService {
     return previous;
   }
 
-  private async context(
+  /** The caller's context; without waiting when the role's permissions came with the first read. */
+  private context(
     caller: KnownCaller,
-    state: ResolvedState,
+    user: CachedUser,
+    session: CachedSession | null,
     hint: string | undefined,
     cachedRole: unknown,
-  ): Promise<AuthContext> {
-    const { user, session } = state;
+  ): AuthContext | Promise<AuthContext> {
     // A hint is only a guess at which key to read: the permissions are the cached entry of the role the user has now.
-    const permissions =
-      hint === user.roleName && Array.isArray(cachedRole)
-        ? (cachedRole as string[])
-        : await this.rolePermissions.permissionsOf(user.roleName);
+    const known = hint === user.roleName && Array.isArray(cachedRole);
     if (hint !== user.roleName) this.rememberRole(user.id, user.roleName);
+    if (known) return this.contextOf(caller, user, session, cachedRole as string[]);
+    return this.rolePermissions
+      .permissionsOf(user.roleName)
+      .then((permissions) => this.contextOf(caller, user, session, permissions));
+  }
+
+  private contextOf(
+    caller: KnownCaller,
+    user: CachedUser,
+    session: CachedSession | null,
+    permissions: string[],
+  ): AuthContext {
     const last = caller.last;
     if (last?.user === user && last.session === session && last.permissions === permissions) {
       return last.context;
@@ -252,7 +262,7 @@ export class AuthStateService {
       mustChangePassword: user.mustChangePassword,
       mfaEnrollmentRequired: mfaEnrollmentRequired(user),
     });
-    this.resolved.set(context, state);
+    this.resolved.set(context, { user, session });
     caller.last = { user, session, permissions, context };
     return context;
   }
