@@ -34,6 +34,31 @@ describe('LocalAuthLayer', () => {
     expect([layer.get('a'), layer.get('c')]).toEqual([1, 3]);
   });
 
+  it('spares a read entry once: unread since, it goes before the ones read after it', () => {
+    const layer = new LocalAuthLayer({ ttlMs: 5_000, maxEntries: 3 }, true);
+    for (const key of ['a', 'b', 'c']) layer.store(key, key, layer.epoch());
+    layer.get('a');
+    layer.get('b');
+    layer.store('d', 'd', layer.epoch()); // a and b are spared (and unmarked), c goes
+    expect(layer.get('c')).toBeUndefined();
+    layer.get('b');
+    layer.store('e', 'e', layer.epoch()); // a, unread since it was spared, goes; b was read again
+    expect(layer.get('a')).toBeUndefined();
+    expect([layer.get('b'), layer.get('d'), layer.get('e')]).toEqual(['b', 'd', 'e']);
+    expect(layer.size).toBe(3);
+  });
+
+  it('stays within its bound when every entry was read', () => {
+    const layer = new LocalAuthLayer({ ttlMs: 5_000, maxEntries: 2 }, true);
+    layer.store('a', 1, layer.epoch());
+    layer.store('b', 2, layer.epoch());
+    layer.get('a');
+    layer.get('b');
+    layer.store('c', 3, layer.epoch());
+    expect(layer.size).toBe(2);
+    expect(layer.get('c')).toBe(3);
+  });
+
   it('does not keep a value read before an invalidation that arrived meanwhile', () => {
     const layer = new LocalAuthLayer({ ttlMs: 5_000 }, true);
     const epoch = layer.epoch();

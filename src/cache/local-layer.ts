@@ -10,13 +10,19 @@ export interface LocalLayerOptions {
 interface Entry {
   value: unknown;
   expiresAt: number;
+  /** Read since it was stored, or since it was last spared. */
+  used: boolean;
 }
 
 const DEFAULT_MAX_ENTRIES = 10_000;
 
 /**
  * The caller's auth state kept in process memory for a few seconds, in front
- * of the shared cache: a bounded LRU with a short TTL.
+ * of the shared cache: bounded, with a short TTL. Past the bound, the least
+ * recently used entries go, as the second-chance (CLOCK) approximation of LRU
+ * tells them: a read only marks its entry, and the oldest entry goes unless it
+ * was read since it was stored, in which case it moves to the young end once.
+ * A hit thus changes no order, which a Map pays for with a delete and an insert.
  *
  * It is only as fresh as the invalidations it hears. While it cannot hear
  * them (the subscription is down, or not confirmed yet) it is deaf: nothing
@@ -31,7 +37,7 @@ export class LocalAuthLayer {
   readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
-  // A Map keeps insertion order: re-inserting on a hit moves the entry to the young end.
+  // A Map keeps insertion order: the oldest entry comes first.
   private readonly entries = new Map<string, Entry>();
   private live: boolean;
   private currentEpoch = 0;
@@ -76,8 +82,7 @@ export class LocalAuthLayer {
       this.stats.misses++;
       return undefined;
     }
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    entry.used = true;
     this.stats.hits++;
     return entry.value;
   }
@@ -85,11 +90,17 @@ export class LocalAuthLayer {
   store(key: string, value: unknown, epoch: number): void {
     if (!this.isLive() || epoch !== this.currentEpoch || value === undefined) return;
     this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
+    // Room is made before the new entry goes in, so it is never the one to go. Each entry spared loses
+    // its mark, so this ends within one pass.
+    while (this.entries.size >= this.maxEntries) {
+      const [oldest, entry] = this.entries.entries().next().value as [string, Entry];
       this.entries.delete(oldest);
+      if (entry.used) {
+        entry.used = false;
+        this.entries.set(oldest, entry);
+      }
     }
+    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs, used: false });
   }
 
   /** An invalidation, heard from any instance (this one included). */
