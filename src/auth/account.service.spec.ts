@@ -178,7 +178,11 @@ describe('AccountService.me', () => {
   function meScene() {
     const user = cachedUserOf({ ...userRecord(), apiTokenId: null, previousApiTokenId: null });
     const state: { user: CachedUser; session: CachedSession | null } = { user, session: null };
-    const authState = { stateOf: async () => ({ ...state }) } as unknown as AuthStateService;
+    const reads = { known: 0, reread: 0 };
+    const authState = {
+      knownStateOf: () => (reads.known++, { ...state }),
+      stateOf: async () => (reads.reread++, { ...state }),
+    } as unknown as AuthStateService;
     const catalog = { sortedNames: Object.freeze(['a_data', 'full_access', 'z_data']) } as PermissionCatalog;
     const f = sharedFakes();
     const service = new AccountService(
@@ -192,7 +196,7 @@ describe('AccountService.me', () => {
       f.runner,
       f.audit,
     );
-    return { service, state };
+    return { service, state, reads, authState };
   }
 
   const sessionState = (over: Partial<CachedSession> = {}): CachedSession => ({
@@ -237,6 +241,18 @@ describe('AccountService.me', () => {
     expect(otherSet).toEqual(last);
     const otherId = await service.me({ ...caller, sessionId: 'session-2' });
     expect(otherId.session?.id).toBe('session-2');
+  });
+
+  it('answers from what authentication read, and re-reads only for a context it did not build', async () => {
+    const { service, state, reads, authState } = meScene();
+    state.session = sessionState();
+    const caller = { ...bob, sessionId: 'session-1', permissions: new Set(['a_data']) };
+    const known = service.me(caller);
+    expect(known).not.toBeInstanceOf(Promise);
+    expect(reads).toEqual({ known: 1, reread: 0 });
+    authState.knownStateOf = () => undefined;
+    expect(await service.me(caller)).toEqual(known);
+    expect(reads).toEqual({ known: 1, reread: 1 });
   });
 
   it('builds an API user’s answer on every request: its token status depends on the time', async () => {

@@ -54,8 +54,14 @@ export class AccountService {
     private readonly audit: AuditService,
   ) {}
 
-  async me(caller: AuthContext): Promise<MeResponseDto> {
-    const { user, session } = await this.authState.stateOf(caller);
+  /** Answered at once from what authentication read; re-read only for a context that did not come from it. */
+  me(caller: AuthContext): MeResponseDto | Promise<MeResponseDto> {
+    const known = this.authState.knownStateOf(caller);
+    if (known) return this.answerFor(caller, known.user, known.session);
+    return this.authState.stateOf(caller).then(({ user, session }) => this.answerFor(caller, user, session));
+  }
+
+  private answerFor(caller: AuthContext, user: CachedUser, session: CachedSession | null): MeResponseDto {
     const sessionId = caller.sessionId;
     if (user.isApiUser || !session || !sessionId) return this.meOf(caller, user, session);
     const kept = this.answers.get(session);

@@ -186,9 +186,17 @@ export class AuthStateService {
   }
 
   /** The state authentication read for this caller; re-read when the context did not come from resolve(). */
-  async stateOf(caller: AuthContext): Promise<ResolvedState> {
+  stateOf(caller: AuthContext): Promise<ResolvedState> {
     const known = this.resolved.get(caller);
-    if (known) return known;
+    return known ? Promise.resolve(known) : this.reread(caller);
+  }
+
+  /** The state authentication read for this caller, if this context came from resolve(). */
+  knownStateOf(caller: AuthContext): ResolvedState | undefined {
+    return this.resolved.get(caller);
+  }
+
+  private async reread(caller: AuthContext): Promise<ResolvedState> {
     const user = await this.loadUser(caller.userId);
     if (!user) throw new TokenRevokedError('Account no longer exists');
     const session = caller.sessionId ? await this.loadSession(caller.sessionId) : null;

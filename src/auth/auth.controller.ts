@@ -86,7 +86,7 @@ export class AuthController {
   @AllowWhileMfaEnrollmentRequired()
   @ApiOperation({ operationId: 'me', summary: 'The caller: user, effective permissions and session' })
   @ApiOkResponse({ type: MeResponseDto })
-  me(@CurrentUser() caller: AuthContext): Promise<MeResponseDto> {
+  me(@CurrentUser() caller: AuthContext): MeResponseDto | Promise<MeResponseDto> {
     return this.account.me(caller);
   }
 
