@@ -96,16 +96,20 @@ describe('AsyncStdout', () => {
 });
 
 describe('accessLogHook', () => {
-  function capture() {
+  /** The hook over a pino logger of the service's options (and `extra`), with every line it writes. */
+  function capture(level = 'info', extra: object = {}) {
+    const texts: string[] = [];
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({
       write: (chunk, _e, done) => {
+        texts.push(String(chunk));
         lines.push(JSON.parse(String(chunk)));
         done();
       },
     });
-    const root = pino(optionsOf(loggerParams('info', false)) as Parameters<typeof pino>[0], sink);
-    return { lines, hook: accessLogHook(root as unknown as Parameters<typeof accessLogHook>[0]) };
+    const root = pino({ ...optionsOf(loggerParams(level, false)), ...extra } as never, sink);
+    const hook = accessLogHook(root as unknown as Parameters<typeof accessLogHook>[0]);
+    return { texts, lines, hook, root };
   }
   const request = (url: string) =>
     ({
@@ -144,18 +148,7 @@ describe('accessLogHook', () => {
   });
 
   it('writes, byte for byte, the line pino itself writes for those fields', () => {
-    const texts: string[] = [];
-    const sink = new Writable({
-      write: (chunk, _e, done) => {
-        texts.push(String(chunk));
-        done();
-      },
-    });
-    const root = pino(
-      { ...optionsOf(loggerParams('info', false)), timestamp: () => ',"time":1' } as never,
-      sink,
-    );
-    const hook = accessLogHook(root as unknown as Parameters<typeof accessLogHook>[0]);
+    const { texts, hook, root } = capture('info', { timestamp: () => ',"time":1' });
     const asIs = root.child({}, { serializers: { req: (x: unknown) => x, res: (x: unknown) => x } });
     const odd = {
       id: 'r"2',
@@ -185,17 +178,9 @@ describe('accessLogHook', () => {
   });
 
   it('writes nothing below the configured level', () => {
-    const texts: string[] = [];
-    const sink = new Writable({
-      write: (chunk, _e, done) => {
-        texts.push(String(chunk));
-        done();
-      },
-    });
-    const root = pino(optionsOf(loggerParams('warn', false)) as never, sink);
-    const hook = accessLogHook(root as unknown as Parameters<typeof accessLogHook>[0]);
+    const { lines, hook } = capture('warn');
     hook(request('/x'), reply(200), () => undefined);
     hook(request('/x'), reply(404), () => undefined);
-    expect(texts.map((t) => JSON.parse(t).level)).toEqual([40]);
+    expect(lines.map((l) => l.level)).toEqual([40]);
   });
 });
