@@ -6,6 +6,8 @@ export { defineIamOptions, type IamOptionsInput } from './config/define-iam-opti
 export { Permission, type BuiltInPermission } from './common/auth/permission.js';
 export { IAM_OPTIONS, type IamOptions, type PermissionDefinition } from './config/iam-options.js';
 export { API_PREFIX } from './common/http/routes.js';
+// A Fastify host's reply serializer: sends the answers the modules keep ready (a session's /me) as they are.
+export { jsonOf } from './common/http/kept-json.js';
 export type { AdminConsoleOptions } from './config/admin-console.options.js';
 
 // What the host's TypeORM connection and cache need
