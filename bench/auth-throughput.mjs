@@ -13,7 +13,8 @@
 //   BENCH_BACKEND=postgres|embedded   default postgres (BENCH_DATABASE_URL, BENCH_REDIS_URL: scratch database
 //                                     and Redis prefix, dropped afterwards); the /me target is on PostgreSQL + Redis
 //   BENCH_CONNECTIONS=<n>             concurrent connections (default 16)
-//   BENCH_ROUNDS=<n>                  slices each route's time is cut into (default 4)
+//   BENCH_ROUNDS=<n>                  slices each route's time is cut into (default 10: the machine's speed can
+//                                     drift by a third within seconds, and short alternating slices share it out)
 //   BENCH_LOGINS=<n>                 logins counted (default 300)
 //   BENCH_PIN=0                       do not pin to cores
 //   BENCH_NODE_ARGS="--cpu-prof ..."  extra node options for the service (profiling)
@@ -36,7 +37,7 @@ import {
 const seconds = Number(process.argv[2] ?? 20);
 const backend = process.env.BENCH_BACKEND ?? 'postgres';
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const LOGIN_USERS = 32;
 
 requireBuild();
