@@ -7,6 +7,7 @@ import {
   IS_PUBLIC_KEY,
   REQUIRED_PERMISSIONS_KEY,
 } from '../common/auth/metadata.js';
+import { RouteMemo } from '../common/auth/route-metadata.js';
 import { UnauthenticatedError } from '../common/errors/domain-error.js';
 import { decideAccess } from './access-decision.js';
 import { AccessDenials } from './access-denials.js';
@@ -25,14 +26,13 @@ interface RoutePolicy {
 @Injectable()
 export class PermissionsGuard implements CanActivate {
   private readonly reflector = new Reflector();
-  // handler → class → policy: a route's decorators are fixed once its class is defined.
-  private readonly policies = new WeakMap<object, Map<object, RoutePolicy>>();
+  private readonly policies = new RouteMemo((handler, classRef) => this.readPolicy(handler, classRef));
 
   constructor(private readonly denials: AccessDenials) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const policy = this.policyOf(context.getHandler(), context.getClass());
+    const policy = this.policies.get(context.getHandler(), context.getClass());
     if (policy.isPublic) return true;
     const request = context.switchToHttp().getRequest<RequestWithAuth>();
     const user = request.user;
@@ -43,21 +43,14 @@ export class PermissionsGuard implements CanActivate {
     throw decision.error;
   }
 
-  private policyOf(handler: object, classRef: object): RoutePolicy {
-    let byClass = this.policies.get(handler);
-    if (!byClass) this.policies.set(handler, (byClass = new Map()));
-    let policy = byClass.get(classRef);
-    if (!policy) {
-      const targets = [handler, classRef] as never;
-      const read = <T>(key: string) => this.reflector.getAllAndOverride<T>(key, targets);
-      policy = {
-        isPublic: read<boolean>(IS_PUBLIC_KEY) ?? false,
-        required: read<string[] | undefined>(REQUIRED_PERMISSIONS_KEY),
-        allowPending: read<boolean>(ALLOW_PASSWORD_CHANGE_PENDING_KEY) ?? false,
-        allowEnrolment: read<boolean>(ALLOW_MFA_ENROLLMENT_PENDING_KEY) ?? false,
-      };
-      byClass.set(classRef, policy);
-    }
-    return policy;
+  private readPolicy(handler: object, classRef: object): RoutePolicy {
+    const targets = [handler, classRef] as never;
+    const read = <T>(key: string) => this.reflector.getAllAndOverride<T>(key, targets);
+    return {
+      isPublic: read<boolean>(IS_PUBLIC_KEY) ?? false,
+      required: read<string[] | undefined>(REQUIRED_PERMISSIONS_KEY),
+      allowPending: read<boolean>(ALLOW_PASSWORD_CHANGE_PENDING_KEY) ?? false,
+      allowEnrolment: read<boolean>(ALLOW_MFA_ENROLLMENT_PENDING_KEY) ?? false,
+    };
   }
 }

@@ -18,6 +18,7 @@ import {
   THROTTLER_TRACKER,
   THROTTLER_TTL,
 } from '@nestjs/throttler/dist/throttler.constants.js';
+import { RouteMemo } from '../../common/auth/route-metadata.js';
 import { RateLimitedError } from '../auth.errors.js';
 
 type Resolvable<T> = T | ((context: ExecutionContext) => T | Promise<T>);
@@ -64,7 +65,7 @@ function toNumber(value: unknown, option: string, throttler: string): number {
  */
 @Injectable()
 export class IamThrottlerGuard extends ThrottlerGuard {
-  private readonly routes = new WeakMap<object, Map<object, readonly RouteThrottle[]>>();
+  private readonly routes = new RouteMemo((handler, classRef) => this.readThrottles(handler, classRef));
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -77,7 +78,7 @@ export class IamThrottlerGuard extends ThrottlerGuard {
     if (context.getType() !== 'http') return true;
     // Every throttler counts the request, as in the library, even after one of them said no.
     let allowed = true;
-    for (const route of this.throttlesOf(context.getHandler(), context.getClass())) {
+    for (const route of this.routes.get(context.getHandler(), context.getClass())) {
       if (route.skip) continue;
       const { throttler } = route;
       const skipIf = throttler.skipIf || this.commonOptions.skipIf;
@@ -110,14 +111,6 @@ export class IamThrottlerGuard extends ThrottlerGuard {
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     throw new RateLimitedError(detail.timeToBlockExpire);
-  }
-
-  private throttlesOf(handler: object, classRef: object): readonly RouteThrottle[] {
-    let byClass = this.routes.get(handler);
-    if (!byClass) this.routes.set(handler, (byClass = new Map()));
-    let throttles = byClass.get(classRef);
-    if (!throttles) byClass.set(classRef, (throttles = this.readThrottles(handler, classRef)));
-    return throttles;
   }
 
   /** The library's reading of the decorators: the handler's value, else the class's, else the throttler's own. */
