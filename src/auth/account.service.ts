@@ -12,7 +12,8 @@ import {
   UnchangedPasswordError,
   WrongCurrentPasswordError,
 } from './auth.errors.js';
-import { AuthStateService, type CachedUser, mfaEnrollmentRequired } from './auth-state.service.js';
+import { AuthStateService } from './auth-state.service.js';
+import { type CachedUser, mfaEnrollmentRequired } from './user-state.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { BruteForceService } from './brute-force/brute-force.service.js';
 import type { ChangePasswordDto } from './dto/change-password.dto.js';

@@ -10,7 +10,8 @@ import type { TokenClaims } from '../tokens/token-claims.js';
 import type { UsersRepository } from '../users/users.repository.js';
 import { userRecord } from '../../test/support/service-fakes.js';
 import type { ApiTokenUsage } from './api-token-usage.js';
-import { AuthStateService, type CachedUser, cachedUserOf } from './auth-state.service.js';
+import { AuthStateService } from './auth-state.service.js';
+import { type CachedUser, cachedUserOf } from './user-state.js';
 import { TokenRevokedError } from './auth.errors.js';
 
 const SID = '0b7f2c2e-5d1a-4c1e-9a7e-2f7c1d3e4b5a';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { userRecord } from '../../test/support/service-fakes.js';
-import { cachedUserOf } from './auth-state.service.js';
+import { cachedUserOf } from './user-state.js';
 import { userViewOf } from './cached-user.mapper.js';
 
 const DAY = 24 * 3600_000;

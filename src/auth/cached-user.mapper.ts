@@ -1,6 +1,6 @@
 import type { UserResponseDto } from '../users/dto/user-response.dto.js';
 import { toUserResponse } from '../users/users.mapper.js';
-import type { CachedUser } from './auth-state.service.js';
+import type { CachedUser } from './user-state.js';
 
 const date = (ms: number | null | undefined) => (ms == null ? null : new Date(ms));
 

@@ -9,7 +9,7 @@ import { IamMetrics } from '../metrics/iam-metrics.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import type { AuthUser, LoginUser } from '../users/user-record.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { mfaEnrollmentRequired } from './auth-state.service.js';
+import { mfaEnrollmentRequired } from './user-state.js';
 import {
   AccountDisabledError,
   AccountLockedError,
