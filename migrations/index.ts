@@ -10,6 +10,7 @@ import { UserSearchPrefixIndexes1795219850000 } from './1795219850000-UserSearch
 import { ApiTokenRotation1795219900000 } from './1795219900000-ApiTokenRotation.js';
 import { TwoFactorAuthentication1795219950000 } from './1795219950000-TwoFactorAuthentication.js';
 import { UserSearchCoveringPrefixIndexes1795220000000 } from './1795220000000-UserSearchCoveringPrefixIndexes.js';
+import { LoginLockoutReserveFunction1795220050000 } from './1795220050000-LoginLockoutReserveFunction.js';
 
 /** In order. Listed explicitly so the same list serves the app, the CLI and a host application. */
 export const IAM_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const IAM_MIGRATIONS = [
   ApiTokenRotation1795219900000,
   TwoFactorAuthentication1795219950000,
   UserSearchCoveringPrefixIndexes1795220000000,
+  LoginLockoutReserveFunction1795220050000,
 ];

@@ -244,4 +244,20 @@ describe('brute-force lockout without the cache', () => {
   it('counts 50 parallel wrong passwords atomically in the database', async () => {
     await wrongPasswordBurst(t, 3);
   });
+
+  it('takes no slot for a refused attempt: a new address of a locked user leaves no count behind', async () => {
+    const user = await createUserRow(t);
+    await failTimes(t, user.username, 3, '10.0.0.1');
+    const counts = async () =>
+      (await t.dataSource.query(
+        `SELECT scope, failures FROM login_lockouts WHERE scope LIKE $1 ORDER BY scope`,
+        [`%:${user.username}%`],
+      )) as { scope: string; failures: number }[];
+    const before = await counts();
+    expect(before).toHaveLength(2);
+
+    // The pair's slot at the new address is taken first, then the user's is refused: both go back.
+    await expectLocked(await loginRequest(t, user.username, PASSWORD, { ip: '10.0.0.2' }));
+    expect(await counts()).toEqual(before);
+  });
 });

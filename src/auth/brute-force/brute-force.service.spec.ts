@@ -80,8 +80,8 @@ function fakeLockouts() {
       const r = rows.get(slot.scope);
       if (r && r.epoch === slot.epoch && r.failures > 0) r.failures -= 1;
     },
-    async reset(scope: string, now: Date) {
-      const r = rows.get(scope);
+    async succeeded(pairScope: string, now: Date, userSlot: TakenSlot | null) {
+      const r = rows.get(pairScope);
       if (r)
         Object.assign(r, {
           epoch: r.epoch + 1,
@@ -91,6 +91,7 @@ function fakeLockouts() {
           windowEndsAt: now,
           expiresAt: now,
         });
+      if (userSlot) await repo.giveBack(userSlot);
     },
     async deleteExpired(before: Date) {
       let n = 0;

@@ -147,9 +147,9 @@ export class BruteForceService {
   /** The password was right and the login succeeded: the pair starts afresh, the user's slot is given back. */
   async succeeded(reservation: Reservation): Promise<void> {
     reservation.settled = true;
-    const [pair, ...rest] = reservation.slots;
-    await this.lockouts.reset(pair.scope, new Date(this.clock.now()));
-    await Promise.all([this.cache.del(CacheKeys.lock(pair.scope)), this.giveBack(rest)]);
+    const [pair, user] = reservation.slots;
+    await this.lockouts.succeeded(pair.scope, new Date(this.clock.now()), user ?? null);
+    await this.cache.del(CacheKeys.lock(pair.scope));
   }
 
   /** The password was right but the attempt was refused for another reason: no guess to count. */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { countsForUser } from './lockout-policy.js';
+import { DataSource } from 'typeorm';
 import { returnedRows } from '../../database/returned-rows.js';
 
 /** A scope asked for a failure slot, with the count at which it locks. */
@@ -38,15 +37,13 @@ export interface ReserveTimes {
 
 export type ReserveOutcome = { taken: true; pair: TakenSlot; user: TakenSlot | null } | { taken: false };
 
-/** Thrown inside the reservation's transaction to undo a slot already taken. */
-class Refused extends Error {}
-
 const COLUMNS = `scope, failures, locks, window_ends_at AS "windowEndsAt", locked_until AS "lockedUntil"`;
 
 /**
  * The only place that queries login_lockouts: brute-force counts and locks,
- * per scope. Every change is one atomic statement (or, for a reservation,
- * one transaction), so parallel attempts can never count past a threshold.
+ * per scope. Every change is one atomic statement (a reservation and a
+ * success call the database functions of their migration), so parallel
+ * attempts can never count past a threshold.
  */
 @Injectable()
 export class LockoutRepository {
@@ -55,56 +52,24 @@ export class LockoutRepository {
   /**
    * Takes a failure slot in the pair scope, and in the user scope while the
    * pair has never locked (countsForUser), all or none: refused when either
-   * is locked or its count is full. Rows are locked pair first, then user,
-   * in every caller, so two reservations can wait for each other but never
-   * deadlock.
+   * is locked or its count is full. One statement: the database function
+   * login_lockout_reserve (migration LoginLockoutReserveFunction) takes the
+   * rows pair first, then user, as every caller does, so two reservations
+   * can wait for each other but never deadlock.
    */
   async reserve(pair: ScopeAsk, user: ScopeAsk, times: ReserveTimes): Promise<ReserveOutcome> {
-    try {
-      return await this.dataSource.transaction(async (m) => {
-        const p = await this.take(m, pair, times);
-        if (!p) throw new Refused();
-        if (countsForUser(p.locks)) {
-          const u = await this.take(m, user, times);
-          if (!u) throw new Refused();
-          return { taken: true as const, pair: p, user: u };
-        }
-        const [u] = await this.states([user.scope], m);
-        if (u?.lockedUntil && u.lockedUntil > times.now) throw new Refused();
-        return { taken: true as const, pair: p, user: null };
-      });
-    } catch (err) {
-      if (err instanceof Refused) return { taken: false };
-      throw err;
-    }
-  }
-
-  /**
-   * One slot, atomically: a lapsed count starts afresh (a new generation),
-   * a row past its expiry forgets its locks too; a locked scope or a full
-   * count changes nothing and answers null.
-   */
-  private async take(m: EntityManager, ask: ScopeAsk, times: ReserveTimes): Promise<TakenSlot | null> {
-    const result = await m.query(
-      `INSERT INTO login_lockouts AS l (scope, epoch, failures, window_ends_at, locks, locked_until, expires_at)
-       VALUES ($1, 0, 1, $3, 0, NULL, $3)
-       ON CONFLICT (scope) DO UPDATE SET
-         epoch = CASE WHEN l.window_ends_at <= $2 THEN l.epoch + 1 ELSE l.epoch END,
-         failures = CASE WHEN l.window_ends_at <= $2 THEN 1 ELSE l.failures + 1 END,
-         window_ends_at = CASE WHEN l.window_ends_at <= $2 THEN $3 ELSE l.window_ends_at END,
-         locks = CASE WHEN l.expires_at <= $2 THEN 0 ELSE l.locks END,
-         expires_at = GREATEST(l.expires_at, $3)
-       WHERE (l.locked_until IS NULL OR l.locked_until <= $2)
-         AND (l.window_ends_at <= $2 OR l.failures < $4)
-       RETURNING l.scope, l.epoch, l.failures AS "count", l.locks`,
-      [ask.scope, times.now, times.windowEndsAt, ask.threshold],
-    );
-    return returnedRows<TakenSlot>(result)[0] ?? null;
+    const rows = (await this.dataSource.query(
+      `SELECT slot_scope AS scope, slot_epoch AS epoch, slot_count AS "count", slot_locks AS locks
+         FROM login_lockout_reserve($1, $2, $3, $4, $5, $6)`,
+      [pair.scope, pair.threshold, user.scope, user.threshold, times.now, times.windowEndsAt],
+    )) as TakenSlot[];
+    if (rows.length === 0) return { taken: false };
+    return { taken: true, pair: rows[0], user: rows[1] ?? null };
   }
 
   /** The stored state of these scopes (absent ones are left out). */
-  async states(scopes: string[], manager?: EntityManager): Promise<ScopeState[]> {
-    return (await (manager ?? this.dataSource.manager).query(
+  async states(scopes: string[]): Promise<ScopeState[]> {
+    return (await this.dataSource.query(
       `SELECT ${COLUMNS} FROM login_lockouts WHERE scope = ANY($1::text[])`,
       [scopes],
     )) as ScopeState[];
@@ -139,14 +104,18 @@ export class LockoutRepository {
     );
   }
 
-  /** A success: no count, no lock, no memory of earlier locks; the row is left for the cleanup. */
-  async reset(scope: string, now: Date): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE login_lockouts
-          SET epoch = epoch + 1, failures = 0, locks = 0, locked_until = NULL, window_ends_at = $2, expires_at = $2
-        WHERE scope = $1`,
-      [scope, now],
-    );
+  /**
+   * A success: the pair has no count, no lock and no memory of earlier locks
+   * (the row is left for the cleanup), and the user's slot, if one was taken,
+   * is given back. One call of login_lockout_succeeded, pair first.
+   */
+  async succeeded(pairScope: string, now: Date, userSlot: TakenSlot | null): Promise<void> {
+    await this.dataSource.query(`SELECT login_lockout_succeeded($1, $2, $3, $4)`, [
+      pairScope,
+      now,
+      userSlot?.scope ?? null,
+      userSlot?.epoch ?? null,
+    ]);
   }
 
   /**
