@@ -75,6 +75,7 @@ export async function withLocalLayer(
     const prefix = settings.keyPrefix ?? '';
     invalidations = new RedisInvalidations(
       layer,
+      // The cache's own connection publishes: an eviction and its announcement go out on it in that order.
       client,
       await createSubscriber(settings.redisUrl, `${prefix}auth-layer:${process.pid}`),
       `${prefix}auth:invalidate`,

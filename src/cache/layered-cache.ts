@@ -65,12 +65,19 @@ export class LayeredAppCache extends AppCache {
     return this.inner.set(key, value, ttlSeconds);
   }
 
+  /**
+   * Evicts, and announces the auth state among the keys to the other
+   * instances. The announcement must reach them after the shared cache lost
+   * the keys, so that an instance re-reading on it finds them gone. Both are
+   * sent at once, eviction first, on the one connection the shared cache and
+   * the announcements share (withLocalLayer): Redis applies a connection's
+   * commands in order, so the order holds, at the cost of one round trip.
+   */
   async del(...keys: string[]): Promise<void> {
     const state = keys.filter(isCachedState);
-    if (state.length > 0) this.layer.drop(state);
-    await this.inner.del(...keys);
-    // After the shared cache lost the keys, so that an instance re-reading on the announcement finds them gone.
-    if (state.length > 0) await this.invalidations.announce(state);
+    if (state.length === 0) return this.inner.del(...keys);
+    this.layer.drop(state);
+    await Promise.all([this.inner.del(...keys), this.invalidations.announce(state)]);
   }
 
   incr(key: string, ttlSeconds: number, by = 1): Promise<number> {

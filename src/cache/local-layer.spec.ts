@@ -166,6 +166,32 @@ describe('LayeredAppCache over an invalidation channel', () => {
     await cache.close();
   });
 
+  it('sends an eviction and its announcement together, the eviction first', async () => {
+    const { redis, inner, cache } = await setup();
+    redis.up();
+    await settle();
+    const sent: string[] = [];
+    let answerDel!: () => void;
+    inner.del = (...keys: string[]) => {
+      sent.push(`del ${keys.join(' ')}`);
+      return new Promise<void>((resolve) => (answerDel = resolve));
+    };
+    const publish = redis.publish.bind(redis);
+    redis.publish = (channel: string, message: string) => {
+      sent.push(`publish ${message}`);
+      return publish(channel, message);
+    };
+    let done = false;
+    const evicted = cache.del('auth:user:7').then(() => (done = true));
+    // Both are out before the shared cache answered the eviction: one round trip, in this order.
+    expect(sent).toEqual(['del auth:user:7', 'publish {"keys":["auth:user:7"]}']);
+    await settle();
+    expect(done).toBe(false);
+    answerDel();
+    await evicted;
+    await cache.close();
+  });
+
   it('never serves from memory once the subscription drops, even before its event', async () => {
     const { redis, inner, layer, cache } = await setup();
     redis.up();
