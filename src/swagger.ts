@@ -12,7 +12,11 @@ function packageInfo(): { name: string; version: string; description: string; li
   }
 }
 
-/** Swagger UI at /docs and the OpenAPI 3 document at /docs-json. */
+/**
+ * Swagger UI at /docs and the OpenAPI 3 document at /docs-json. The document is built on the first
+ * request for either, not at boot: scanning every route and DTO is a tenth of a restart's time, and
+ * most processes never serve it. It is built once and kept.
+ */
 export function setupSwagger(app: INestApplication): void {
   const pkg = packageInfo();
   const config = new DocumentBuilder()
@@ -23,12 +27,13 @@ export function setupSwagger(app: INestApplication): void {
     .addServer('/', 'This service')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  const document = finishDocument(
-    SwaggerModule.createDocument(app, config, {
-      operationIdFactory: (controllerKey, methodKey) =>
-        `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
-    }),
-  );
+  const document = () =>
+    finishDocument(
+      SwaggerModule.createDocument(app, config, {
+        operationIdFactory: (controllerKey, methodKey) =>
+          `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+      }),
+    );
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },
