@@ -6,7 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * (BEGIN, the pair's slot, the user's slot, COMMIT) on every login, right or
  * wrong, and a success gave them back in two more. The same steps now run
  * inside the database, with the same all-or-none outcome and the same row
- * order (pair, then user).
+ * order (pair, then user). They are PL/pgSQL, whose statement plans each
+ * connection keeps from one call to the next.
  *
  * - login_lockout_take: one scope's slot, as the repository's statement took
  *   it: a lapsed count starts afresh (a new epoch), a row past its expiry
@@ -30,7 +31,9 @@ export class LoginLockoutReserveFunction1795220050000 implements MigrationInterf
       CREATE FUNCTION login_lockout_take(
         take_scope text, threshold integer, at_now timestamptz, window_ends timestamptz
       ) RETURNS TABLE (slot_scope text, slot_epoch integer, slot_count integer, slot_locks integer)
-      LANGUAGE sql AS $$
+      LANGUAGE plpgsql AS $$
+      BEGIN
+        RETURN QUERY
         INSERT INTO login_lockouts AS l (scope, epoch, failures, window_ends_at, locks, locked_until, expires_at)
         VALUES (take_scope, 0, 1, window_ends, 0, NULL, window_ends)
         ON CONFLICT (scope) DO UPDATE SET
@@ -41,7 +44,8 @@ export class LoginLockoutReserveFunction1795220050000 implements MigrationInterf
           expires_at = GREATEST(l.expires_at, window_ends)
         WHERE (l.locked_until IS NULL OR l.locked_until <= at_now)
           AND (l.window_ends_at <= at_now OR l.failures < threshold)
-        RETURNING l.scope, l.epoch, l.failures, l.locks
+        RETURNING l.scope, l.epoch, l.failures, l.locks;
+      END
       $$`);
     await q.query(`
       CREATE FUNCTION login_lockout_reserve(
@@ -83,13 +87,15 @@ export class LoginLockoutReserveFunction1795220050000 implements MigrationInterf
       CREATE FUNCTION login_lockout_succeeded(
         pair_scope text, at_now timestamptz, user_scope text, user_epoch integer
       ) RETURNS void
-      LANGUAGE sql AS $$
-        UPDATE login_lockouts
-           SET epoch = epoch + 1, failures = 0, locks = 0, locked_until = NULL,
+      LANGUAGE plpgsql AS $$
+      BEGIN
+        UPDATE login_lockouts l
+           SET epoch = l.epoch + 1, failures = 0, locks = 0, locked_until = NULL,
                window_ends_at = at_now, expires_at = at_now
-         WHERE scope = pair_scope;
-        UPDATE login_lockouts SET failures = failures - 1
-         WHERE scope = user_scope AND epoch = user_epoch AND failures > 0;
+         WHERE l.scope = pair_scope;
+        UPDATE login_lockouts l SET failures = l.failures - 1
+         WHERE l.scope = user_scope AND l.epoch = user_epoch AND l.failures > 0;
+      END
       $$`);
   }
 
