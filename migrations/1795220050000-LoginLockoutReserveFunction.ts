@@ -15,9 +15,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   and answers no row.
  * - login_lockout_reserve: the pair's slot; then, while the pair has never
  *   locked, the user's slot too, or else only a check that the user is not
- *   locked (lockout-policy.ts, countsForUser). A refusal after the pair's
- *   slot was taken undoes it (the block's subtransaction rolls back) and
- *   answers no row. Otherwise one row per slot, the pair's first.
+ *   locked: one address adds to the per-user count only until its first
+ *   lock, so alone it can never lock the user out of every other address.
+ *   A refusal after the pair's slot was taken undoes it (the block's
+ *   subtransaction rolls back) and answers no row. Otherwise one row per
+ *   slot, the pair's first.
  * - login_lockout_succeeded: a right password that opened a session. The
  *   pair starts afresh (no count, no lock, no memory of locks; the row is
  *   left for the cleanup), then the user's slot, if one was taken, goes back

@@ -9,7 +9,6 @@ import type { IamOptions } from '../../config/iam-options.js';
 import type { UsersRepository } from '../../users/users.repository.js';
 import { AccountLockedError } from '../auth.errors.js';
 import { BruteForceService, type PasswordAttempt } from './brute-force.service.js';
-import { countsForUser } from './lockout-policy.js';
 import type {
   LockoutRepository,
   ReserveTimes,
@@ -53,7 +52,8 @@ function fakeLockouts() {
       if (!canTake(p, pair, t.now)) return { taken: false };
       const pairLocks = p && p.expiresAt > t.now ? p.locks : 0;
       const u = rows.get(user.scope);
-      if (countsForUser(pairLocks)) {
+      // As login_lockout_reserve: the address counts for the user until its first lock.
+      if (pairLocks === 0) {
         if (!canTake(u, user, t.now)) return { taken: false };
         return { taken: true, pair: take(pair, t), user: take(user, t) };
       }

@@ -28,14 +28,6 @@ export function secondsLeft(hint: LockHint | undefined, now: number): number {
 }
 
 /**
- * One address adds to the per-user count only until its first lock: alone,
- * it can never lock the user out of every other address.
- */
-export function countsForUser(pairLocks: number): boolean {
-  return pairLocks === 0;
-}
-
-/**
  * The two counting scopes of a login attempt. The username is encoded so it
  * can never run into the address part; an IPv6 address counts per /64, the
  * block one client usually holds.

@@ -51,11 +51,11 @@ export class LockoutRepository {
 
   /**
    * Takes a failure slot in the pair scope, and in the user scope while the
-   * pair has never locked (countsForUser), all or none: refused when either
-   * is locked or its count is full. One statement: the database function
-   * login_lockout_reserve (migration LoginLockoutReserveFunction) takes the
-   * rows pair first, then user, as every caller does, so two reservations
-   * can wait for each other but never deadlock.
+   * pair has never locked, all or none: refused when either is locked or its
+   * count is full. One statement: the database function login_lockout_reserve
+   * (migration LoginLockoutReserveFunction) applies that rule and takes the
+   * rows pair first, then user, as every caller does, so two reservations can
+   * wait for each other but never deadlock.
    */
   async reserve(pair: ScopeAsk, user: ScopeAsk, times: ReserveTimes): Promise<ReserveOutcome> {
     const rows = (await this.dataSource.query(
