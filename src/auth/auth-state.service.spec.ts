@@ -16,8 +16,11 @@ import { TokenRevokedError } from './auth.errors.js';
 
 const SID = '0b7f2c2e-5d1a-4c1e-9a7e-2f7c1d3e4b5a';
 
-/** A cache that holds the caller's session, user and role, and records which keys each read asked for. */
-function scene(lastSeenAt: number) {
+/**
+ * A cache that holds the caller's session, user and role, and records which keys each read asked for.
+ * `held`: it answers at once, as the local auth layer does; otherwise with a promise, as Redis does.
+ */
+function scene(lastSeenAt: number, held = false) {
   const user = cachedUserOf({ ...userRecord(), apiTokenId: null, previousApiTokenId: null });
   const session: CachedSession = {
     userId: user.id,
@@ -36,11 +39,13 @@ function scene(lastSeenAt: number) {
   ]);
   const reads: string[][] = [];
   const touches: string[] = [];
+  const read = (keys: string[]) => {
+    reads.push(keys);
+    return keys.map((k) => store.get(k));
+  };
   const cache = {
-    mget: async (keys: string[]) => {
-      reads.push(keys);
-      return keys.map((k) => store.get(k));
-    },
+    mget: async (keys: string[]) => read(keys),
+    mgetNow: (keys: string[]) => (held ? read(keys) : Promise.resolve(read(keys))),
     set: async (key: string, value: unknown) => void store.set(key, value),
   } as unknown as AppCache;
   const sessions = {
@@ -164,5 +169,33 @@ describe('AuthStateService: the caller context', () => {
     const other = await service.resolve({ ...claims });
     expect(other).not.toBe(first);
     expect(other).toEqual(first);
+  });
+});
+
+describe('AuthStateService: state this process holds', () => {
+  it('answers at once, with what a promise would have brought', async () => {
+    const held = scene(Date.now(), true);
+    const fetched = scene(Date.now(), false);
+    // The first read learns which role to read along with the user; until then the role is a read of its own.
+    expect(await held.service.resolve(held.claims)).toEqual(await fetched.service.resolve(fetched.claims));
+    for (let i = 0; i < 2; i++) {
+      const now = held.service.resolve(held.claims);
+      const later = fetched.service.resolve(fetched.claims);
+      expect(now).not.toBeInstanceOf(Promise);
+      expect(later).toBeInstanceOf(Promise);
+      expect(now).toEqual(await later);
+    }
+    expect(held.reads).toEqual(fetched.reads);
+  });
+
+  it('refuses with a rejected promise, never a throw', async () => {
+    const { service, claims, store } = scene(Date.now(), true);
+    await service.resolve(claims);
+    expect(service.resolve(claims)).not.toBeInstanceOf(Promise);
+    const session = store.get(CacheKeys.session(SID)) as CachedSession;
+    store.set(CacheKeys.session(SID), { ...session, revoked: true });
+    let refusal: unknown;
+    expect(() => (refusal = service.resolve(claims))).not.toThrow();
+    await expect(refusal).rejects.toBeInstanceOf(TokenRevokedError);
   });
 });

@@ -30,6 +30,8 @@ interface KnownCaller {
   /** The role read along with the user, and its key. */
   roleName?: string;
   roleKey?: string;
+  /** The keys read last, and what they were chosen by: the same list serves while neither changes. */
+  reads?: { hint: string | undefined; seenKnown: boolean; keys: string[] };
   /** The context answered last, and the state it was built from. */
   last?: {
     user: CachedUser;
@@ -74,7 +76,19 @@ export class AuthStateService {
     private readonly tokenUsage: ApiTokenUsage,
   ) {}
 
-  async resolve(claims: TokenClaims): Promise<AuthContext> {
+  /**
+   * The caller's context: at once when this process holds the state it needs (the local auth layer), a
+   * promise otherwise. Every refusal is a rejected promise, never a throw.
+   */
+  resolve(claims: TokenClaims): AuthContext | Promise<AuthContext> {
+    try {
+      return this.resolveNow(claims);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  private resolveNow(claims: TokenClaims): AuthContext | Promise<AuthContext> {
     const caller = this.callerOf(claims);
     const userId = caller.userId;
     // The role the user had last time here rides along in the first read, saving a round trip.
@@ -85,23 +99,100 @@ export class AuthStateService {
     }
     if (claims.typ === 'session') {
       const seenKnown = (this.seenUntil.get(claims.sid) ?? 0) > Date.now();
-      const keys = [caller.sessionKey!, caller.userKey];
-      if (hint !== undefined) keys.push(caller.roleKey!);
-      if (!seenKnown) keys.push(caller.seenKey!);
-      const [cachedSession, cachedUser, ...rest] = await this.cache.mget<unknown>(keys);
-      const cachedRole = hint !== undefined ? rest[0] : undefined;
-      const marker = seenKnown ? undefined : rest[hint !== undefined ? 1 : 0];
-      const session = (cachedSession as CachedSession | undefined) ?? (await this.loadSession(claims.sid));
-      const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(userId));
-      this.checkSession(session, user, userId);
-      if (!seenKnown) this.touch(claims.sid, session!, marker !== undefined);
-      return this.context(caller, user!, session, hint, cachedRole);
+      const keys = this.sessionKeys(caller, hint, seenKnown);
+      const read = this.cache.mgetNow<unknown>(keys);
+      return Array.isArray(read)
+        ? this.sessionCaller(caller, claims.sid, hint, seenKnown, read)
+        : read.then((values) => this.sessionCaller(caller, claims.sid, hint, seenKnown, values));
     }
     const keys = hint === undefined ? [caller.userKey] : [caller.userKey, caller.roleKey!];
-    const [cachedUser, cachedRole] = await this.cache.mget<unknown>(keys);
-    const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(userId));
-    const previous = this.checkApiToken(user, claims.jti);
-    this.tokenUsage.used(userId, claims.jti, previous);
+    const read = this.cache.mgetNow<unknown>(keys);
+    return Array.isArray(read)
+      ? this.apiCaller(caller, claims.jti, hint, read)
+      : read.then((values) => this.apiCaller(caller, claims.jti, hint, values));
+  }
+
+  private sessionKeys(caller: KnownCaller, hint: string | undefined, seenKnown: boolean): string[] {
+    const last = caller.reads;
+    if (last && last.hint === hint && last.seenKnown === seenKnown) return last.keys;
+    const keys = [caller.sessionKey!, caller.userKey];
+    if (hint !== undefined) keys.push(caller.roleKey!);
+    if (!seenKnown) keys.push(caller.seenKey!);
+    caller.reads = { hint, seenKnown, keys };
+    return keys;
+  }
+
+  private sessionCaller(
+    caller: KnownCaller,
+    sessionId: string,
+    hint: string | undefined,
+    seenKnown: boolean,
+    values: unknown[],
+  ): AuthContext | Promise<AuthContext> {
+    const cachedSession = values[0];
+    const cachedUser = values[1];
+    const cachedRole = hint !== undefined ? values[2] : undefined;
+    const marker = seenKnown ? undefined : values[hint !== undefined ? 3 : 2];
+    if (cachedSession === undefined || cachedUser === undefined) {
+      return this.loadSessionCaller(
+        caller,
+        sessionId,
+        hint,
+        seenKnown,
+        cachedSession,
+        cachedUser,
+        marker,
+        cachedRole,
+      );
+    }
+    const session = cachedSession as CachedSession;
+    const user = cachedUser as CachedUser;
+    this.checkSession(session, user, caller.userId);
+    if (!seenKnown) this.touch(sessionId, session, marker !== undefined);
+    return this.context(caller, user, session, hint, cachedRole);
+  }
+
+  /** A session or user the cache lacked: read from PostgreSQL (and cached), then checked as above. */
+  private async loadSessionCaller(
+    caller: KnownCaller,
+    sessionId: string,
+    hint: string | undefined,
+    seenKnown: boolean,
+    cachedSession: unknown,
+    cachedUser: unknown,
+    marker: unknown,
+    cachedRole: unknown,
+  ): Promise<AuthContext> {
+    const session = (cachedSession as CachedSession | undefined) ?? (await this.loadSession(sessionId));
+    const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(caller.userId));
+    this.checkSession(session, user, caller.userId);
+    if (!seenKnown) this.touch(sessionId, session!, marker !== undefined);
+    return this.context(caller, user!, session, hint, cachedRole);
+  }
+
+  private apiCaller(
+    caller: KnownCaller,
+    tokenId: string,
+    hint: string | undefined,
+    [cachedUser, cachedRole]: unknown[],
+  ): AuthContext | Promise<AuthContext> {
+    if (cachedUser === undefined) {
+      return this.loadUser(caller.userId).then((user) =>
+        this.apiContext(caller, tokenId, hint, user, cachedRole),
+      );
+    }
+    return this.apiContext(caller, tokenId, hint, cachedUser as CachedUser, cachedRole);
+  }
+
+  private apiContext(
+    caller: KnownCaller,
+    tokenId: string,
+    hint: string | undefined,
+    user: CachedUser | null,
+    cachedRole: unknown,
+  ): AuthContext | Promise<AuthContext> {
+    const previous = this.checkApiToken(user, tokenId);
+    this.tokenUsage.used(caller.userId, tokenId, previous);
     return this.context(caller, user!, null, hint, cachedRole);
   }
 

@@ -128,6 +128,21 @@ describe('JwtStrategy: a token verified before', () => {
     expect(verifier).not.toHaveBeenCalled();
   });
 
+  it('knows a token by its whole text, not by its signature alone', async () => {
+    const token = tokenFor('13', Math.floor(Date.now() / 1000) + 60);
+    expect(await authenticate(token)).toEqual({ ok: { userId: 13 } });
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: '1' })).toString('base64url');
+    const request = { headers: { authorization: `Bearer ${header}.${forged}.${signature}` } } as never;
+    expect(strategy.knownCaller(request)).toBeUndefined();
+    const outcome = await authenticate(`${header}.${forged}.${signature}`);
+    expect((outcome.failed as Error).name).toBe('JsonWebTokenError');
+    expect(await strategy.knownCaller({ headers: { authorization: `Bearer ${token}` } } as never)).toEqual({
+      userId: 13,
+    });
+  });
+
   it('hands the auth state the same claims object on every request with the same token', async () => {
     const token = tokenFor('11', Math.floor(Date.now() / 1000) + 60);
     await authenticate(token);

@@ -38,20 +38,25 @@ export function parseClaims(token: CompleteToken): TokenClaims {
 const VERIFIED_MAX = 10_000;
 
 /**
- * Tokens whose signature, issuer, audience and claims passed here, by their exact text, with their
- * claims. A token's text cannot change without breaking its signature, so a caller's next request with
- * the same text needs no second HMAC and parse; only the expiry is checked again. Who the caller is now
- * (revoked, deactivated, role) is read on every request all the same.
+ * Tokens whose signature, issuer, audience and claims passed here, with their claims. A token's text
+ * cannot change without breaking its signature, so a caller's next request with the same text needs no
+ * second HMAC and parse; only the expiry is checked again. Who the caller is now (revoked, deactivated,
+ * role) is read on every request all the same.
+ *
+ * Found by the signature segment, a sixth of the text: a lookup hashes its key, and a request's header
+ * is a new string each time. A hit counts only when the whole text is the same, so a token is never
+ * taken for another that shares its signature.
  */
 class VerifiedTokens {
-  private readonly tokens = new Map<string, { claims: TokenClaims; expiresAtMs: number }>();
+  private readonly tokens = new Map<string, { text: string; claims: TokenClaims; expiresAtMs: number }>();
 
   get(text: string, nowMs: number): TokenClaims | undefined {
-    const known = this.tokens.get(text);
-    if (!known) return undefined;
+    const key = signatureOf(text);
+    const known = this.tokens.get(key);
+    if (!known || known.text !== text) return undefined;
     if (known.expiresAtMs <= nowMs) {
       // From here on the library answers it, with its own "expired".
-      this.tokens.delete(text);
+      this.tokens.delete(key);
       return undefined;
     }
     return known.claims;
@@ -61,9 +66,17 @@ class VerifiedTokens {
     const exp = (claims as { exp?: unknown }).exp;
     // As jsonwebtoken judges it: expired from the second `exp` names.
     const expiresAtMs = typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY;
-    if (this.tokens.size >= VERIFIED_MAX) this.tokens.delete(this.tokens.keys().next().value as string);
-    this.tokens.set(text, { claims, expiresAtMs });
+    const key = signatureOf(text);
+    if (!this.tokens.has(key) && this.tokens.size >= VERIFIED_MAX) {
+      this.tokens.delete(this.tokens.keys().next().value as string);
+    }
+    this.tokens.set(key, { text, claims, expiresAtMs });
   }
+}
+
+/** What follows the last dot: a compact JWS's signature. */
+function signatureOf(text: string): string {
+  return text.slice(text.lastIndexOf('.') + 1);
 }
 
 const libraryBearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
@@ -106,9 +119,18 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
    * `validate` reads it; undefined for any other token, which only passport
    * (and the library's verification) may judge.
    */
-  knownCaller(req: Parameters<Strategy['authenticate']>[0]): Promise<AuthContext> | undefined {
-    const text = bearerToken(req);
-    const claims = text ? this.verified.get(text, Date.now()) : undefined;
+  knownCaller(req: Parameters<Strategy['authenticate']>[0]): AuthContext | Promise<AuthContext> | undefined {
+    const now = Date.now();
+    const header = (req as { headers?: Record<string, unknown> }).headers?.authorization;
+    // A verified token's text has no whitespace, so the plain form is found without reading it further.
+    let claims =
+      typeof header === 'string' && header.startsWith('Bearer ')
+        ? this.verified.get(header.slice(7), now)
+        : undefined;
+    if (!claims) {
+      const text = bearerToken(req);
+      claims = text ? this.verified.get(text, now) : undefined;
+    }
     return claims && this.authState.resolve(claims);
   }
 
@@ -116,7 +138,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   override authenticate(req: Parameters<Strategy['authenticate']>[0], options?: unknown): void {
     const known = this.knownCaller(req);
     if (!known) return super.authenticate(req, options);
-    known.then(
+    Promise.resolve(known).then(
       (caller) => this.success(caller),
       (err: Error) => this.error(err),
     );

@@ -36,6 +36,14 @@ export abstract class AppCache {
 
   abstract get<T>(key: string): Promise<T | undefined>;
   abstract mget<T>(keys: string[]): Promise<(T | undefined)[]>;
+  /**
+   * mget that answers at once, with no promise, when this process holds every value (the local auth
+   * layer); a promise otherwise. For the per-request auth read, where a promise and its ticks are a
+   * measurable share of a request.
+   */
+  mgetNow<T>(keys: string[]): (T | undefined)[] | Promise<(T | undefined)[]> {
+    return this.mget<T>(keys);
+  }
   abstract set<T>(key: string, value: T, ttlSeconds: number): Promise<void>;
   abstract del(...keys: string[]): Promise<void>;
   /** Atomically adds `by` (1) and returns the new value; the key expires ttlSeconds after its first increment. */

@@ -35,6 +35,10 @@ export class LayeredAppCache extends AppCache {
   }
 
   async mget<T>(keys: string[]): Promise<(T | undefined)[]> {
+    return this.mgetNow<T>(keys);
+  }
+
+  override mgetNow<T>(keys: string[]): (T | undefined)[] | Promise<(T | undefined)[]> {
     if (!this.localLayerLive) return this.inner.mget<T>(keys);
     const values: (T | undefined)[] = new Array<T | undefined>(keys.length);
     let missing: string[] | undefined;
@@ -49,6 +53,15 @@ export class LayeredAppCache extends AppCache {
       return values;
     }
     this.reads.hits += keys.length - missing.length;
+    return this.fetchMissing(keys, values, missing);
+  }
+
+  /** Fills the gaps from the shared cache, keeping what it answers unless an invalidation came meanwhile. */
+  private async fetchMissing<T>(
+    keys: string[],
+    values: (T | undefined)[],
+    missing: string[],
+  ): Promise<(T | undefined)[]> {
     const epoch = this.layer.epoch();
     const fetched = await this.inner.mget<T>(missing);
     let j = 0;

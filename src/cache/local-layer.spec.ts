@@ -156,6 +156,31 @@ describe('LayeredAppCache over an invalidation channel', () => {
     await cache.close();
   });
 
+  it('answers mgetNow at once only when it holds every key, and never while deaf', async () => {
+    const { redis, inner, cache } = await setup();
+    await inner.set('auth:user:1', { id: 1 }, 60);
+    await inner.set('auth:session:s', { revoked: false }, 60);
+    const keys = ['auth:session:s', 'auth:user:1'];
+    const deaf = cache.mgetNow(keys);
+    expect(deaf).toBeInstanceOf(Promise); // bypassed: the shared cache answers
+    expect(await deaf).toEqual([{ revoked: false }, { id: 1 }]);
+    redis.up();
+    await settle();
+    const partly = cache.mgetNow(keys); // nothing held yet: one read of the shared cache fills the layer
+    expect(partly).toBeInstanceOf(Promise);
+    expect(await partly).toEqual([{ revoked: false }, { id: 1 }]);
+    expect(cache.mgetNow(keys)).toEqual([{ revoked: false }, { id: 1 }]);
+    const withMarker = cache.mgetNow([...keys, 'auth:seen:s']); // markers are never held locally
+    expect(withMarker).toBeInstanceOf(Promise);
+    expect(await withMarker).toEqual([{ revoked: false }, { id: 1 }, undefined]);
+    redis.isReady = false;
+    await inner.set('auth:session:s', { revoked: true }, 60);
+    const dropped = cache.mgetNow(keys);
+    expect(dropped).toBeInstanceOf(Promise);
+    expect(await dropped).toEqual([{ revoked: true }, { id: 1 }]);
+    await cache.close();
+  });
+
   it('announces its own evictions of auth state, not of counters', async () => {
     const { redis, cache } = await setup();
     redis.up();
