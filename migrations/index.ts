@@ -11,6 +11,7 @@ import { ApiTokenRotation1795219900000 } from './1795219900000-ApiTokenRotation.
 import { TwoFactorAuthentication1795219950000 } from './1795219950000-TwoFactorAuthentication.js';
 import { UserSearchCoveringPrefixIndexes1795220000000 } from './1795220000000-UserSearchCoveringPrefixIndexes.js';
 import { LoginLockoutReserveFunction1795220050000 } from './1795220050000-LoginLockoutReserveFunction.js';
+import { AuditChainTailFunction1795220100000 } from './1795220100000-AuditChainTailFunction.js';
 
 /** In order. Listed explicitly so the same list serves the app, the CLI and a host application. */
 export const IAM_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const IAM_MIGRATIONS = [
   TwoFactorAuthentication1795219950000,
   UserSearchCoveringPrefixIndexes1795220000000,
   LoginLockoutReserveFunction1795220050000,
+  AuditChainTailFunction1795220100000,
 ];

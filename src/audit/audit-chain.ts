@@ -10,21 +10,13 @@ export type SqlRunner = (sql: string, params?: unknown[]) => Promise<Record<stri
 export const CHAIN_LOCK_KEY = 7_270_301;
 
 /**
- * The tail to link to: the newest entry, or, when retention removed every
- * entry, the last removed one as recorded by its checkpoint. `now_ms` is the
- * database's clock, one clock for every instance.
+ * Takes the chain's lock, then reads the tail to link to: the newest entry, or, when retention removed
+ * every entry, the last removed one as recorded by its checkpoint. `now_ms` is the database's clock, one
+ * clock for every instance. One call (migration AuditChainTailFunction): the read comes after the lock,
+ * in a snapshot of its own, so it sees what the previous holder committed.
  */
-const TAIL_SQL = `
-  SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now_ms, tail.hash, tail.at_ms
-  FROM (SELECT 1) AS one
-  LEFT JOIN LATERAL (
-    (SELECT hash, floor(extract(epoch FROM at) * 1000)::bigint AS at_ms, 1 AS rank
-       FROM audit_events ORDER BY id DESC LIMIT 1)
-    UNION ALL
-    (SELECT pruned_through_hash, floor(extract(epoch FROM pruned_through_at) * 1000)::bigint, 2
-       FROM audit_checkpoints ORDER BY id DESC LIMIT 1)
-    ORDER BY rank LIMIT 1
-  ) AS tail ON true`;
+const LOCK_AND_TAIL_SQL = `
+  SELECT tail_now_ms AS now_ms, tail_hash AS hash, tail_at_ms AS at_ms FROM audit_chain_tail($1)`;
 
 const COLUMNS = [
   'at',
@@ -65,8 +57,7 @@ export async function appendToChain(
   drafts: readonly AuditDraft[],
 ): Promise<void> {
   if (drafts.length === 0) return;
-  await run('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
-  const [tail] = await run(TAIL_SQL);
+  const [tail] = await run(LOCK_AND_TAIL_SQL, [CHAIN_LOCK_KEY]);
   let prevHash = (tail?.hash as string | null) ?? GENESIS_HASH;
   const atMs = Math.max(Number(tail.now_ms), tail.at_ms == null ? 0 : Number(tail.at_ms));
   const at = new Date(atMs);
