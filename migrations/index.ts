@@ -12,6 +12,7 @@ import { TwoFactorAuthentication1795219950000 } from './1795219950000-TwoFactorA
 import { UserSearchCoveringPrefixIndexes1795220000000 } from './1795220000000-UserSearchCoveringPrefixIndexes.js';
 import { LoginLockoutReserveFunction1795220050000 } from './1795220050000-LoginLockoutReserveFunction.js';
 import { AuditChainTailFunction1795220100000 } from './1795220100000-AuditChainTailFunction.js';
+import { LoginLockoutSucceededAnswers1795220150000 } from './1795220150000-LoginLockoutSucceededAnswers.js';
 
 /** In order. Listed explicitly so the same list serves the app, the CLI and a host application. */
 export const IAM_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const IAM_MIGRATIONS = [
   UserSearchCoveringPrefixIndexes1795220000000,
   LoginLockoutReserveFunction1795220050000,
   AuditChainTailFunction1795220100000,
+  LoginLockoutSucceededAnswers1795220150000,
 ];

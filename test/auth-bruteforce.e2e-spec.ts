@@ -260,4 +260,34 @@ describe('brute-force lockout without the cache', () => {
     await expectLocked(await loginRequest(t, user.username, PASSWORD, { ip: '10.0.0.2' }));
     expect(await counts()).toEqual(before);
   });
+
+  it('answers from a success whether the pair it reset had a lock on record', async () => {
+    const user = await createUserRow(t);
+    const pair = `pair:${user.username}:10.0.0.9`;
+    const succeeded = async () =>
+      (
+        (await t.dataSource.query(`SELECT login_lockout_succeeded($1, now(), NULL, NULL) AS had_lock`, [
+          pair,
+        ])) as { had_lock: boolean }[]
+      )[0]!.had_lock;
+    expect(await succeeded()).toBe(false); // no row at all
+    await t.dataSource.query(
+      `INSERT INTO login_lockouts (scope, epoch, failures, window_ends_at, locks, locked_until, expires_at)
+       VALUES ($1, 0, 2, now() + interval '1 hour', 0, NULL, now() + interval '1 hour')`,
+      [pair],
+    );
+    expect(await succeeded()).toBe(false); // a count, no lock
+    await t.dataSource.query(
+      `UPDATE login_lockouts SET failures = 1, locks = 1, locked_until = now() - interval '1 second'
+        WHERE scope = $1`,
+      [pair],
+    );
+    expect(await succeeded()).toBe(true); // a lock on record, run out or not
+    const [row] = (await t.dataSource.query(
+      `SELECT failures, locks, locked_until FROM login_lockouts WHERE scope = $1`,
+      [pair],
+    )) as { failures: number; locks: number; locked_until: Date | null }[];
+    expect(row).toEqual({ failures: 0, locks: 0, locked_until: null });
+    expect(await succeeded()).toBe(false);
+  });
 });

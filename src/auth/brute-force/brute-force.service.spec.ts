@@ -80,8 +80,10 @@ function fakeLockouts() {
       const r = rows.get(slot.scope);
       if (r && r.epoch === slot.epoch && r.failures > 0) r.failures -= 1;
     },
+    // As login_lockout_succeeded: answers whether the pair had a lock on record.
     async succeeded(pairScope: string, now: Date, userSlot: TakenSlot | null) {
       const r = rows.get(pairScope);
+      const hadLock = r !== undefined && r.lockedUntil !== null;
       if (r)
         Object.assign(r, {
           epoch: r.epoch + 1,
@@ -92,6 +94,7 @@ function fakeLockouts() {
           expiresAt: now,
         });
       if (userSlot) await repo.giveBack(userSlot);
+      return hadLock;
     },
     async deleteExpired(before: Date) {
       let n = 0;
@@ -194,6 +197,24 @@ describe('BruteForceService', () => {
     await service.succeeded(await service.reserve(at('1.1.1.1')));
     for (let i = 0; i < 2; i++) await fail(at('1.1.1.1'));
     await expect(service.reserve(at('1.1.1.1'))).resolves.toMatchObject({ slots: [{ count: 3 }, {}] });
+  });
+
+  it('drops the lock hint on a success only where the pair had a lock', async () => {
+    const dropped: string[][] = [];
+    const del = cache.del.bind(cache);
+    cache.del = (...keys: string[]) => (dropped.push(keys), del(...keys));
+    await service.succeeded(await service.reserve(at('1.1.1.1')));
+    expect(dropped).toEqual([]);
+
+    for (let i = 0; i < 3; i++) await fail(at('1.1.1.1'));
+    now += 30_000; // the lock ran out; its hint may still be in the cache
+    await cache.set('bf:lock:pair:alice:1.1.1.1', { until: now }, 5);
+    await service.succeeded(await service.reserve(at('1.1.1.1')));
+    expect(dropped).toEqual([['bf:lock:pair:alice:1.1.1.1']]);
+    expect(await cache.get('bf:lock:pair:alice:1.1.1.1')).toBeUndefined();
+
+    await service.succeeded(await service.reserve(at('1.1.1.1'))); // that success left no lock on record
+    expect(dropped).toHaveLength(1);
   });
 
   it('gives back the slots of a right password that was refused', async () => {

@@ -148,8 +148,9 @@ export class BruteForceService {
   async succeeded(reservation: Reservation): Promise<void> {
     reservation.settled = true;
     const [pair, user] = reservation.slots;
-    await this.lockouts.succeeded(pair.scope, new Date(this.clock.now()), user ?? null);
-    await this.cache.del(CacheKeys.lock(pair.scope));
+    const hadLock = await this.lockouts.succeeded(pair.scope, new Date(this.clock.now()), user ?? null);
+    // A hint follows its lock, and a lock that lost to this reset is never hinted: no lock, no hint to drop.
+    if (hadLock) await this.cache.del(CacheKeys.lock(pair.scope));
   }
 
   /** The password was right but the attempt was refused for another reason: no guess to count. */

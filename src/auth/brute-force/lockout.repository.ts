@@ -107,15 +107,18 @@ export class LockoutRepository {
   /**
    * A success: the pair has no count, no lock and no memory of earlier locks
    * (the row is left for the cleanup), and the user's slot, if one was taken,
-   * is given back. One call of login_lockout_succeeded, pair first.
+   * is given back. One call of login_lockout_succeeded, pair first. Answers
+   * whether the pair had a lock on record: only then can a lock hint for it be
+   * in the cache.
    */
-  async succeeded(pairScope: string, now: Date, userSlot: TakenSlot | null): Promise<void> {
-    await this.dataSource.query(`SELECT login_lockout_succeeded($1, $2, $3, $4)`, [
+  async succeeded(pairScope: string, now: Date, userSlot: TakenSlot | null): Promise<boolean> {
+    const [row] = (await this.dataSource.query(`SELECT login_lockout_succeeded($1, $2, $3, $4) AS had_lock`, [
       pairScope,
       now,
       userSlot?.scope ?? null,
       userSlot?.epoch ?? null,
-    ]);
+    ])) as { had_lock: boolean }[];
+    return row?.had_lock === true;
   }
 
   /**
