@@ -1,19 +1,21 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { IamOptions } from '../config/iam-options.js';
 
-// argon2 itself, replaced by a computation the test finishes: how many run at once is what is checked.
+// argon2's threads, replaced by a computation the test finishes: how many run at once is what is checked.
 const running = { now: 0, most: 0, finish: [] as (() => void)[] };
-vi.mock('@node-rs/argon2', () => ({
-  Algorithm: { Argon2id: 2 },
-  verify: () =>
-    new Promise<boolean>((resolve) => {
-      running.now++;
-      running.most = Math.max(running.most, running.now);
-      running.finish.push(() => {
-        running.now--;
-        resolve(true);
+vi.mock('./hashing-threads.js', () => ({
+  HashingThreads: class {
+    run = () =>
+      new Promise<boolean>((resolve) => {
+        running.now++;
+        running.most = Math.max(running.most, running.now);
+        running.finish.push(() => {
+          running.now--;
+          resolve(true);
+        });
       });
-    }),
+    close = async () => undefined;
+  },
 }));
 
 const { PasswordHasher, hashingConcurrency } = await import('./password-hasher.js');

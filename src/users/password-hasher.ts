@@ -1,14 +1,15 @@
 import { availableParallelism } from 'node:os';
-import { Inject, Injectable } from '@nestjs/common';
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Algorithm } from '@node-rs/argon2';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
+import { HashingThreads } from './hashing-threads.js';
 
 /**
  * How many argon2 computations run at once: one core fewer than the process may use, at least one. Each
- * takes a core for its whole length, and libuv's pool would run four at a time whatever the cores; on a
- * machine of one or two cores a login storm then starved the event loop, and every other request with it.
- * Queued logins wait a little longer; logins per CPU-second are the same.
+ * takes a core for its whole length; on a machine of one or two cores, more at once would leave the event
+ * loop, and every other request with it, waiting for a core. Queued logins wait a little longer; logins per
+ * CPU-second are the same.
  */
 export function hashingConcurrency(cores = availableParallelism()): number {
   return Math.max(1, cores - 1);
@@ -16,12 +17,16 @@ export function hashingConcurrency(cores = availableParallelism()): number {
 
 const PHC_PARAMS = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/;
 
-/** argon2id on libuv's thread pool, so hashing never blocks the event loop, a bounded number at a time. */
+/**
+ * argon2id on threads of its own, below the event loop's priority (HashingThreads), so hashing never
+ * blocks the event loop nor, on a busy core, delays it; a bounded number at a time.
+ */
 @Injectable()
-export class PasswordHasher {
+export class PasswordHasher implements OnApplicationShutdown {
   private readonly params: { memoryCost: number; timeCost: number; parallelism: number };
   private dummyHash?: Promise<string>;
   private readonly limit: LimitFunction;
+  private readonly threads = new HashingThreads();
 
   constructor(@Inject(IAM_OPTIONS) options: IamOptions) {
     this.params = options.argon2;
@@ -29,15 +34,21 @@ export class PasswordHasher {
   }
 
   hash(password: string): Promise<string> {
-    return this.limit(() => hash(password, { algorithm: Algorithm.Argon2id, ...this.params }));
+    const options = { algorithm: Algorithm.Argon2id, ...this.params };
+    return this.limit(() => this.threads.run({ op: 'hash', args: [password, options] }) as Promise<string>);
   }
 
   async verify(passwordHash: string, password: string): Promise<boolean> {
     try {
-      return await this.limit(() => verify(passwordHash, password));
+      const ok = await this.limit(() => this.threads.run({ op: 'verify', args: [passwordHash, password] }));
+      return ok === true;
     } catch {
       return false;
     }
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.threads.close();
   }
 
   /**
