@@ -145,14 +145,19 @@ export class AuthStateService {
         cachedRole,
       );
     }
-    const session = cachedSession as CachedSession;
-    const user = cachedUser as CachedUser;
-    this.checkSession(session, user, caller.userId);
-    if (!seenKnown) this.touch(sessionId, session, marker !== undefined);
-    return this.context(caller, user, session, hint, cachedRole);
+    return this.sessionContext(
+      caller,
+      sessionId,
+      hint,
+      seenKnown,
+      cachedSession as CachedSession,
+      cachedUser as CachedUser,
+      marker,
+      cachedRole,
+    );
   }
 
-  /** A session or user the cache lacked: read from PostgreSQL (and cached), then checked as above. */
+  /** A session or user the cache lacked: read from PostgreSQL (and cached), then checked alike. */
   private async loadSessionCaller(
     caller: KnownCaller,
     sessionId: string,
@@ -165,6 +170,19 @@ export class AuthStateService {
   ): Promise<AuthContext> {
     const session = (cachedSession as CachedSession | undefined) ?? (await this.loadSession(sessionId));
     const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(caller.userId));
+    return this.sessionContext(caller, sessionId, hint, seenKnown, session, user, marker, cachedRole);
+  }
+
+  private sessionContext(
+    caller: KnownCaller,
+    sessionId: string,
+    hint: string | undefined,
+    seenKnown: boolean,
+    session: CachedSession | null,
+    user: CachedUser | null,
+    marker: unknown,
+    cachedRole: unknown,
+  ): AuthContext | Promise<AuthContext> {
     this.checkSession(session, user, caller.userId);
     if (!seenKnown) this.touch(sessionId, session!, marker !== undefined);
     return this.context(caller, user!, session, hint, cachedRole);
