@@ -6,9 +6,12 @@ import type { AuthContext } from '../common/auth/auth-context.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { RolePermissionsService } from '../roles/role-permissions.service.js';
 import { ApiTokenUsage } from './api-token-usage.js';
-import { InvalidTokenError, TokenExpiredError, TokenRevokedError } from './auth.errors.js';
+import { InvalidTokenError, TokenRevokedError } from './auth.errors.js';
+import { checkApiToken, checkSession } from './auth-state-checks.js';
+import { AuthStateLoader } from './auth-state-loader.js';
+import { SessionLastSeen } from './session-last-seen.js';
 import type { CachedSession } from '../sessions/session-state.js';
-import { type CachedUser, cachedUserOf, mfaEnrollmentRequired } from './user-state.js';
+import { type CachedUser, mfaEnrollmentRequired } from './user-state.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
 import type { TokenClaims } from '../tokens/token-claims.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -41,9 +44,7 @@ interface KnownCaller {
   };
 }
 
-const LAST_SEEN_EVERY_MS = 60_000;
 const ROLE_HINTS_MAX = 100_000;
-const SEEN_MEMO_MAX = 100_000;
 
 /**
  * The per-request auth state: after the signature check, who the caller is
@@ -57,24 +58,26 @@ export class AuthStateService {
   // user id → the role name seen last: which role key to read along with the user. Only a guess, never
   // an answer (a wrong or missing one costs a second read), so it is safe to keep per process.
   private readonly roleHints = new Map<number, string>();
-  // session id → until when (epoch ms) this process need not read the session's last-seen marker: it
-  // wrote the marker itself, or read it set. Spares a caller whose state the local layer holds the one
-  // shared-cache read per request that the marker would cost. Lost on restart, which costs one read.
-  private readonly seenUntil = new Map<string, number>();
   // By claims object: a token verified here before comes back as the same object (see JwtStrategy).
   private readonly callers = new WeakMap<TokenClaims, KnownCaller>();
   // A cached role entry is never changed in place (a change is a new entry): its set is built once.
   private readonly permissionSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
+  private readonly load: AuthStateLoader;
+  private readonly lastSeen: SessionLastSeen;
+
   constructor(
-    private readonly users: UsersRepository,
-    private readonly sessions: SessionsRepository,
+    users: UsersRepository,
+    sessions: SessionsRepository,
     private readonly rolePermissions: RolePermissionsService,
     private readonly cache: AppCache,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
     private readonly clock: Clock,
     private readonly tokenUsage: ApiTokenUsage,
-  ) {}
+  ) {
+    this.load = new AuthStateLoader(users, sessions, cache, options.authCacheTtlSeconds);
+    this.lastSeen = new SessionLastSeen(cache, sessions);
+  }
 
   /**
    * The caller's context: at once when this process holds the state it needs (the local auth layer), a
@@ -98,7 +101,7 @@ export class AuthStateService {
       caller.roleKey = CacheKeys.role(hint);
     }
     if (claims.typ === 'session') {
-      const seenKnown = (this.seenUntil.get(claims.sid) ?? 0) > Date.now();
+      const seenKnown = !this.lastSeen.markerNeeded(claims.sid, Date.now());
       const keys = this.sessionKeys(caller, hint, seenKnown);
       const read = this.cache.mgetNow<unknown>(keys);
       return Array.isArray(read)
@@ -129,32 +132,15 @@ export class AuthStateService {
     seenKnown: boolean,
     values: unknown[],
   ): AuthContext | Promise<AuthContext> {
-    const cachedSession = values[0];
-    const cachedUser = values[1];
+    const session = values[0] as CachedSession | undefined;
+    const user = values[1] as CachedUser | undefined;
     const cachedRole = hint !== undefined ? values[2] : undefined;
-    const marker = seenKnown ? undefined : values[hint !== undefined ? 3 : 2];
-    if (cachedSession === undefined || cachedUser === undefined) {
-      return this.loadSessionCaller(
-        caller,
-        sessionId,
-        hint,
-        seenKnown,
-        cachedSession,
-        cachedUser,
-        marker,
-        cachedRole,
-      );
+    // Whether the last-seen marker was found set; null when it was not read.
+    const seen = seenKnown ? null : values[hint !== undefined ? 3 : 2] !== undefined;
+    if (session === undefined || user === undefined) {
+      return this.loadSessionCaller(caller, sessionId, hint, seen, session, user, cachedRole);
     }
-    return this.sessionContext(
-      caller,
-      sessionId,
-      hint,
-      seenKnown,
-      cachedSession as CachedSession,
-      cachedUser as CachedUser,
-      marker,
-      cachedRole,
-    );
+    return this.sessionContext(caller, sessionId, hint, seen, session, user, cachedRole);
   }
 
   /** A session or user the cache lacked: read from PostgreSQL (and cached), then checked alike. */
@@ -162,29 +148,27 @@ export class AuthStateService {
     caller: KnownCaller,
     sessionId: string,
     hint: string | undefined,
-    seenKnown: boolean,
-    cachedSession: unknown,
-    cachedUser: unknown,
-    marker: unknown,
+    seen: boolean | null,
+    session: CachedSession | undefined,
+    user: CachedUser | undefined,
     cachedRole: unknown,
   ): Promise<AuthContext> {
-    const session = (cachedSession as CachedSession | undefined) ?? (await this.loadSession(sessionId));
-    const user = (cachedUser as CachedUser | undefined) ?? (await this.loadUser(caller.userId));
-    return this.sessionContext(caller, sessionId, hint, seenKnown, session, user, marker, cachedRole);
+    const read = session ?? (await this.load.session(sessionId));
+    const readUser = user ?? (await this.load.user(caller.userId));
+    return this.sessionContext(caller, sessionId, hint, seen, read, readUser, cachedRole);
   }
 
   private sessionContext(
     caller: KnownCaller,
     sessionId: string,
     hint: string | undefined,
-    seenKnown: boolean,
+    seen: boolean | null,
     session: CachedSession | null,
     user: CachedUser | null,
-    marker: unknown,
     cachedRole: unknown,
   ): AuthContext | Promise<AuthContext> {
-    this.checkSession(session, user, caller.userId);
-    if (!seenKnown) this.touch(sessionId, session!, marker !== undefined);
+    checkSession(session, user, caller.userId, this.options.deactivationEndsSessions);
+    if (seen !== null) this.lastSeen.touch(sessionId, session!, seen);
     return this.context(caller, user!, session, hint, cachedRole);
   }
 
@@ -195,9 +179,9 @@ export class AuthStateService {
     [cachedUser, cachedRole]: unknown[],
   ): AuthContext | Promise<AuthContext> {
     if (cachedUser === undefined) {
-      return this.loadUser(caller.userId).then((user) =>
-        this.apiContext(caller, tokenId, hint, user, cachedRole),
-      );
+      return this.load
+        .user(caller.userId)
+        .then((user) => this.apiContext(caller, tokenId, hint, user, cachedRole));
     }
     return this.apiContext(caller, tokenId, hint, cachedUser as CachedUser, cachedRole);
   }
@@ -209,7 +193,7 @@ export class AuthStateService {
     user: CachedUser | null,
     cachedRole: unknown,
   ): AuthContext | Promise<AuthContext> {
-    const previous = this.checkApiToken(user, tokenId);
+    const previous = checkApiToken(user, tokenId, this.clock.now());
     this.tokenUsage.used(caller.userId, tokenId, previous);
     return this.context(caller, user!, null, hint, cachedRole);
   }
@@ -249,39 +233,10 @@ export class AuthStateService {
   }
 
   private async reread(caller: AuthContext): Promise<ResolvedState> {
-    const user = await this.loadUser(caller.userId);
+    const user = await this.load.user(caller.userId);
     if (!user) throw new TokenRevokedError('Account no longer exists');
-    const session = caller.sessionId ? await this.loadSession(caller.sessionId) : null;
+    const session = caller.sessionId ? await this.load.session(caller.sessionId) : null;
     return { user, session };
-  }
-
-  private checkSession(session: CachedSession | null, user: CachedUser | null, userId: number): void {
-    if (!session || session.userId !== userId) throw new TokenRevokedError('Session not found');
-    if (session.revoked) throw new TokenRevokedError('Session has been revoked');
-    if (session.expiresAt <= Date.now()) throw new TokenExpiredError('Session has expired');
-    if (!user) throw new TokenRevokedError('Account no longer exists');
-    if (user.isApiUser) throw new TokenRevokedError('API users have no sessions');
-    if (!user.isActive && this.options.deactivationEndsSessions)
-      throw new TokenRevokedError('Account is deactivated');
-  }
-
-  /**
-   * The current token, or the previous one while its grace runs (its own
-   * expiry is the signature's `exp`). Answers whether it was the previous.
-   */
-  private checkApiToken(user: CachedUser | null, tokenId: string): boolean {
-    if (!user || !user.isApiUser) throw new TokenRevokedError('API token is no longer valid');
-    const current = user.apiTokenId !== null && user.apiTokenId === tokenId;
-    const previous = !current && !!user.previousApiTokenId && user.previousApiTokenId === tokenId;
-    if (!current && !previous) throw new TokenRevokedError('API token is no longer valid');
-    if (previous && !(user.previousTokenValidUntil! > this.clock.now())) {
-      throw new TokenRevokedError('API token was replaced and its grace has ended');
-    }
-    if (!user.isActive) throw new TokenRevokedError('Account is deactivated');
-    if (current && user.apiTokenExpiresAt !== null && user.apiTokenExpiresAt <= Date.now()) {
-      throw new TokenExpiredError('API token has expired');
-    }
-    return previous;
   }
 
   /** The caller's context; without waiting when the role's permissions came with the first read. */
@@ -334,66 +289,8 @@ export class AuthStateService {
     return set;
   }
 
-  private rememberSeen(sessionId: string, until: number): void {
-    if (this.seenUntil.size >= SEEN_MEMO_MAX) this.seenUntil.clear();
-    this.seenUntil.set(sessionId, until);
-  }
-
   private rememberRole(userId: number, roleName: string): void {
     if (this.roleHints.size >= ROLE_HINTS_MAX) this.roleHints.clear();
     this.roleHints.set(userId, roleName);
-  }
-
-  private async loadSession(sessionId: string): Promise<CachedSession | null> {
-    const row = await this.sessions.findById(sessionId);
-    if (!row) return null;
-    const state: CachedSession = {
-      userId: row.userId,
-      expiresAt: row.expiresAt.getTime(),
-      revoked: row.revokedAt !== null,
-      lastSeenAt: row.lastSeenAt?.getTime() ?? 0,
-      createdAt: row.createdAt.getTime(),
-      rememberMe: row.rememberMe,
-      ip: row.ip,
-      userAgent: row.userAgent,
-    };
-    await this.cache.set(CacheKeys.session(sessionId), state, this.ttlFor(state.expiresAt));
-    return state;
-  }
-
-  private async loadUser(userId: number): Promise<CachedUser | null> {
-    const row = await this.users.findAuthUser(userId);
-    if (!row) return null;
-    const state = cachedUserOf(row);
-    await this.cache.set(CacheKeys.user(userId), state, this.options.authCacheTtlSeconds);
-    return state;
-  }
-
-  private ttlFor(expiresAt: number): number {
-    const left = Math.ceil((expiresAt - Date.now()) / 1000);
-    return Math.max(1, Math.min(this.options.authCacheTtlSeconds, left));
-  }
-
-  /**
-   * last_seen is written at most once a minute per session, off the request
-   * path. A marker key of its own (never a rewrite of the cached session,
-   * which could put back an entry a revocation just evicted); without the
-   * cache, the row's own last_seen keeps the pace.
-   */
-  private touch(sessionId: string, session: CachedSession, seenRecently: boolean): void {
-    const now = Date.now();
-    if (now - session.lastSeenAt < LAST_SEEN_EVERY_MS) {
-      // No write is due before the minute since the last one ends: the marker need not be read till then.
-      this.rememberSeen(sessionId, session.lastSeenAt + LAST_SEEN_EVERY_MS);
-      return;
-    }
-    if (seenRecently) {
-      // Set by another process (or this one before a restart) some time in the last minute: look again in half of it.
-      this.rememberSeen(sessionId, now + LAST_SEEN_EVERY_MS / 2);
-      return;
-    }
-    this.rememberSeen(sessionId, now + LAST_SEEN_EVERY_MS);
-    void this.cache.set(CacheKeys.sessionSeen(sessionId), 1, LAST_SEEN_EVERY_MS / 1000);
-    this.sessions.touch(sessionId, new Date(now)).catch(() => undefined);
   }
 }
