@@ -81,16 +81,19 @@ function signatureOf(text: string): string {
 
 const libraryBearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 
+/** What follows `Bearer ` (with one space) in the Authorization header, as it is; undefined otherwise. */
+function afterBearer(req: Parameters<Strategy['authenticate']>[0]): string | undefined {
+  const header = (req as { headers?: Record<string, unknown> }).headers?.authorization;
+  return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
 /**
  * The token of an `Authorization: Bearer <token>` header, as passport-jwt's extractor reads it; the
  * plain form (one space, no other whitespace) is read without its regular expression.
  */
 function bearerToken(req: Parameters<Strategy['authenticate']>[0]): string | null {
-  const header = (req as { headers?: Record<string, unknown> }).headers?.authorization;
-  if (typeof header === 'string' && header.startsWith('Bearer ') && !/\s/.test(header.slice(7))) {
-    return header.length > 7 ? header.slice(7) : libraryBearerToken(req);
-  }
-  return libraryBearerToken(req);
+  const text = afterBearer(req);
+  return text && !/\s/.test(text) ? text : libraryBearerToken(req);
 }
 
 /** Bearer header only (never a query string), HS256 only, issuer and audience checked. */
@@ -121,12 +124,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
    */
   knownCaller(req: Parameters<Strategy['authenticate']>[0]): AuthContext | Promise<AuthContext> | undefined {
     const now = Date.now();
-    const header = (req as { headers?: Record<string, unknown> }).headers?.authorization;
     // A verified token's text has no whitespace, so the plain form is found without reading it further.
-    let claims =
-      typeof header === 'string' && header.startsWith('Bearer ')
-        ? this.verified.get(header.slice(7), now)
-        : undefined;
+    const plain = afterBearer(req);
+    let claims = plain ? this.verified.get(plain, now) : undefined;
     if (!claims) {
       const text = bearerToken(req);
       claims = text ? this.verified.get(text, now) : undefined;
