@@ -27,15 +27,6 @@ describe('MemoryAppCache', () => {
     await cache.del('counter');
     expect(await cache.incr('counter', 30)).toBe(1);
   });
-
-  it('gives back a counter slot without ever creating a counter', async () => {
-    expect(await cache.decr('absent')).toBe(0);
-    expect(await cache.incr('absent', 30)).toBe(1);
-    await cache.incr('slots', 30);
-    await cache.incr('slots', 30);
-    expect(await cache.decr('slots')).toBe(1);
-    expect(await cache.incr('slots', 30)).toBe(2);
-  });
 });
 
 /** A RedisAppCache on its own client, under the given key prefix. */
@@ -60,7 +51,6 @@ describe('RedisAppCache while Redis is unreachable', () => {
     await expect(cache.set('k', 1, 10)).resolves.toBeUndefined();
     await expect(cache.del('k')).resolves.toBeUndefined();
     await expect(cache.incr('k', 10)).rejects.toBeInstanceOf(CacheUnavailableError);
-    await expect(cache.decr('k')).rejects.toBeInstanceOf(CacheUnavailableError);
     await expect(cache.ping()).rejects.toBeInstanceOf(CacheUnavailableError);
   });
 });
@@ -97,14 +87,5 @@ if (redisUrl)
       expect(ttl).toBeGreaterThan(25);
       expect(ttl).toBeLessThanOrEqual(30);
       await cache.ping();
-    });
-
-    it('gives back a counter slot, keeping its expiry, and never creates a counter', async () => {
-      expect(await cache.decr('bf:none')).toBe(0);
-      expect(await client.exists(`${prefix}bf:none`)).toBe(0);
-      await cache.incr('bf:slots', 30);
-      await cache.incr('bf:slots', 30);
-      expect(await cache.decr('bf:slots')).toBe(1);
-      expect(await cache.ttl('bf:slots')).toBeGreaterThan(25);
     });
   });

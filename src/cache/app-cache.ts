@@ -48,11 +48,6 @@ export abstract class AppCache {
   abstract del(...keys: string[]): Promise<void>;
   /** Atomically adds `by` (1) and returns the new value; the key expires ttlSeconds after its first increment. */
   abstract incr(key: string, ttlSeconds: number, by?: number): Promise<number>;
-  /**
-   * Atomically subtracts 1 from a live counter and returns the new value; an
-   * absent counter stays absent (0). Gives back a slot taken with incr.
-   */
-  abstract decr(key: string): Promise<number>;
   /** Remaining lifetime in seconds, 0 when the key is absent. */
   abstract ttl(key: string): Promise<number>;
   /** Answers when the cache works; throws otherwise. */

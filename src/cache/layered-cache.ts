@@ -97,10 +97,6 @@ export class LayeredAppCache extends AppCache {
     return this.inner.incr(key, ttlSeconds, by);
   }
 
-  decr(key: string): Promise<number> {
-    return this.inner.decr(key);
-  }
-
   ttl(key: string): Promise<number> {
     return this.inner.ttl(key);
   }

@@ -47,13 +47,6 @@ export class MemoryAppCache extends AppCache {
     return current.value;
   }
 
-  async decr(key: string): Promise<number> {
-    const current = this.counters.get(key);
-    if (!current || current.expiresAt <= Date.now()) return 0;
-    current.value -= 1;
-    return current.value;
-  }
-
   async ttl(key: string): Promise<number> {
     const c = this.counters.get(key);
     if (c) {

@@ -11,10 +11,6 @@ if n == tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
 // DECR only an existing counter: a bare DECR would create a key without an expiry.
-const DECR_IF_EXISTS = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-return redis.call('DECR', KEYS[1])`;
-
 export interface RedisAppCacheTiming {
   /** How long one command may take before it counts as failed (default 1000 ms). */
   commandDeadlineMs?: number;
@@ -98,15 +94,6 @@ export class RedisAppCache extends AppCache {
         }),
       );
       return Number(n);
-    } catch (err) {
-      throw new CacheUnavailableError(err);
-    }
-  }
-
-  async decr(key: string): Promise<number> {
-    if (!this.usable()) throw new CacheUnavailableError();
-    try {
-      return Number(await this.withDeadline(this.client.eval(DECR_IF_EXISTS, { keys: [this.prefix + key] })));
     } catch (err) {
       throw new CacheUnavailableError(err);
     }
