@@ -1,15 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { packageRoot } from './common/package-root.js';
 import { finishDocument } from './openapi-finish.js';
 
 function packageInfo(): { name: string; version: string; description: string; license: string } {
-  const url = new URL('../../package.json', import.meta.url);
-  try {
-    return JSON.parse(readFileSync(url, 'utf8'));
-  } catch {
-    return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  }
+  return JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8'));
 }
 
 /**

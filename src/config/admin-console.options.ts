@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, resolve } from 'node:path';
+import { packageRoot } from '../common/package-root.js';
 
 /** Where the admin console is served and which built folder it comes from. */
 export interface AdminConsoleOptions {
@@ -21,17 +20,6 @@ export interface AdminConsole {
 }
 
 export const ADMIN_CONSOLE = Symbol('ADMIN_CONSOLE');
-
-/** The package's own folder: the nearest package.json above this file, from src/ and dist/src/ alike. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
-}
 
 export function defaultConsoleRoot(): string {
   return join(packageRoot(), 'dist', 'web');

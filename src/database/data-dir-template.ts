@@ -2,9 +2,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } fro
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { packageRoot } from '../common/package-root.js';
 
 /** The extensions every embedded database is opened with. */
 export const PGLITE_EXTENSIONS = { pg_trgm };
@@ -18,14 +18,14 @@ function pgliteVersion(): string {
 }
 
 /**
- * A freshly initialised data folder that `npm run build` writes beside the build
+ * A freshly initialised data folder that `npm run build` writes into the package's build
  * (dist/pgdata-<PGlite version>). A new DATA_DIR starts as a copy of it, in a fraction of the time initdb
  * takes; the version in the name keeps one PGlite's folder away from another. It is copied as files, not
  * restored through PGlite: a restore unpacks inside PGlite's WebAssembly memory, which never shrinks, and
  * kept about 170 MB resident for the life of the process.
  */
 export function defaultTemplatePath(): string {
-  return fileURLToPath(new URL(`../../pgdata-${pgliteVersion()}`, import.meta.url));
+  return join(packageRoot(), 'dist', `pgdata-${pgliteVersion()}`);
 }
 
 /**
