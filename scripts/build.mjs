@@ -45,10 +45,12 @@ async function compile(file) {
 const files = (await Promise.all(ROOTS.map(sources))).flat();
 await Promise.all(files.map(compile));
 
-const template = await import(pathToFileURL(resolve(OUT, 'src/database/data-dir-template.js')).href);
-if (!existsSync(template.defaultTemplatePath())) {
-  process.stdout.write('Preparing the embedded database image (once per PGlite version)...\n');
-  await template.ensureTemplate();
+async function prepareImage() {
+  const template = await import(pathToFileURL(resolve(OUT, 'src/database/data-dir-template.js')).href);
+  if (!existsSync(template.defaultTemplatePath())) {
+    process.stdout.write('Preparing the embedded database image (once per PGlite version)...\n');
+    await template.ensureTemplate();
+  }
 }
 
 // Left out of the bundle and loaded from node_modules at run time:
@@ -64,16 +66,26 @@ const EXTERNAL = [
   /^pg(-native)?$/,
 ];
 
-const bundle = await rolldown({
-  input: join(OUT, 'src/main.js'),
-  platform: 'node',
-  external: EXTERNAL,
-  onLog(level, log) {
-    // Optional packages that Nest and Fastify try to load, and do without, are not installed: their imports
-    // stay as they are and fail at run time, caught, as they would unbundled. Anything else stops the build.
-    if (log.code === 'UNRESOLVED_IMPORT' && /\bin node_modules\//.test(log.message)) return;
-    if (level === 'warn') throw new Error(`bundling the service: ${log.message}`);
-  },
-});
-await bundle.write({ file: join(OUT, 'service.mjs'), format: 'esm', codeSplitting: false, sourcemap: true });
-await bundle.close();
+async function bundleService() {
+  const bundle = await rolldown({
+    input: join(OUT, 'src/main.js'),
+    platform: 'node',
+    external: EXTERNAL,
+    onLog(level, log) {
+      // Optional packages that Nest and Fastify try to load, and do without, are not installed: their imports
+      // stay as they are and fail at run time, caught, as they would unbundled. Anything else stops the build.
+      if (log.code === 'UNRESOLVED_IMPORT' && /\bin node_modules\//.test(log.message)) return;
+      if (level === 'warn') throw new Error(`bundling the service: ${log.message}`);
+    },
+  });
+  await bundle.write({
+    file: join(OUT, 'service.mjs'),
+    format: 'esm',
+    codeSplitting: false,
+    sourcemap: true,
+  });
+  await bundle.close();
+}
+
+// The image is made by PGlite on this thread, the bundle by rolldown on threads of its own: both at once.
+await Promise.all([prepareImage(), bundleService()]);
