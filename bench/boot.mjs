@@ -14,7 +14,7 @@ const runs = Number(process.argv[2] ?? 3);
 
 async function bootOnce(dataDir) {
   const started = performance.now();
-  const child = spawn(process.execPath, [...startFlags, join(dist, 'service.mjs')], {
+  const child = spawn(process.execPath, [...startFlags, join(dist, 'src/main.js')], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,

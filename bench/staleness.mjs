@@ -25,7 +25,7 @@ const ADMIN_PASSWORD = 'Bench-Passw0rd-123';
 const PASSWORD = 'MySecure2025Pass!';
 const TARGET_P99_MS = 50;
 
-if (!existsSync(join(dist, 'service.mjs'))) {
+if (!existsSync(join(dist, 'src/main.js'))) {
   console.error(`No built service in ${dist}: run npm run build (or set BENCH_DIST)`);
   process.exit(1);
 }
@@ -42,7 +42,7 @@ function freePort() {
 
 async function startService(env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(dist, 'service.mjs')], {
+  const child = spawn(process.execPath, [join(dist, 'src/main.js')], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

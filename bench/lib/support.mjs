@@ -21,7 +21,7 @@ export const startFlags = JSON.parse(readFileSync(join(here, '../../package.json
   .filter((arg) => arg.startsWith('--'));
 
 export function requireBuild() {
-  if (!existsSync(join(dist, 'service.mjs'))) {
+  if (!existsSync(join(dist, 'src/main.js'))) {
     console.error(`No built service in ${dist}: run npm run build (or set BENCH_DIST)`);
     process.exit(1);
   }
@@ -141,7 +141,7 @@ export async function startService(backend, extraEnv = {}) {
       [
         ...startFlags,
         ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-        join(dist, 'service.mjs'),
+        join(dist, 'src/main.js'),
       ],
       env,
       '/health/ready',

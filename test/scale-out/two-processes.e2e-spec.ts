@@ -70,7 +70,7 @@ interface ServiceProcess {
  */
 async function startService(env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawnTracked(process.execPath, ['dist/service.mjs'], {
+  const child = spawnTracked(process.execPath, ['dist/src/main.js'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: 'ignore',
   });

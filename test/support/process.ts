@@ -96,7 +96,7 @@ export interface ServiceProcess {
   kill(): Promise<Exit>;
 }
 
-const SERVICE_ENTRY = 'dist/service.mjs';
+const SERVICE_ENTRY = 'dist/src/main.js';
 
 /** The Node flags `npm start` gives the service (package.json's start script): the processes run as deployed. */
 const START_FLAGS = (
@@ -118,7 +118,7 @@ function spawnService(env: Record<string, string>): { child: ChildProcess; outpu
 }
 
 /**
- * Starts the built service (dist/service.mjs) and resolves once it listens. Two busy cores make a
+ * Starts the built service (dist/src/main.js) and resolves once it listens. Two busy cores make a
  * start take many times longer than on an idle machine: the wait is generous, and a process that
  * does not start is killed before the error is thrown.
  */
