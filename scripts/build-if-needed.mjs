@@ -1,6 +1,6 @@
 // `npm start` on a fresh clone: build once, and again whenever a source file is newer than the build;
 // the same for the admin console (web/ into dist/web), where the checkout has one.
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,16 +22,30 @@ const stale =
   Math.max(newestMtime('src'), newestMtime('migrations'), statSync('package.json').mtimeMs) >
     statSync(entry).mtimeMs;
 
-if (stale) {
-  process.stdout.write('building champa-iam…\n');
-  // JavaScript only (SWC): declarations and type checks come from `npm run build` and `npm run typecheck`.
-  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-}
-
 const webEntry = 'dist/web/index.html';
 const webStale =
   existsSync('web') &&
   (!existsSync(webEntry) ||
     Math.max(newestMtime('web'), statSync('package.json').mtimeMs) > statSync(webEntry).mtimeMs);
 
-if (webStale) execFileSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'inherit' });
+/** Runs a build script; resolves when it succeeded, rejects when it failed. */
+function run(script) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${script} failed (${signal ?? `exit code ${code}`})`)),
+    );
+  });
+}
+
+if (stale) process.stdout.write('building champa-iam…\n');
+// Both at once: each leaves much of a core idle. JavaScript only (SWC) for the service: declarations and type
+// checks come from `npm run build` and `npm run typecheck`.
+const builds = [stale && run('scripts/build.mjs'), webStale && run('scripts/build-web.mjs')].filter(Boolean);
+const outcomes = await Promise.allSettled(builds);
+const failure = outcomes.find((o) => o.status === 'rejected');
+if (failure) {
+  process.stderr.write(`${failure.reason.message}\n`);
+  process.exit(1);
+}
