@@ -10,7 +10,6 @@ local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 if n == tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-// DECR only an existing counter: a bare DECR would create a key without an expiry.
 export interface RedisAppCacheTiming {
   /** How long one command may take before it counts as failed (default 1000 ms). */
   commandDeadlineMs?: number;
