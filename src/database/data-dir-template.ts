@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { packageRoot } from '../common/package-root.js';
+import { packageDirOf, packageRoot } from '../common/package-root.js';
 
 /** The extensions every embedded database is opened with. */
 export const PGLITE_EXTENSIONS = { pg_trgm };
@@ -12,8 +12,8 @@ export const PGLITE_EXTENSIONS = { pg_trgm };
 function pgliteVersion(): string {
   // The package's exports hide package.json: find it beside the resolved entry point.
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  let dir = dirname(entry);
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  const dir = packageDirOf(dirname(entry));
+  if (!dir) throw new Error(`No package.json above ${entry}`);
   return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
