@@ -30,6 +30,9 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const admin = this.options.initialAdmin;
     if (!admin) return;
+    // Nearly every boot finds the administrator there: it then hashes nothing, so it neither starts a hashing
+    // thread nor waits for one. The check is made again below, under the lock, for boots that race.
+    if ((await this.users.countsOf(ADMIN_ROLE)).userCount > 0) return;
     const generated = admin.password ? undefined : generatePassword(20);
     // A configured password the policy refuses still lets the operator in, once: it must be changed.
     const weakness = admin.password ? this.policy.check(admin.password, admin.username) : [];
