@@ -20,7 +20,10 @@ if (process.platform === 'linux') {
 const argon2 = require(workerData.argon2);
 parentPort.on('message', ({ op, args }) => {
   try {
-    const value = op === 'hash' ? argon2.hashSync(args[0], args[1]) : argon2.verifySync(args[0], args[1]);
+    const value =
+      op === 'hash'
+        ? argon2.hashSync(args[0], { ...args[1], algorithm: argon2.Algorithm.Argon2id })
+        : argon2.verifySync(args[0], args[1]);
     parentPort.postMessage({ value });
   } catch (err) {
     parentPort.postMessage({ error: String((err && err.message) || err) });
@@ -28,7 +31,16 @@ parentPort.on('message', ({ op, args }) => {
 });
 `;
 
-export type HashingJob = { op: 'hash'; args: [string, object] } | { op: 'verify'; args: [string, string] };
+/** argon2id's cost parameters, as the PHC string records them. */
+export interface Argon2idParams {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/** A hash is always argon2id; a verification follows the algorithm its PHC string names. */
+export type HashingJob =
+  { op: 'hash'; args: [string, Argon2idParams] } | { op: 'verify'; args: [string, string] };
 
 interface Pending {
   resolve: (value: unknown) => void;

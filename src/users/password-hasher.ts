@@ -1,9 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Algorithm } from '@node-rs/argon2';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
-import { HashingThreads } from './hashing-threads.js';
+import { type Argon2idParams, HashingThreads } from './hashing-threads.js';
 
 /**
  * How many argon2 computations run at once: one core fewer than the process may use, at least one. Each
@@ -23,7 +22,7 @@ const PHC_PARAMS = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/;
  */
 @Injectable()
 export class PasswordHasher implements OnApplicationShutdown {
-  private readonly params: { memoryCost: number; timeCost: number; parallelism: number };
+  private readonly params: Argon2idParams;
   private dummyHash?: Promise<string>;
   private readonly limit: LimitFunction;
   private readonly threads = new HashingThreads();
@@ -34,8 +33,10 @@ export class PasswordHasher implements OnApplicationShutdown {
   }
 
   hash(password: string): Promise<string> {
-    const options = { algorithm: Algorithm.Argon2id, ...this.params };
-    return this.limit(() => this.threads.run({ op: 'hash', args: [password, options] }) as Promise<string>);
+    // The threads load argon2 and pick argon2id: the event loop's thread never loads the native library.
+    return this.limit(
+      () => this.threads.run({ op: 'hash', args: [password, this.params] }) as Promise<string>,
+    );
   }
 
   async verify(passwordHash: string, password: string): Promise<boolean> {
