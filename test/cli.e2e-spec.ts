@@ -271,6 +271,39 @@ describe('admin CLI (npm run cli)', () => {
       expect(res.stdout).toMatch(/Audit chain holds: \d+ entries checked/);
     });
 
+    it('checks against a head it printed before: the chain still holds it (exit 0)', async () => {
+      const first = await cli('verify-audit');
+      const head = /; head (\d+:[0-9a-f]{64})\.$/m.exec(first.stdout)?.[1];
+      expect(head, first.stdout).toBeDefined();
+      const res = await cli('verify-audit', '--expect-head', head!);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toMatch(/Audit chain holds: \d+ entries checked; head \d+:[0-9a-f]{64}\./);
+      await withApp(async (t) => {
+        const checks = await auditRows(t, `action = 'audit.verified'`);
+        expect(checks.at(-1)!.details).toMatchObject({ ok: true, expectHead: head });
+      });
+    });
+
+    it('fails when the kept head is gone or differs: exit 2, and says which', async () => {
+      const printed = (await cli('verify-audit')).stdout;
+      const [id, hash] = /; head (\d+):([0-9a-f]{64})\.$/m.exec(printed)!.slice(1);
+      // A head newer than every entry left: the entries from it on were removed.
+      const removed = await cli('verify-audit', '--expect-head', `${Number(id) + 1000}:${hash}`);
+      expect(removed.code).toBe(2);
+      expect(removed.stderr).toContain(`no longer holds the expected head ${Number(id) + 1000}`);
+      // The right entry with another hash: the chain was recomputed since.
+      const other = hash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+      const recomputed = await cli('verify-audit', '--expect-head', `${id}:${other}`);
+      expect(recomputed.code).toBe(2);
+      expect(recomputed.stderr).toContain(`entry ${id} is not the expected head`);
+    });
+
+    it('refuses a malformed --expect-head before checking anything: exit 1', async () => {
+      const res = await cli('verify-audit', '--expect-head', '12:not-a-hash');
+      expectCliRefusal(res, 'VALIDATION_FAILED', '--expect-head must be ID:HASH');
+      expect(res.stdout).toBe('');
+    });
+
     it('reports a tampered chain with the broken entry: exit 2', async () => {
       await withApp(async (t) => {
         const [verified] = await auditRows(t, `action = 'audit.verified'`);

@@ -83,7 +83,12 @@ program
 program
   .command('verify-audit')
   .description(`Check the audit log's hash chain; exits with ${BROKEN_CHAIN_EXIT_CODE} when it does not hold`)
-  .action(() => run('verify-audit', []));
+  .option(
+    '-e, --expect-head <id:hash>',
+    'a head kept earlier (logged at shutdown, or printed by a previous check): the chain must still hold it, ' +
+      'so removed newest entries or a chain recomputed without the key fail',
+  )
+  .action((options: { expectHead?: string }) => run('verify-audit', [], options));
 
 program
   .command('migrate')

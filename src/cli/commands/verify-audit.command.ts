@@ -1,10 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '../../audit/audit-log.service.js';
 import { AuditService } from '../../audit/audit.service.js';
+import { EXPECT_HEAD_PATTERN } from '../../audit/dto/verify-audit-query.dto.js';
+import type { AuditVerifyDto } from '../../audit/dto/audit-verify.dto.js';
 import { CLI_AUDIT_ACTOR } from '../cli-actor.js';
+import { InvalidOptionError } from '../cli.errors.js';
 import { CliCommand } from '../cli-command.js';
 import { BROKEN_CHAIN_EXIT_CODE, CliFailure } from '../cli-failure.js';
 import { CliSupport } from '../cli-support.js';
+
+/** `--expect-head`: ID:HASH, as the API's `expectHead` takes it. */
+export function expectHeadOption(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value).trim();
+  if (!EXPECT_HEAD_PATTERN.test(text)) {
+    throw new InvalidOptionError('--expect-head must be ID:HASH (an entry id, a colon, 64 hex digits)');
+  }
+  return text;
+}
+
+/** Why a chain does not hold, in one line for the operator. */
+function brokenReason(result: AuditVerifyDto, expectHead: string | undefined): string {
+  const expectedId = expectHead?.split(':')[0];
+  if (result.firstBrokenId !== null && String(result.firstBrokenId) === expectedId) {
+    return `entry ${expectedId} is not the expected head (edited, or the chain recomputed without the key)`;
+  }
+  if (result.firstBrokenId !== null) return `entry ${result.firstBrokenId} is broken`;
+  if (expectHead !== undefined) {
+    return (
+      `it no longer holds the expected head ${expectedId} ` +
+      '(newest entries removed, or the chain recomputed without the key)'
+    );
+  }
+  return 'its retention checkpoint is not sealed with the key';
+}
 
 @Injectable()
 export class VerifyAuditCommand extends CliCommand {
@@ -16,9 +45,10 @@ export class VerifyAuditCommand extends CliCommand {
     super();
   }
 
-  protected async execute(): Promise<void> {
+  protected async execute(_params: string[], options: { expectHead?: unknown }): Promise<void> {
+    const expectHead = expectHeadOption(options.expectHead);
     await this.support.assertMigrated();
-    const result = await this.log.verify();
+    const result = await this.log.verify({ expectHead });
     // The check is on record after the entries it checked, whatever it found.
     await this.audit.record({
       action: 'audit.verified',
@@ -26,14 +56,15 @@ export class VerifyAuditCommand extends CliCommand {
       target: { type: 'audit_log' },
       client: { ip: null, userAgent: 'champa-iam-cli' },
       outcome: result.ok ? 'success' : 'failure',
-      details: { ...result },
+      details: { ...result, ...(expectHead === undefined ? {} : { expectHead }) },
     });
     if (!result.ok) {
       throw new CliFailure(
-        `the audit chain does not hold: entry ${result.firstBrokenId} is broken (${result.checked} checked)`,
+        `the audit chain does not hold: ${brokenReason(result, expectHead)} (${result.checked} checked)`,
         BROKEN_CHAIN_EXIT_CODE,
       );
     }
-    this.print(`Audit chain holds: ${result.checked} entries checked.`);
+    const head = result.head ? `; head ${result.head.id}:${result.head.hash}` : '';
+    this.print(`Audit chain holds: ${result.checked} entries checked${head}.`);
   }
 }
