@@ -46,3 +46,6 @@ if (!existsSync(template.defaultTemplatePath())) {
   process.stdout.write('Preparing the embedded database image (once per PGlite version)...\n');
   await template.ensureTemplate();
 }
+for (const name of template.removeOtherTemplates()) {
+  process.stdout.write(`Removed ${name}, the image of another PGlite version.\n`);
+}

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureTemplate } from './data-dir-template.js';
+import { ensureTemplate, removeOtherTemplates } from './data-dir-template.js';
 import { EmbeddedDatabase } from './embedded-database.js';
 
 // initdb runs once here, for the image; on a busy machine it takes a while.
@@ -50,5 +50,29 @@ describe('the pre-initialised data folder image', () => {
     } finally {
       await taken.close();
     }
+  });
+
+  it('removes the images of other PGlite versions, and nothing else', () => {
+    const dist = join(scratch, 'dist');
+    for (const name of [
+      'pgdata-0.4.1',
+      'pgdata-0.5.0.partial',
+      'pgdata-9.9.9',
+      'pgdata-9.9.9.partial',
+      'src',
+    ])
+      mkdirSync(join(dist, name), { recursive: true });
+    writeFileSync(join(dist, 'pgdata-notes.txt'), 'a file, not an image');
+    expect(removeOtherTemplates(join(dist, 'pgdata-9.9.9')).sort()).toEqual([
+      'pgdata-0.4.1',
+      'pgdata-0.5.0.partial',
+    ]);
+    expect(readdirSync(dist).sort()).toEqual([
+      'pgdata-9.9.9',
+      'pgdata-9.9.9.partial',
+      'pgdata-notes.txt',
+      'src',
+    ]);
+    expect(removeOtherTemplates(join(scratch, 'no-such-dist', 'pgdata-9.9.9'))).toEqual([]);
   });
 });

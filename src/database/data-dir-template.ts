@@ -1,7 +1,7 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { packageDirOf, packageRoot } from '../common/package-root.js';
@@ -60,4 +60,19 @@ export async function ensureTemplate(path = defaultTemplatePath()): Promise<bool
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Removes the images of other PGlite versions beside `path` (a build after an upgrade leaves the old one
+ * behind, some tens of MB); answers the names removed. The image at `path` and its copy in progress stay.
+ */
+export function removeOtherTemplates(path = defaultTemplatePath()): string[] {
+  const dir = dirname(path);
+  const keep = new Set([basename(path), `${basename(path)}.partial`]);
+  if (!existsSync(dir)) return [];
+  const others = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.startsWith('pgdata-') && !keep.has(e.name))
+    .map((e) => e.name);
+  for (const name of others) rmSync(join(dir, name), { recursive: true, force: true });
+  return others;
 }
