@@ -19,6 +19,7 @@ import type { AuthStateService } from './auth-state.service.js';
 import { type CachedUser, cachedUserOf } from './user-state.js';
 import type { CachedSession } from '../sessions/session-state.js';
 import { jsonOf } from '../common/http/kept-json.js';
+import { HashingThreadEnded } from '../users/hashing-threads.js';
 import { SessionNotFoundError, UnchangedPasswordError, WrongCurrentPasswordError } from './auth.errors.js';
 
 const CURRENT = 'Correct-horse-9';
@@ -72,6 +73,19 @@ describe('AccountService.changePassword', () => {
     expect(s.hasher.hashed).toEqual([]);
     expect(s.writes).toEqual([]);
     expect(s.revokedAll).toEqual([]);
+    expect(s.entries).toEqual([]);
+  });
+
+  it('counts no guess when the current password could not be checked, writing nothing', async () => {
+    const s = setup();
+    s.hasher.hasher.verify = async () => {
+      throw new HashingThreadEnded('hashing thread ended (1)');
+    };
+    await expect(
+      s.service.changePassword(bob, { currentPassword: CURRENT, newPassword: NEXT }, client),
+    ).rejects.toBeInstanceOf(HashingThreadEnded);
+    expect(s.outcomes).toEqual(['released']);
+    expect(s.writes).toEqual([]);
     expect(s.entries).toEqual([]);
   });
 

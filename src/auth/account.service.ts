@@ -88,15 +88,12 @@ export class AccountService {
     const currentHash = await this.users.passwordHashOf(caller.userId);
     // Guessing the current password through a stolen session meets the same lock as guessing at login.
     const attempt = { username: caller.username, userId: caller.userId, client };
-    const reservation = await this.bruteForce.reserve(attempt);
-    const ok = currentHash
-      ? await this.hasher.verify(currentHash, dto.currentPassword)
-      : await this.hasher.verifyDummy(dto.currentPassword);
-    if (!ok) {
-      await this.bruteForce.failed(reservation, attempt);
-      throw new WrongCurrentPasswordError();
-    }
-    await this.bruteForce.released(reservation);
+    const ok = await this.bruteForce.confirm(attempt, () =>
+      currentHash
+        ? this.hasher.verify(currentHash, dto.currentPassword)
+        : this.hasher.verifyDummy(dto.currentPassword),
+    );
+    if (!ok) throw new WrongCurrentPasswordError();
     this.policy.assertAcceptable(dto.newPassword, caller.username, 'newPassword');
     if (dto.newPassword === dto.currentPassword) {
       throw new UnchangedPasswordError();

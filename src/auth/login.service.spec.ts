@@ -20,6 +20,7 @@ import {
   InteractiveLoginNotAllowedError,
   InvalidCredentialsError,
 } from './auth.errors.js';
+import { HashingThreadEnded } from '../users/hashing-threads.js';
 import { LoginService, MFA_CHALLENGE_TTL_MS } from './login.service.js';
 import type { MfaRepository } from './mfa/mfa.repository.js';
 import type { MfaService } from './mfa/mfa.service.js';
@@ -233,5 +234,15 @@ describe('LoginService.login', () => {
     const s = setup({ failTx: true });
     await expect(s.service.login(login(), client)).rejects.toThrow('database gone');
     expect(s.outcomes).toEqual(['released']);
+  });
+
+  it('counts no guess when the password could not be checked (the hashing thread ended)', async () => {
+    const s = setup();
+    s.hasher.hasher.verify = async () => {
+      throw new HashingThreadEnded('hashing thread ended (1)');
+    };
+    await expect(s.service.login(login(), client)).rejects.toBeInstanceOf(HashingThreadEnded);
+    expect(s.outcomes).toEqual(['released']);
+    expect(s.entries).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { HASHING_NICE, HashingThreads } from './hashing-threads.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HASHING_NICE, HashingThreadEnded, HashingThreads, hashingConcurrency } from './hashing-threads.js';
 
 // Small parameters: what is checked is where and how the computation runs, not its cost.
 const OPTIONS = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
@@ -17,7 +17,11 @@ function niceValues(): number[] {
 
 describe('HashingThreads', () => {
   let threads: HashingThreads;
-  afterEach(() => threads.close());
+  afterEach(() => threads?.close());
+
+  it('runs at most one hash per core but one, and at least one', () => {
+    expect([1, 2, 4, 8].map((cores) => hashingConcurrency(cores))).toEqual([1, 1, 3, 7]);
+  });
 
   it('hashes and verifies on a thread started on first use', async () => {
     threads = new HashingThreads();
@@ -29,13 +33,19 @@ describe('HashingThreads', () => {
     expect(threads.size).toBe(1); // one at a time: the same thread served all three
   });
 
-  it('starts one thread per computation running at once, and reuses them', async () => {
-    threads = new HashingThreads();
+  it('starts one thread per computation running at once, up to its size, and reuses them', async () => {
+    threads = new HashingThreads(3);
     const hashed = (await threads.run({ op: 'hash', args: ['pw', OPTIONS] })) as string;
     const three = () => Promise.all([1, 2, 3].map(() => threads.run({ op: 'verify', args: [hashed, 'pw'] })));
     expect(await three()).toEqual([true, true, true]);
     expect(threads.size).toBe(3);
     expect(await three()).toEqual([true, true, true]);
+    expect(threads.size).toBe(3);
+    // More at once than its size: the others wait their turn, on the same threads.
+    const seven = await Promise.all(
+      Array.from({ length: 7 }, () => threads.run({ op: 'verify', args: [hashed, 'pw'] })),
+    );
+    expect(seven).toEqual(Array(7).fill(true));
     expect(threads.size).toBe(3);
   });
 
@@ -54,11 +64,13 @@ describe('HashingThreads', () => {
       op: 'hash',
       args: ['pw', { ...OPTIONS, memoryCost: 65536, timeCost: 20 }],
     });
+    await vi.waitFor(() => expect(threads.busy).toBe(1));
     await threads.close(); // ends the thread in the middle of the computation
-    await expect(running).rejects.toThrow(/ended/);
+    await expect(running).rejects.toBeInstanceOf(HashingThreadEnded);
     expect(threads.size).toBe(0);
+    // Once closed, a computation that still arrives is served, and its thread does not stay behind.
     expect(await threads.run({ op: 'hash', args: ['pw', OPTIONS] })).toMatch(/^\$argon2id\$/);
-    expect(threads.size).toBe(1);
+    expect(threads.size).toBe(0);
   });
 
   it.runIf(process.platform === 'linux')(

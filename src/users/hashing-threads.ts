@@ -1,5 +1,17 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import pLimit, { type LimitFunction } from 'p-limit';
+
+/**
+ * How many argon2 computations run at once: one core fewer than the process may use, at least one. Each
+ * takes a core for its whole length; on a machine of one or two cores, more at once would leave the event
+ * loop, and every other request with it, waiting for a core. Queued logins wait a little longer; logins per
+ * CPU-second are the same.
+ */
+export function hashingConcurrency(cores = availableParallelism()): number {
+  return Math.max(1, cores - 1);
+}
 
 /**
  * How much lower than the event loop a hashing thread runs (a nice value, Linux only). A login's argon2id
@@ -42,6 +54,12 @@ export interface Argon2idParams {
 export type HashingJob =
   { op: 'hash'; args: [string, Argon2idParams] } | { op: 'verify'; args: [string, string] };
 
+/**
+ * A computation whose thread ended before answering (stopped at shutdown, or crashed): the service's own
+ * failure, never an answer about the password.
+ */
+export class HashingThreadEnded extends Error {}
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
@@ -70,8 +88,8 @@ class HashingThread {
       this.pending = undefined;
       onGone(this);
     };
-    this.worker.on('error', end);
-    this.worker.on('exit', (code) => end(new Error(`hashing thread ended (${code})`)));
+    this.worker.on('error', (err) => end(new HashingThreadEnded(`hashing thread failed: ${err.message}`)));
+    this.worker.on('exit', (code) => end(new HashingThreadEnded(`hashing thread ended (${code})`)));
   }
 
   run(job: HashingJob): Promise<unknown> {
@@ -88,23 +106,26 @@ class HashingThread {
 
 /**
  * argon2 on threads of its own, started on first use, each running one computation at a time at a lower
- * scheduling priority than the event loop (HASHING_NICE). The caller bounds how many run at once; a thread
- * that dies fails its job, and a new one is started for the next.
+ * scheduling priority than the event loop (HASHING_NICE). At most `size` run at once; the others wait their
+ * turn. A thread that dies fails its job (HashingThreadEnded), and a new one is started for the next. Once
+ * closed, a computation that still arrives runs on a thread that stops after it: none is left behind.
  */
 export class HashingThreads {
   private readonly idle: HashingThread[] = [];
   private readonly all = new Set<HashingThread>();
   private readonly argon2Path = createRequire(import.meta.url).resolve('@node-rs/argon2');
+  private readonly limit: LimitFunction;
+  private closed = false;
 
-  constructor(private readonly nice = HASHING_NICE) {}
+  constructor(
+    size = hashingConcurrency(),
+    private readonly nice = HASHING_NICE,
+  ) {
+    this.limit = pLimit(size);
+  }
 
-  async run(job: HashingJob): Promise<unknown> {
-    const thread = this.idle.pop() ?? this.start();
-    try {
-      return await thread.run(job);
-    } finally {
-      if (!thread.gone) this.idle.push(thread);
-    }
+  run(job: HashingJob): Promise<unknown> {
+    return this.limit(() => this.runNow(job));
   }
 
   /** Threads running now (for tests and shutdown). */
@@ -112,11 +133,29 @@ export class HashingThreads {
     return this.all.size;
   }
 
+  /** Threads in the middle of a computation now. */
+  get busy(): number {
+    return this.all.size - this.idle.length;
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     const threads = [...this.all];
     this.all.clear();
     this.idle.length = 0;
     await Promise.all(threads.map((t) => t.stop()));
+  }
+
+  private async runNow(job: HashingJob): Promise<unknown> {
+    const thread = this.idle.pop() ?? this.start();
+    try {
+      return await thread.run(job);
+    } finally {
+      if (this.closed) {
+        this.all.delete(thread);
+        if (!thread.gone) await thread.stop();
+      } else if (!thread.gone) this.idle.push(thread);
+    }
   }
 
   private start(): HashingThread {

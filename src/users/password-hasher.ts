@@ -1,49 +1,37 @@
-import { availableParallelism } from 'node:os';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import pLimit, { type LimitFunction } from 'p-limit';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
-import { type Argon2idParams, HashingThreads } from './hashing-threads.js';
-
-/**
- * How many argon2 computations run at once: one core fewer than the process may use, at least one. Each
- * takes a core for its whole length; on a machine of one or two cores, more at once would leave the event
- * loop, and every other request with it, waiting for a core. Queued logins wait a little longer; logins per
- * CPU-second are the same.
- */
-export function hashingConcurrency(cores = availableParallelism()): number {
-  return Math.max(1, cores - 1);
-}
+import { type Argon2idParams, HashingThreadEnded, HashingThreads } from './hashing-threads.js';
 
 const PHC_PARAMS = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/;
 
 /**
  * argon2id on threads of its own, below the event loop's priority (HashingThreads), so hashing never
- * blocks the event loop nor, on a busy core, delays it; a bounded number at a time.
+ * blocks the event loop nor, on a busy core, delays it; a bounded number at a time (hashingConcurrency).
  */
 @Injectable()
 export class PasswordHasher implements OnApplicationShutdown {
   private readonly params: Argon2idParams;
   private dummyHash?: Promise<string>;
-  private readonly limit: LimitFunction;
   private readonly threads = new HashingThreads();
 
   constructor(@Inject(IAM_OPTIONS) options: IamOptions) {
     this.params = options.argon2;
-    this.limit = pLimit(hashingConcurrency());
   }
 
   hash(password: string): Promise<string> {
     // The threads load argon2 and pick argon2id: the event loop's thread never loads the native library.
-    return this.limit(
-      () => this.threads.run({ op: 'hash', args: [password, this.params] }) as Promise<string>,
-    );
+    return this.threads.run({ op: 'hash', args: [password, this.params] }) as Promise<string>;
   }
 
+  /**
+   * False for a wrong password and for a hash the library cannot read. A thread that ended before it
+   * answered is the service's failure, not the caller's: that error is thrown, so no guess is counted.
+   */
   async verify(passwordHash: string, password: string): Promise<boolean> {
     try {
-      const ok = await this.limit(() => this.threads.run({ op: 'verify', args: [passwordHash, password] }));
-      return ok === true;
-    } catch {
+      return (await this.threads.run({ op: 'verify', args: [passwordHash, password] })) === true;
+    } catch (err) {
+      if (err instanceof HashingThreadEnded) throw err;
       return false;
     }
   }
@@ -57,7 +45,11 @@ export class PasswordHasher implements OnApplicationShutdown {
    * exist (or has no password), so that unknown and known usernames answer alike.
    */
   async verifyDummy(password: string): Promise<false> {
-    this.dummyHash ??= this.hash('dummy-password-for-timing-equalisation');
+    // A failed hash is not kept: the next unknown name tries again.
+    this.dummyHash ??= this.hash('dummy-password-for-timing-equalisation').catch((err: unknown) => {
+      this.dummyHash = undefined;
+      throw err;
+    });
     await this.verify(await this.dummyHash, password);
     return false;
   }

@@ -4,7 +4,7 @@ import type { AuditEntryInput } from '../../src/audit/audit.types.js';
 import type { AuthContext, ClientInfo } from '../../src/common/auth/auth-context.js';
 import type { Clock } from '../../src/common/clock.js';
 import { AccountLockedError } from '../../src/auth/auth.errors.js';
-import type { BruteForceService, Reservation } from '../../src/auth/brute-force/brute-force.service.js';
+import { BruteForceService, type Reservation } from '../../src/auth/brute-force/brute-force.service.js';
 import type { Tx, TransactionRunner } from '../../src/database/transaction.js';
 import type { PasswordHasher } from '../../src/users/password-hasher.js';
 import type { SessionsService } from '../../src/sessions/sessions.service.js';
@@ -274,6 +274,8 @@ export function fakeBruteForce(log: string[], opts: { locked?: boolean } = {}) {
     failed: settle('failed'),
     released: settle('released'),
     succeeded: settle('succeeded'),
+    // The service's own sequence, over the fake's steps.
+    confirm: BruteForceService.prototype.confirm,
   } as unknown as BruteForceService;
   return { bruteForce, outcomes };
 }

@@ -224,6 +224,25 @@ describe('BruteForceService', () => {
     expect(audit).toEqual([]);
   });
 
+  it('confirms a password the caller knows: wrong counts, right gives back, a check that fails is no guess', async () => {
+    const wrong = () => service.confirm(at('1.1.1.1'), async () => false);
+    const right = () => service.confirm(at('1.1.1.1'), async () => true);
+    const broken = () =>
+      service.confirm(at('1.1.1.1'), async () => {
+        throw new Error('hashing thread ended');
+      });
+    expect(await wrong()).toBe(false);
+    expect(await wrong()).toBe(false);
+    for (let i = 0; i < 5; i++) {
+      expect(await right()).toBe(true);
+      await expect(broken()).rejects.toThrow('hashing thread ended');
+    }
+    // Two failures on record, the threshold three: the next wrong one locks, nothing before it did.
+    expect(audit).toEqual([]);
+    expect(await wrong()).toBe(false);
+    await expect(right()).rejects.toBeInstanceOf(AccountLockedError);
+  });
+
   it('applies an outcome once: a release after a failure gives nothing back', async () => {
     for (let i = 0; i < 2; i++) {
       const reservation = await service.reserve(at('1.1.1.1'));

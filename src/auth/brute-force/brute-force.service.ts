@@ -153,6 +153,25 @@ export class BruteForceService {
     if (hadLock) await this.cache.del(CacheKeys.lock(pair.scope));
   }
 
+  /**
+   * A password the caller must already know (their current one, to change it or their second factor), checked
+   * under the same lock as a login: wrong counts as a failure, right gives the slot back. A check that could
+   * not run (the service's own failure) gives the slot back too and throws: it was no guess.
+   */
+  async confirm(attempt: PasswordAttempt, check: () => Promise<boolean>): Promise<boolean> {
+    const reservation = await this.reserve(attempt);
+    let ok: boolean;
+    try {
+      ok = await check();
+    } catch (err) {
+      await this.released(reservation).catch(() => undefined);
+      throw err;
+    }
+    if (ok) await this.released(reservation);
+    else await this.failed(reservation, attempt);
+    return ok;
+  }
+
   /** The password was right but the attempt was refused for another reason: no guess to count. */
   async released(reservation: Reservation): Promise<void> {
     if (reservation.settled) return;

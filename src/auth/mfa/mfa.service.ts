@@ -212,15 +212,10 @@ export class MfaService {
   private async assertPassword(caller: AuthContext, password: string, client: ClientInfo): Promise<void> {
     const currentHash = await this.users.passwordHashOf(caller.userId);
     const attempt = { username: caller.username, userId: caller.userId, client };
-    const reservation = await this.bruteForce.reserve(attempt);
-    const ok = currentHash
-      ? await this.hasher.verify(currentHash, password)
-      : await this.hasher.verifyDummy(password);
-    if (!ok) {
-      await this.bruteForce.failed(reservation, attempt);
-      throw new WrongCurrentPasswordError();
-    }
-    await this.bruteForce.released(reservation);
+    const ok = await this.bruteForce.confirm(attempt, () =>
+      currentHash ? this.hasher.verify(currentHash, password) : this.hasher.verifyDummy(password),
+    );
+    if (!ok) throw new WrongCurrentPasswordError();
   }
 
   /** Everything MFA of a user gone, the flag off: they enrol again. True when it was on. */
