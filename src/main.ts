@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { validateEnv } from './config/env.schema.js';
-import { EmbeddedDatabase } from './database/embedded-database.js';
 
 async function bootstrap(): Promise<void> {
   const env = validateEnv(process.env);
   // PGlite starts (restoring or reopening its folder) while the application's modules load below.
-  if (!env.DATABASE_URL) EmbeddedDatabase.openEarly(env.DATA_DIR);
+  if (!env.DATABASE_URL) {
+    const { EmbeddedDatabase } = await import('./database/embedded-database.js');
+    EmbeddedDatabase.openEarly(env.DATA_DIR);
+  }
   const [{ createApp }, { Logger }, { AsyncStdout }] = await Promise.all([
     import('./app.factory.js'),
     import('@nestjs/common'),

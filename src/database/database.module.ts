@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { EnvSchema } from '../config/env.schema.js';
 import { buildDataSourceOptions } from './data-source-options.js';
-import { EmbeddedDatabase } from './embedded-database.js';
+import type { EmbeddedDatabase } from './embedded-database.js';
 
 export const EMBEDDED_DATABASE = Symbol('EMBEDDED_DATABASE');
 
@@ -28,8 +28,12 @@ class EmbeddedDatabaseCloser implements OnApplicationShutdown {
     {
       provide: EMBEDDED_DATABASE,
       inject: [ConfigService],
-      useFactory: (config: ConfigService<EnvSchema, true>) =>
-        config.get('DATABASE_URL') ? null : EmbeddedDatabase.open(config.get('DATA_DIR')),
+      useFactory: async (config: ConfigService<EnvSchema, true>) => {
+        if (config.get('DATABASE_URL')) return null;
+        // Loaded for the embedded database only: a service on PostgreSQL never loads PGlite (some 5 MB).
+        const { EmbeddedDatabase } = await import('./embedded-database.js');
+        return EmbeddedDatabase.open(config.get('DATA_DIR'));
+      },
     },
   ],
   exports: [EMBEDDED_DATABASE],
