@@ -16,7 +16,7 @@ export default defineConfig({
   test: {
     globals: false,
     environment: 'node',
-    include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
+    include: ['src/**/*.spec.ts', 'web/src/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     setupFiles: ['test/support/teardown.ts'],
     // Sized for two cores busy with other work, where a boot takes many times its idle duration; a
     // test waits for readiness by polling, never for a fixed time, so these bound only a hang.

@@ -90,7 +90,7 @@ function build(shape: IamModuleShape, options: Provider, imports?: ModuleMetadat
   const consoleModules: ModuleMetadata['imports'] = [];
   if (adminConsole) {
     routes.push({ path: adminConsole.path, module: AdminConsoleModule });
-    consoleModules.push(AdminConsoleModule.register(adminConsole));
+    consoleModules.push(AdminConsoleModule.register(adminConsole, prefix));
     if (adminConsole.redirectRoot) consoleModules.push(RootRedirectModule.to(`/${adminConsole.path}/`));
   }
   return {

@@ -26,6 +26,10 @@ describe('the admin console, served by the service', () => {
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.text).toContain(STUB_TITLE);
+    // The page tells the console where the API is: the contract's own prefix here.
+    const meta = res.text.indexOf('<meta name="champa-iam-api-prefix" content="/auth/api" />');
+    expect(meta).toBeGreaterThan(0);
+    expect(meta).toBeLessThan(res.text.indexOf('</head>'));
   });
 
   it('answers a deep link with index.html, so the app opens the page it names', async () => {

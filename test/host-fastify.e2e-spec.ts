@@ -45,6 +45,8 @@ describe('a fastify host configured by a factory, with its own route prefix and 
     const page = await host.http().get('/iam/console/users/5');
     expect(page.status).toBe(200);
     expect(page.text).toContain(STUB_TITLE);
+    // The console's API calls follow the routes to where the host mounted them.
+    expect(page.text).toContain('<meta name="champa-iam-api-prefix" content="/iam/v1" />');
     const bundle = await host.http().get(`/iam/console/${stub.bundle}`);
     expect(bundle.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect((await host.http().get('/iam/console/assets/none.js')).status).toBe(404);

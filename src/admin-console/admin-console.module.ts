@@ -18,7 +18,11 @@ import { ADMIN_CONSOLE, type AdminConsole } from '../config/admin-console.option
 import { ConsoleNotFoundError } from './admin-console.errors.js';
 
 const IMMUTABLE_MS = 365 * 24 * 3600 * 1000;
+
+/** Where the console finds the API: the module's route prefix, named in the page it is served in. */
+export const API_PREFIX_META = 'champa-iam-api-prefix';
 const ROOT_TARGET = Symbol('ROOT_TARGET');
+const CONSOLE_API_PREFIX = Symbol('CONSOLE_API_PREFIX');
 
 // Files Vite copies from the console's public/ folder to the top of the build (an icon, robots.txt).
 const TYPES: Record<string, string> = {
@@ -55,12 +59,16 @@ class AdminConsoleController {
   static readonly WILDCARD: Record<string, string> = { fastify: '*', express: '{*path}' };
 
   private readonly base: string;
+  private readonly apiMeta: string;
 
   constructor(
     @Inject(ADMIN_CONSOLE) private readonly console: AdminConsole,
+    @Inject(CONSOLE_API_PREFIX) apiPrefix: string,
     private readonly adapterHost: HttpAdapterHost,
   ) {
     this.base = `/${console.path}`;
+    // The prefix is a plain path (normalizeRoutePrefix): nothing in it needs escaping in an attribute.
+    this.apiMeta = `<meta name="${API_PREFIX_META}" content="/${apiPrefix}" />`;
   }
 
   @Get()
@@ -99,7 +107,15 @@ class AdminConsoleController {
     // A new deployment's index names new bundles: never serve a stale one.
     adapter.setHeader(res, 'Cache-Control', 'no-store');
     adapter.setHeader(res, 'Content-Type', 'text/html; charset=utf-8');
-    adapter.reply(res, new StreamableFile(html), 200);
+    adapter.reply(res, new StreamableFile(this.withApiPrefix(html)), 200);
+  }
+
+  /** The page, told where the API is mounted (a host may mount it elsewhere than /auth/api). */
+  private withApiPrefix(html: Buffer): Buffer {
+    const text = html.toString('utf8');
+    const at = text.indexOf('</head>');
+    if (at < 0) return html;
+    return Buffer.from(`${text.slice(0, at)}${this.apiMeta}\n${text.slice(at)}`, 'utf8');
   }
 }
 
@@ -135,7 +151,8 @@ const ASSETS = Symbol('ADMIN_CONSOLE_ASSETS');
 
 @Module({})
 export class AdminConsoleModule {
-  static register(console: AdminConsole): DynamicModule {
+  /** `apiPrefix`: where the IAM routes are mounted, normalized (`auth/api`; empty at the root). */
+  static register(console: AdminConsole, apiPrefix: string): DynamicModule {
     // A class of this module's own, so that the wildcard chosen below for one app's adapter
     // never reaches another app's routes in the same process.
     @ApiExcludeController()
@@ -152,6 +169,7 @@ export class AdminConsoleModule {
       controllers: [ConsoleController],
       providers: [
         { provide: ADMIN_CONSOLE, useValue: console },
+        { provide: CONSOLE_API_PREFIX, useValue: apiPrefix },
         {
           provide: ASSETS,
           inject: [HttpAdapterHost],

@@ -1,5 +1,6 @@
 import type { Middleware } from 'openapi-fetch';
 import { createIamClient, type IamComponents } from '../../../client/iam-client';
+import { servedPath, servedPrefix } from './api-prefix';
 import { ApiError } from './errors';
 import { clearToken, readToken } from './token-store';
 
@@ -28,9 +29,30 @@ const auth: Middleware = {
   },
 };
 
+const prefix = servedPrefix();
+
+/** The contract's paths, moved to where the server mounted the API. */
+const mounted: Middleware = {
+  async onRequest({ request }) {
+    const url = new URL(request.url);
+    const path = servedPath(url.pathname, prefix);
+    if (path === url.pathname) return request;
+    url.pathname = path;
+    // Read, not handed over: a request made from another's body stream is a streaming upload to a browser.
+    const body =
+      request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+    return new Request(url, {
+      method: request.method,
+      headers: request.headers,
+      body,
+      signal: request.signal,
+    });
+  },
+};
+
 /** The typed client of the public API: same origin, bearer token from the token store. */
 export const api = createIamClient({ baseUrl: window.location.origin });
-api.use(auth);
+api.use(mounted, auth);
 
 /**
  * Unwraps an openapi-fetch answer: the data, or an ApiError carrying the contract's error body and
@@ -50,7 +72,9 @@ export async function unwrap<T>(
  */
 export async function download(path: string, onProgress?: (bytes: number) => void): Promise<Blob> {
   const token = readToken();
-  const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const response = await fetch(servedPath(path, prefix), {
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
   if (!response.ok) {
     const body = await response.json().catch(() => undefined);
     if (response.status === 401) clearToken();
