@@ -18,9 +18,8 @@ import { ADMIN_CONSOLE, type AdminConsole } from '../config/admin-console.option
 import { ConsoleNotFoundError } from './admin-console.errors.js';
 
 const IMMUTABLE_MS = 365 * 24 * 3600 * 1000;
-
-/** Where the console finds the API: the module's route prefix, named in the page it is served in. */
-export const API_PREFIX_META = 'champa-iam-api-prefix';
+/** Where the console finds the API: the module's route prefix, named in the page (web/src/lib/api-prefix.ts). */
+const API_PREFIX_META = 'champa-iam-api-prefix';
 const ROOT_TARGET = Symbol('ROOT_TARGET');
 const CONSOLE_API_PREFIX = Symbol('CONSOLE_API_PREFIX');
 
