@@ -1,6 +1,6 @@
 import type { Middleware } from 'openapi-fetch';
 import { createIamClient, type IamComponents } from '../../../client/iam-client';
-import { servedPath, servedPrefix } from './api-prefix';
+import { CONTRACT_PREFIX, servedPath, servedPrefix } from './api-prefix';
 import { ApiError } from './errors';
 import { clearToken, readToken } from './token-store';
 
@@ -52,7 +52,8 @@ const mounted: Middleware = {
 
 /** The typed client of the public API: same origin, bearer token from the token store. */
 export const api = createIamClient({ baseUrl: window.location.origin });
-api.use(mounted, auth);
+if (prefix !== CONTRACT_PREFIX) api.use(mounted);
+api.use(auth);
 
 /**
  * Unwraps an openapi-fetch answer: the data, or an ApiError carrying the contract's error body and
