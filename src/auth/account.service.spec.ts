@@ -1,3 +1,4 @@
+import { Clock } from '../common/clock.js';
 import { describe, expect, it } from 'vitest';
 import {
   caller,
@@ -55,6 +56,7 @@ function setup(opts: { revoked?: number; live?: unknown } = {}) {
     f.sessions,
     f.runner,
     f.audit,
+    new Clock(),
   );
   return { service, ...f, ...users, outcomes };
 }
@@ -210,6 +212,7 @@ describe('AccountService.me', () => {
       f.sessions,
       f.runner,
       f.audit,
+      new Clock(),
     );
     return { service, state, reads, authState };
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
 import type { AuthContext, ClientInfo } from '../common/auth/auth-context.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { PermissionCatalog } from '../roles/permission-catalog.js';
@@ -53,6 +54,7 @@ export class AccountService {
     private readonly sessions: SessionsService,
     private readonly tx: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /** Answered at once from what authentication read; re-read only for a context that did not come from it. */
@@ -143,7 +145,7 @@ export class AccountService {
         !live ||
         live.userId !== caller.userId ||
         live.revokedAt ||
-        live.expiresAt.getTime() <= Date.now()
+        live.expiresAt.getTime() <= this.clock.now()
       ) {
         throw new SessionNotFoundError();
       }

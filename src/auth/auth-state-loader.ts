@@ -1,5 +1,6 @@
 import { AppCache } from '../cache/app-cache.js';
 import { CacheKeys } from '../cache/cache-keys.js';
+import type { Clock } from '../common/clock.js';
 import type { CachedSession } from '../sessions/session-state.js';
 import type { SessionsRepository } from '../sessions/sessions.repository.js';
 import type { UsersRepository } from '../users/users.repository.js';
@@ -12,6 +13,7 @@ export class AuthStateLoader {
     private readonly sessions: SessionsRepository,
     private readonly cache: AppCache,
     private readonly authCacheTtlSeconds: number,
+    private readonly clock: Clock,
   ) {}
 
   async session(sessionId: string): Promise<CachedSession | null> {
@@ -41,7 +43,7 @@ export class AuthStateLoader {
 
   /** No longer than the session itself lives. */
   private ttlFor(expiresAt: number): number {
-    const left = Math.ceil((expiresAt - Date.now()) / 1000);
+    const left = Math.ceil((expiresAt - this.clock.now()) / 1000);
     return Math.max(1, Math.min(this.authCacheTtlSeconds, left));
   }
 }

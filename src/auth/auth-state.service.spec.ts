@@ -12,7 +12,7 @@ import { userRecord } from '../../test/support/service-fakes.js';
 import type { ApiTokenUsage } from './api-token-usage.js';
 import { AuthStateService } from './auth-state.service.js';
 import { type CachedUser, cachedUserOf } from './user-state.js';
-import { TokenRevokedError } from './auth.errors.js';
+import { TokenExpiredError, TokenRevokedError } from './auth.errors.js';
 
 const SID = '0b7f2c2e-5d1a-4c1e-9a7e-2f7c1d3e4b5a';
 
@@ -20,7 +20,7 @@ const SID = '0b7f2c2e-5d1a-4c1e-9a7e-2f7c1d3e4b5a';
  * A cache that holds the caller's session, user and role, and records which keys each read asked for.
  * `held`: it answers at once, as the local auth layer does; otherwise with a promise, as Redis does.
  */
-function scene(lastSeenAt: number, held = false) {
+function scene(lastSeenAt: number, held = false, clock = new Clock()) {
   const user = cachedUserOf({ ...userRecord(), apiTokenId: null, previousApiTokenId: null });
   const session: CachedSession = {
     userId: user.id,
@@ -39,6 +39,7 @@ function scene(lastSeenAt: number, held = false) {
   ]);
   const reads: string[][] = [];
   const touches: string[] = [];
+  const touchedAt: number[] = [];
   const read = (keys: string[]) => {
     reads.push(keys);
     return keys.map((k) => store.get(k));
@@ -49,7 +50,7 @@ function scene(lastSeenAt: number, held = false) {
     set: async (key: string, value: unknown) => void store.set(key, value),
   } as unknown as AppCache;
   const sessions = {
-    touch: async (id: string) => void touches.push(id),
+    touch: async (id: string, at: Date) => void (touches.push(id), touchedAt.push(at.getTime())),
   } as unknown as SessionsRepository;
   const rolePermissions = {
     permissionsOf: async () => ['portfolio_data'],
@@ -60,7 +61,7 @@ function scene(lastSeenAt: number, held = false) {
     rolePermissions,
     cache,
     { deactivationEndsSessions: true, authCacheTtlSeconds: 30 } as IamOptions,
-    new Clock(),
+    clock,
     {} as ApiTokenUsage,
   );
   const claims: TokenClaims = {
@@ -72,7 +73,7 @@ function scene(lastSeenAt: number, held = false) {
     iss: 'iam',
     aud: 'iam',
   };
-  return { service, claims, reads, touches, store };
+  return { service, claims, reads, touches, touchedAt, store };
 }
 
 describe('AuthStateService: the session last-seen marker', () => {
@@ -112,6 +113,45 @@ describe('AuthStateService: the session last-seen marker', () => {
     const second = await service.resolve(claims);
     expect([...first.permissions]).toEqual(['portfolio_data']);
     expect([...second.permissions]).toEqual(['portfolio_data']);
+  });
+});
+
+/** A clock that stands at `now` until a test moves it. */
+function heldAt(now: number) {
+  const clock = new Clock();
+  clock.now = () => now;
+  return {
+    clock,
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+describe('AuthStateService: time is the service clock', () => {
+  it('refuses a session once the clock passes its stored expiry, even one answered before', async () => {
+    const held = heldAt(Date.now());
+    const { service, claims, store } = scene(held.clock.now(), true, held.clock);
+    await service.resolve(claims);
+    const session = store.get(CacheKeys.session(SID)) as CachedSession;
+    held.advance(session.expiresAt - held.clock.now() - 1);
+    await expect(Promise.resolve(service.resolve(claims))).resolves.toMatchObject({ sessionId: SID });
+    held.advance(1);
+    await expect(service.resolve(claims)).rejects.toBeInstanceOf(TokenExpiredError);
+  });
+
+  it('writes last_seen once the clock has moved a minute on, with the time it shows', async () => {
+    const held = heldAt(Date.now());
+    const start = held.clock.now();
+    const { service, claims, touches, touchedAt } = scene(start, false, held.clock);
+    await service.resolve(claims);
+    held.advance(59_000);
+    await service.resolve(claims);
+    expect(touches).toEqual([]);
+    held.advance(2_000);
+    await service.resolve(claims);
+    expect(touches).toEqual([SID]);
+    expect(touchedAt).toEqual([start + 61_000]);
   });
 });
 

@@ -75,7 +75,7 @@ export class AuthStateService {
     private readonly clock: Clock,
     private readonly tokenUsage: ApiTokenUsage,
   ) {
-    this.load = new AuthStateLoader(users, sessions, cache, options.authCacheTtlSeconds);
+    this.load = new AuthStateLoader(users, sessions, cache, options.authCacheTtlSeconds, clock);
     this.lastSeen = new SessionLastSeen(cache, sessions);
   }
 
@@ -101,7 +101,7 @@ export class AuthStateService {
       caller.roleKey = CacheKeys.role(hint);
     }
     if (claims.typ === 'session') {
-      const seenKnown = !this.lastSeen.markerNeeded(claims.sid, Date.now());
+      const seenKnown = !this.lastSeen.markerNeeded(claims.sid, this.clock.now());
       const keys = this.sessionKeys(caller, hint, seenKnown);
       const read = this.cache.mgetNow<unknown>(keys);
       return Array.isArray(read)
@@ -167,8 +167,9 @@ export class AuthStateService {
     user: CachedUser | null,
     cachedRole: unknown,
   ): AuthContext | Promise<AuthContext> {
-    checkSession(session, user, caller.userId, this.options.deactivationEndsSessions);
-    if (seen !== null) this.lastSeen.touch(sessionId, session!, seen);
+    const now = this.clock.now();
+    checkSession(session, user, caller.userId, this.options.deactivationEndsSessions, now);
+    if (seen !== null) this.lastSeen.touch(sessionId, session!, seen, now);
     return this.context(caller, user!, session, hint, cachedRole);
   }
 

@@ -166,7 +166,8 @@ describe('LoginService.login', () => {
       {
         id: expect.any(String),
         userId: 7,
-        expiresAt: expect.any(Date),
+        // 30 days (remember me) from the service's clock
+        expiresAt: new Date(NOW + 2_592_000_000),
         rememberMe: true,
         ip: client.ip,
         userAgent: client.userAgent,

@@ -204,7 +204,7 @@ export class LoginService {
   ): Promise<LoginResponseDto> {
     const ttl = rememberMe ? this.options.rememberMeTtlSeconds : this.options.sessionTtlSeconds;
     const sessionId = randomUUID();
-    const expiresAt = new Date(Date.now() + ttl * 1000);
+    const expiresAt = new Date(this.clock.now() + ttl * 1000);
     const lastLoginAt = await this.tx.run(async (tx) => {
       if (inTransaction) await inTransaction(tx);
       const session = {

@@ -27,8 +27,8 @@ export class SessionLastSeen {
     return !((this.seenUntil.get(sessionId) ?? 0) > now);
   }
 
-  touch(sessionId: string, session: CachedSession, seenRecently: boolean): void {
-    const now = Date.now();
+  /** Records a request of the session at `now` (the clock's time), writing last_seen when one is due. */
+  touch(sessionId: string, session: CachedSession, seenRecently: boolean, now: number): void {
     if (now - session.lastSeenAt < LAST_SEEN_EVERY_MS) {
       // No write is due before the minute since the last one ends: the marker need not be read till then.
       this.remember(sessionId, session.lastSeenAt + LAST_SEEN_EVERY_MS);

@@ -4,6 +4,7 @@ import { IAM_OPTIONS, type IamOptions } from '../../src/config/iam-options.js';
 import { changePassword, decodeJwt, LENIENT_LOCKOUT, loginRequest, me } from '../support/auth.js';
 import { bearer, createUserRow, sessionTokenFor, useTestApp } from '../support/harness.js';
 import { createRoleRow } from '../support/roles.js';
+import { heldClock } from '../support/clock.js';
 import { signJwt } from '../support/jwt.js';
 import { useWatchedAdmin } from '../support/secrets.js';
 import { expectError, expectStatus, USERS } from '../support/users.js';
@@ -205,6 +206,22 @@ describe('security: sessions (ASVS V7)', () => {
       await t.cache.del(CacheKeys.session(sid));
       expectError(await me(t, token), 401, 'TOKEN_EXPIRED');
     });
+  });
+
+  it("V7.3.2 ends a login's session when the service's clock passes its lifetime, cached state or not", async () => {
+    const clock = heldClock(t);
+    try {
+      const user = await createUserRow(t);
+      const token = (await loginAs(user.username)).body.accessToken as string;
+      const ttlMs = t.app.get<IamOptions>(IAM_OPTIONS).sessionTtlSeconds * 1000;
+      expectStatus(await me(t, token), 200);
+      clock.advance(ttlMs - 1000);
+      expectStatus(await me(t, token), 200);
+      clock.advance(1000);
+      expectError(await me(t, token), 401, 'TOKEN_EXPIRED');
+    } finally {
+      clock.restore();
+    }
   });
 
   it('V16.2.5 left no password or token in any log line or audit entry', async () => {
