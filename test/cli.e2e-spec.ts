@@ -23,6 +23,8 @@ describe('admin CLI (npm run cli)', () => {
   let cache: Backend;
   let env: Record<string, string>;
   const cli = (...args: string[]) => runCli(args, env);
+  // The environment of a service whose database is unreachable: a command that booted would fail on it.
+  const unreachable = () => ({ ...env, DATABASE_URL: 'postgres://postgres@127.0.0.1:9/unreachable' });
   const withApp = async <T>(fn: (t: TestApp) => Promise<T>): Promise<T> => {
     const t = await startTestApp({
       database,
@@ -201,8 +203,10 @@ describe('admin CLI (npm run cli)', () => {
         await createUserRow(t, { username: 'scraper', role: 'api_user', isApiUser: true });
       });
       for (const bad of ['169', '-1', '1.5', 'day']) {
-        const res = await cli('regenerate-token', 'scraper', '--grace-hours', bad);
-        expectCliRefusal(res, '--grace-hours must be an integer from 0 to 168');
+        // Refused before anything boots: a database that cannot be reached is never tried.
+        const res = await runCli(['regenerate-token', 'scraper', '--grace-hours', bad], unreachable());
+        expectCliRefusal(res, 'VALIDATION_FAILED', '--grace-hours must be an integer from 0 to 168');
+        expect(res.stderr).not.toContain('cli failed');
       }
       const regular = await cli('regenerate-token', 'ops');
       expectCliRefusal(regular, 'NOT_AN_API_USER');
@@ -299,8 +303,9 @@ describe('admin CLI (npm run cli)', () => {
     });
 
     it('refuses a malformed --expect-head before checking anything: exit 1', async () => {
-      const res = await cli('verify-audit', '--expect-head', '12:not-a-hash');
+      const res = await runCli(['verify-audit', '--expect-head', '12:not-a-hash'], unreachable());
       expectCliRefusal(res, 'VALIDATION_FAILED', '--expect-head must be ID:HASH');
+      expect(res.stderr).not.toContain('cli failed');
       expect(res.stdout).toBe('');
     });
 

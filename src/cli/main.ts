@@ -2,7 +2,9 @@
 // `npm run cli -- <command>`: operator tasks on the service's database, with no HTTP involved.
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { BROKEN_CHAIN_EXIT_CODE } from './cli-failure.js';
+import { InvalidOptionError } from './cli.errors.js';
+import { BROKEN_CHAIN_EXIT_CODE, describeFailure } from './cli-failure.js';
+import { expectHeadOption, graceHoursOption } from './cli-options.js';
 import type { CliCommandName } from './cli.module.js';
 
 // Migrations run only through `migrate`; the other commands refuse an old schema.
@@ -76,8 +78,9 @@ program
   )
   .argument('<username>')
   .option('-g, --grace-hours <hours>', 'hours (0-168) during which the previous token keeps working', '0')
+  // The option is checked here, before anything boots: a mistyped one is refused at once.
   .action((username: string, options: { graceHours: string }) =>
-    run('regenerate-token', [username], options),
+    run('regenerate-token', [username], { graceHours: graceHoursOption(options.graceHours) }),
   );
 
 program
@@ -88,7 +91,9 @@ program
     'a head kept earlier (logged at shutdown, or printed by a previous check): the chain must still hold it, ' +
       'so removed newest entries or a chain recomputed without the key fail',
   )
-  .action((options: { expectHead?: string }) => run('verify-audit', [], options));
+  .action((options: { expectHead?: string }) =>
+    run('verify-audit', [], { expectHead: expectHeadOption(options.expectHead) }),
+  );
 
 program
   .command('migrate')
@@ -96,6 +101,13 @@ program
   .action(() => run('migrate', []));
 
 program.parseAsync(process.argv).catch((err: Error) => {
+  if (err instanceof InvalidOptionError) {
+    // Reported as the command itself reports a refusal: the contract's code and the reason.
+    const { text, exitCode } = describeFailure(err);
+    process.stderr.write(text + '\n');
+    process.exitCode = exitCode;
+    return;
+  }
   // A bad environment or an unreachable database: one line, no stack.
   process.stderr.write(`champa-iam cli failed: ${err.message}\n`);
   process.exitCode = 1;

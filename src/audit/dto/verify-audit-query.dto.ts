@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
-
-export const EXPECT_HEAD_PATTERN = /^(0|[1-9]\d{0,17}):[0-9a-fA-F]{64}$/;
+import { EXPECT_HEAD_PATTERN } from '../audit-head.js';
 
 export class VerifyAuditQueryDto {
   @ApiPropertyOptional({

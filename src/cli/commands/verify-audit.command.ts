@@ -1,23 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLogService } from '../../audit/audit-log.service.js';
 import { AuditService } from '../../audit/audit.service.js';
-import { EXPECT_HEAD_PATTERN } from '../../audit/dto/verify-audit-query.dto.js';
 import type { AuditVerifyDto } from '../../audit/dto/audit-verify.dto.js';
 import { CLI_AUDIT_ACTOR } from '../cli-actor.js';
-import { InvalidOptionError } from '../cli.errors.js';
 import { CliCommand } from '../cli-command.js';
+import { expectHeadOption } from '../cli-options.js';
 import { BROKEN_CHAIN_EXIT_CODE, CliFailure } from '../cli-failure.js';
 import { CliSupport } from '../cli-support.js';
-
-/** `--expect-head`: ID:HASH, as the API's `expectHead` takes it. */
-export function expectHeadOption(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  const text = String(value).trim();
-  if (!EXPECT_HEAD_PATTERN.test(text)) {
-    throw new InvalidOptionError('--expect-head must be ID:HASH (an entry id, a colon, 64 hex digits)');
-  }
-  return text;
-}
 
 /** Why a chain does not hold, in one line for the operator. */
 function brokenReason(result: AuditVerifyDto, expectHead: string | undefined): string {

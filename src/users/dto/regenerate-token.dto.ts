@@ -1,8 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ValidateBy } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/validation.js';
-
-export const GRACE_HOURS_MAX = 168;
+import { GRACE_HOURS_MAX } from '../token-grace.js';
 
 export class RegenerateTokenDto {
   @ApiPropertyOptional({
