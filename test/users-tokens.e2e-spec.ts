@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { heldClock } from './support/clock.js';
 import { adminToken, bearer, sessionTokenFor, type TestApp, useTestApp } from './support/harness.js';
 import { createRoleRow } from './support/roles.js';
 import {
@@ -33,6 +34,28 @@ describe('API users, their tokens, and deactivation', () => {
 
   beforeAll(async () => {
     admin = await seed(t);
+  });
+
+  describe("the service's clock", () => {
+    it("an API token's expiry, its status in the view and the check of each call agree at the clock's time", async () => {
+      const clock = heldClock(t);
+      try {
+        const api = await apiAdmin(30);
+        const token = api.body.apiToken as string;
+        expect(Date.parse(api.body.user.apiTokenExpiresAt as string)).toBe(clock.now + 30 * DAY);
+        const status = async () => (await t.http().get(`${USERS}/${api.id}`).set(h())).body.apiTokenStatus;
+
+        clock.advance(30 * DAY - 3600_000);
+        expect(await status()).toBe('expiring');
+        expectStatus(await canCall(token, api.id), 200);
+
+        clock.advance(3600_000);
+        expect(await status()).toBe('expired');
+        expectError(await canCall(token, api.id), 401, 'TOKEN_EXPIRED');
+      } finally {
+        clock.restore();
+      }
+    });
   });
 
   describe('creation and the token shown once', () => {

@@ -78,7 +78,7 @@ export class AccountService {
 
   private meOf(caller: AuthContext, user: CachedUser, session: CachedSession | null): MeResponseDto {
     return {
-      user: userViewOf(user),
+      user: userViewOf(user, this.clock.now()),
       permissions: this.effectivePermissions(caller.permissions),
       mfaEnrollmentRequired: mfaEnrollmentRequired(user),
       session: session && caller.sessionId ? currentSessionViewOf(caller.sessionId, session) : null,

@@ -4,17 +4,18 @@ import { cachedUserOf } from './user-state.js';
 import { userViewOf } from './cached-user.mapper.js';
 
 const DAY = 24 * 3600_000;
+const NOW = Date.UTC(2026, 0, 1);
 
 describe('userViewOf', () => {
   it("keeps a regular user's view for as long as the cached state is the same object", () => {
     const state = cachedUserOf({ ...userRecord(), apiTokenId: null, previousApiTokenId: null });
-    const view = userViewOf(state);
-    expect(userViewOf(state)).toBe(view);
+    const view = userViewOf(state, NOW);
+    expect(userViewOf(state, NOW)).toBe(view);
     expect(Object.isFrozen(view)).toBe(true);
 
     const changed = { ...state, email: 'changed@example.test' };
-    expect(userViewOf(changed)).not.toBe(view);
-    expect(userViewOf(changed).email).toBe('changed@example.test');
+    expect(userViewOf(changed, NOW)).not.toBe(view);
+    expect(userViewOf(changed, NOW).email).toBe('changed@example.test');
   });
 
   it("computes an API user's view at the time given, since its token status moves with the clock", () => {

@@ -9,7 +9,7 @@ const date = (ms: number | null | undefined) => (ms == null ? null : new Date(ms
 const regularViews = new WeakMap<CachedUser, UserResponseDto>();
 
 /** The user as every answer shows it, from the cached auth state, through the users module's one mapper. */
-export function userViewOf(user: CachedUser, now = Date.now()): UserResponseDto {
+export function userViewOf(user: CachedUser, now: number): UserResponseDto {
   if (user.isApiUser) return viewOf(user, now);
   let view = regularViews.get(user);
   if (!view) regularViews.set(user, (view = Object.freeze(viewOf(user, now))));

@@ -234,7 +234,7 @@ export class LoginService {
       expiresAt: expiresAt.toISOString(),
       mustChangePassword: row.mustChangePassword,
       mfaEnrollmentRequired: mfaEnrollmentRequired(row),
-      user: toUserResponse({ ...row, lastLoginAt }),
+      user: toUserResponse({ ...row, lastLoginAt }, this.clock.now()),
     };
   }
 

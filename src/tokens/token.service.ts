@@ -10,6 +10,8 @@ import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 export class TokenService {
   constructor(@Inject(IAM_OPTIONS) private readonly options: IamOptions) {}
 
+  // jsonwebtoken counts `exp` from its own reading of the real time, so each lifetime is given relative to
+  // that time: the signature expires when the stored expiry says, whatever the service's clock shows.
   signSession(userId: number, sessionId: string, expiresAt: Date): string {
     return jwt.sign({ sid: sessionId, typ: 'session' }, this.options.jwt.secret, {
       algorithm: 'HS256',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { TokenService } from '../tokens/token.service.js';
 import { apiTokenExpiry } from './api-token-status.js';
 
@@ -15,10 +16,13 @@ export interface PlannedApiToken {
  */
 @Injectable()
 export class ApiTokenIssuer {
-  constructor(private readonly tokens: TokenService) {}
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+  ) {}
 
   plan(ttlDays: number): PlannedApiToken {
-    return { tokenId: randomUUID(), expiresAt: apiTokenExpiry(ttlDays) };
+    return { tokenId: randomUUID(), expiresAt: apiTokenExpiry(ttlDays, this.clock.now()) };
   }
 
   sign(userId: number, planned: PlannedApiToken): string {

@@ -12,12 +12,12 @@ export const EXPIRING_WITHIN_MS = 7 * DAY_MS;
 export const NEVER_EXPIRES = -1;
 
 /** When a token issued now with this lifetime expires; null for one that never does. */
-export function apiTokenExpiry(ttlDays: number, now = Date.now()): Date | null {
+export function apiTokenExpiry(ttlDays: number, now: number): Date | null {
   return ttlDays === NEVER_EXPIRES ? null : new Date(now + ttlDays * DAY_MS);
 }
 
 /** The previous token's grace is running: it still works (unless its own expiry came first). */
-export function inGrace(user: Pick<UserRecord, 'previousTokenValidUntil'>, now = Date.now()): boolean {
+export function inGrace(user: Pick<UserRecord, 'previousTokenValidUntil'>, now: number): boolean {
   return user.previousTokenValidUntil !== null && user.previousTokenValidUntil.getTime() > now;
 }
 
@@ -28,7 +28,7 @@ export function inGrace(user: Pick<UserRecord, 'previousTokenValidUntil'>, now =
  */
 export function apiTokenStatus(
   user: Pick<UserRecord, 'isApiUser' | 'hasApiToken' | 'apiTokenExpiresAt'>,
-  now = Date.now(),
+  now: number,
 ): ApiTokenStatus | null {
   if (!user.isApiUser) return null;
   if (!user.hasApiToken) return 'expired';

@@ -32,9 +32,11 @@ export class UserEdit {
   token?: PlannedApiToken;
   sessionsRevoked = 0;
 
+  /** `now`: the clock's time of the edit, which judges whether the previous token's grace still runs. */
   constructor(
     readonly user: UserRecord,
     readonly target: UserTarget,
+    private readonly now: number,
   ) {}
 
   audit(field: AuditedField, from: unknown, to: unknown): void {
@@ -68,7 +70,7 @@ export class UserEdit {
       ...(user.isApiUser && !isApiUser ? { tokenRevoked: true } : {}),
       ...(deactivated && isApiUser && (token || user.hasApiToken) ? { tokenSuspended: true } : {}),
       ...(sessionsRevoked ? { sessionsRevoked } : {}),
-      ...(deactivated && inGrace(user) ? { previousTokenRevoked: true } : {}),
+      ...(deactivated && inGrace(user, this.now) ? { previousTokenRevoked: true } : {}),
     };
   }
 }

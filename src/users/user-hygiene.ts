@@ -42,7 +42,7 @@ export function mfaMissing(user: Pick<UserRecord, 'isApiUser' | 'mfaEnabled' | '
  * Why an account needs review. API users cannot log in, so "never logged
  * in" applies to regular users only.
  */
-export function hygieneReasons(user: UserRecord, now = Date.now()): HygieneReason[] {
+export function hygieneReasons(user: UserRecord, now: number): HygieneReason[] {
   const reasons: HygieneReason[] = [];
   const ageDays = Math.floor((now - user.createdAt.getTime()) / DAY_MS);
   const neverLoggedIn = !user.isApiUser && user.lastLoginAt === null;

@@ -24,7 +24,7 @@ export type UserViewSource = Pick<
 >;
 
 /** The one way a user leaves the service: the view of the HTTP contract, field by field. */
-export function toUserResponse(user: UserViewSource, now = Date.now()): UserResponseDto {
+export function toUserResponse(user: UserViewSource, now: number): UserResponseDto {
   const api = user.isApiUser;
   const graced = api && inGrace(user, now);
   return {

@@ -133,7 +133,7 @@ export class UsersService {
       return (await this.users.findById(id, manager))!;
     });
     return {
-      user: toUserResponse(user),
+      user: toUserResponse(user, this.clock.now()),
       ...(token ? { apiToken: this.tokens.sign(user.id, token) } : {}),
     };
   }
@@ -142,7 +142,7 @@ export class UsersService {
     if (dto.isActive === false) assertNotSelf(actor, id);
     const result = await this.changes.apply(actor, id, async (user, tx) => {
       const target = { isApiUser: dto.isApiUser ?? user.isApiUser, isActive: dto.isActive ?? user.isActive };
-      const edit = new UserEdit(user, target);
+      const edit = new UserEdit(user, target, this.clock.now());
       const role = await this.changeRole(actor, edit, dto.role, tx);
       await this.changeEmail(edit, dto.email, tx);
       edit.assertKind(role, dto.apiTokenTtlDays);
@@ -163,7 +163,7 @@ export class UsersService {
       };
     });
     return {
-      ...toUserResponse(result.user),
+      ...toUserResponse(result.user, this.clock.now()),
       ...(result.token ? { apiToken: this.tokens.sign(id, result.token) } : {}),
     };
   }
@@ -250,12 +250,12 @@ export class UsersService {
         after: { isActive },
         ...(sessionsRevoked ? { sessionsRevoked } : {}),
         ...(!isActive && current.isApiUser && current.hasApiToken ? { tokenSuspended: true } : {}),
-        ...(!isActive && inGrace(current) ? { previousTokenRevoked: true } : {}),
+        ...(!isActive && inGrace(current, this.clock.now()) ? { previousTokenRevoked: true } : {}),
       };
       const after = (await this.users.findById(id, tx.manager))!;
       return { entry: { action: 'user.status_changed', details }, value: after };
     });
-    return toUserResponse(user);
+    return toUserResponse(user, this.clock.now());
   }
 
   /**
