@@ -41,8 +41,9 @@ describe('API users, their tokens, and deactivation', () => {
       const clock = heldClock(t);
       try {
         const api = await apiAdmin(30);
-        const token = api.body.apiToken as string;
-        expect(Date.parse(api.body.user.apiTokenExpiresAt as string)).toBe(clock.now + 30 * DAY);
+        const body = api.body as { user: { apiTokenExpiresAt: string }; apiToken: string };
+        const token = body.apiToken;
+        expect(Date.parse(body.user.apiTokenExpiresAt)).toBe(clock.now + 30 * DAY);
         const status = async () => (await t.http().get(`${USERS}/${api.id}`).set(h())).body.apiTokenStatus;
 
         clock.advance(30 * DAY - 3600_000);
