@@ -10,6 +10,7 @@ import { defineIamOptions, type IamOptionsInput, normalizeRoutePrefix } from './
 import { IAM_OPTIONS } from './config/iam-options.js';
 import { TransactionModule } from './database/transaction.module.js';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter.js';
+import { Clock } from './common/clock.js';
 import { IAM_HTTP_MODULES, IamErrorFilter, IamRoutesGuard, validateIamRoutes } from './iam-routes.js';
 import { MetricsHttpModule, MetricsModule } from './metrics/metrics.module.js';
 import { PermissionsGuard } from './roles/permissions.guard.js';
@@ -42,11 +43,13 @@ export interface IamModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'>, 
   useFactory: (...args: never[]) => IamOptionsInput | Promise<IamOptionsInput>;
 }
 
+// The options and the clock: what every IAM module reads, and one instance of each for all of them (a test
+// that moves the clock moves it for every module).
 @Global()
 @Module({})
 class IamOptionsModule {
   static register(provider: Provider, imports: ModuleMetadata['imports'] = []): DynamicModule {
-    return { module: IamOptionsModule, imports, providers: [provider], exports: [IAM_OPTIONS] };
+    return { module: IamOptionsModule, imports, providers: [provider, Clock], exports: [IAM_OPTIONS, Clock] };
   }
 }
 

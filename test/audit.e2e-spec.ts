@@ -3,6 +3,7 @@ import { GENESIS_HASH } from '../src/audit/audit-hash.js';
 import { AuditRetentionService } from '../src/audit/audit-retention.service.js';
 import { REDACTED } from '../src/audit/audit-sanitize.js';
 import { freshDatabase } from './support/backends.js';
+import { heldClock } from './support/clock.js';
 import {
   AUDIT_PATH,
   audit,
@@ -397,6 +398,8 @@ describe('audit log: recording and the hash chain', () => {
   });
 });
 
+const DAY_MS = 24 * 3600 * 1000;
+
 // These boot apps of their own inside the test: give them the time a boot takes on a busy machine.
 const BOOTS_INSIDE = 180_000;
 
@@ -414,6 +417,17 @@ describe('audit log: retention setting and shutdown', () => {
         const { token } = await adminToken(t);
         const res = await t.http().get(VERIFY_PATH).set(bearer(token)).expect(200);
         expect(res.body).toEqual({ ok: true, checked: 2, firstBrokenId: null, head: ANY_HEAD });
+
+        // The age is counted on the service's clock: eight days on, today's entries are past the retention.
+        const clock = heldClock(t, Date.now() + 8 * DAY_MS);
+        try {
+          const later = await t.app.get(AuditRetentionService).pruneExpired();
+          expect(later.pruned).toBeGreaterThanOrEqual(2);
+          const entry = (await auditRows(t, `action = 'audit.pruned'`)).at(-1)!;
+          expect(entry.details.cutoff).toBe(new Date(clock.now - 7 * DAY_MS).toISOString());
+        } finally {
+          clock.restore();
+        }
       } finally {
         await t.close();
       }

@@ -5,6 +5,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { IAM_OPTIONS, type IamOptions } from '../config/iam-options.js';
 import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
@@ -35,6 +36,7 @@ export class AuditRetentionService implements OnApplicationBootstrap, BeforeAppl
     private readonly log: AuditRepository,
     private readonly audit: AuditService,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -58,7 +60,7 @@ export class AuditRetentionService implements OnApplicationBootstrap, BeforeAppl
   pruneExpired(): Promise<PruneResult> {
     const days = this.options.auditRetentionDays;
     if (!(days > 0)) return Promise.resolve({ pruned: 0, throughId: null });
-    return this.pruneBefore(new Date(Date.now() - days * DAY_MS));
+    return this.pruneBefore(new Date(this.clock.now() - days * DAY_MS));
   }
 
   /** Removes the entries written before `cutoff` and records that it did. */

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { TokenModule } from '../tokens/token.module.js';
-import { Clock } from '../common/clock.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { ApiTokenIssuer } from './api-token-issuer.js';
 import { BootstrapAdminService } from './bootstrap-admin.service.js';
@@ -26,10 +25,8 @@ import { UsersService } from './users.service.js';
     UserChangeRunner,
     UserHygieneService,
     ApiTokenIssuer,
-    Clock,
   ],
   exports: [
-    Clock,
     PasswordHasher,
     PasswordPolicy,
     UsersService,
