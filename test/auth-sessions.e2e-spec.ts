@@ -4,7 +4,9 @@ import { AuditEventEntity } from '../src/audit/audit-event.entity.js';
 import { SessionEntity } from '../src/sessions/session.entity.js';
 import { CacheKeys } from '../src/cache/cache-keys.js';
 import { UserEntity } from '../src/users/user.entity.js';
+import { IAM_OPTIONS, type IamOptions } from '../src/config/iam-options.js';
 import { decodeJwt, flushCache, login, loginRequest, me } from './support/auth.js';
+import { heldClock } from './support/clock.js';
 import { UNREACHABLE_CACHE } from './support/backends.js';
 import {
   adminToken,
@@ -136,6 +138,22 @@ describe('/auth/api/me/sessions', () => {
     expect(Object.keys(current).sort()).toEqual(
       ['createdAt', 'current', 'expiresAt', 'id', 'ip', 'lastSeenAt', 'rememberMe', 'userAgent'].sort(),
     );
+  });
+
+  it("lists the sessions live at the service's clock, as the token check judges them", async () => {
+    const clock = heldClock(t);
+    try {
+      const alice = await createUserRow(t);
+      const day = await login(t, alice.username, PASSWORD);
+      const month = await login(t, alice.username, PASSWORD, { rememberMe: true });
+      const ttlMs = t.app.get<IamOptions>(IAM_OPTIONS).sessionTtlSeconds * 1000;
+      clock.advance(ttlMs);
+      const res = await t.http().get('/auth/api/me/sessions').set(bearer(month)).expect(200);
+      expect(res.body.map((s: { id: string }) => s.id)).toEqual([sidOf(month)]);
+      expectError(await me(t, day), 401, 'TOKEN_EXPIRED');
+    } finally {
+      clock.restore();
+    }
   });
 
   it('ends one of your sessions; another user’s id is not found', async () => {

@@ -1,12 +1,13 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Gauge } from 'prom-client';
+import { Clock } from '../common/clock.js';
 import { IamMetrics } from '../metrics/iam-metrics.js';
 import { SessionsRepository } from './sessions.repository.js';
 
 /** Reports the live sessions to the metrics, when the application has them: metrics never reads sessions. */
 @Injectable()
 export class SessionsMetrics {
-  constructor(sessions: SessionsRepository, @Optional() metrics?: IamMetrics) {
+  constructor(sessions: SessionsRepository, clock: Clock, @Optional() metrics?: IamMetrics) {
     if (!metrics) return;
     new Gauge({
       name: 'iam_active_sessions',
@@ -14,7 +15,7 @@ export class SessionsMetrics {
       registers: [metrics.registry],
       async collect() {
         // An unreachable database keeps the last value: the scrape itself still answers.
-        const live = await sessions.countLive().catch(() => undefined);
+        const live = await sessions.countLive(new Date(clock.now())).catch(() => undefined);
         if (live !== undefined) this.set(live);
       },
     });

@@ -34,10 +34,10 @@ export class SessionsRepository {
     return this.r(manager).findOneBy({ id });
   }
 
-  /** Live sessions of a user, newest first. */
-  findLive(userId: number, manager?: EntityManager): Promise<SessionEntity[]> {
+  /** Sessions of a user live at `now` (the service's clock), newest first. */
+  findLive(userId: number, now: Date, manager?: EntityManager): Promise<SessionEntity[]> {
     return this.r(manager).find({
-      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(now) },
       order: { createdAt: 'DESC' },
     });
   }
@@ -69,7 +69,8 @@ export class SessionsRepository {
     await this.repo.update({ id }, { lastSeenAt: at });
   }
 
-  countLive(): Promise<number> {
-    return this.repo.count({ where: { revokedAt: IsNull(), expiresAt: MoreThan(new Date()) } });
+  /** Sessions live at `now` (the service's clock). */
+  countLive(now: Date): Promise<number> {
+    return this.repo.count({ where: { revokedAt: IsNull(), expiresAt: MoreThan(now) } });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppCache } from '../cache/app-cache.js';
 import { CacheKeys } from '../cache/cache-keys.js';
+import { Clock } from '../common/clock.js';
 import type { Tx } from '../database/transaction.js';
 import { SessionsRepository } from './sessions.repository.js';
 
@@ -21,6 +22,7 @@ export class SessionsService {
   constructor(
     readonly repository: SessionsRepository,
     private readonly cache: AppCache,
+    private readonly clock: Clock,
   ) {}
 
   /** Revokes every live session of a user inside `tx`; returns how many. */
@@ -50,7 +52,7 @@ export class SessionsService {
   }
 
   findLive(userId: number, manager?: EntityManager) {
-    return this.repository.findLive(userId, manager);
+    return this.repository.findLive(userId, new Date(this.clock.now()), manager);
   }
 
   private async evictKeys(keys: string[]): Promise<void> {
