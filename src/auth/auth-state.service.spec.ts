@@ -116,39 +116,27 @@ describe('AuthStateService: the session last-seen marker', () => {
   });
 });
 
-/** A clock that stands at `now` until a test moves it. */
-function heldAt(now: number) {
-  const clock = new Clock();
-  clock.now = () => now;
-  return {
-    clock,
-    advance(ms: number) {
-      now += ms;
-    },
-  };
-}
-
 describe('AuthStateService: time is the service clock', () => {
   it('refuses a session once the clock passes its stored expiry, even one answered before', async () => {
-    const held = heldAt(Date.now());
-    const { service, claims, store } = scene(held.clock.now(), true, held.clock);
+    let now = Date.now();
+    const { service, claims, store } = scene(now, true, { now: () => now } as Clock);
     await service.resolve(claims);
     const session = store.get(CacheKeys.session(SID)) as CachedSession;
-    held.advance(session.expiresAt - held.clock.now() - 1);
+    now = session.expiresAt - 1;
     await expect(Promise.resolve(service.resolve(claims))).resolves.toMatchObject({ sessionId: SID });
-    held.advance(1);
+    now = session.expiresAt;
     await expect(service.resolve(claims)).rejects.toBeInstanceOf(TokenExpiredError);
   });
 
   it('writes last_seen once the clock has moved a minute on, with the time it shows', async () => {
-    const held = heldAt(Date.now());
-    const start = held.clock.now();
-    const { service, claims, touches, touchedAt } = scene(start, false, held.clock);
+    const start = Date.now();
+    let now = start;
+    const { service, claims, touches, touchedAt } = scene(start, false, { now: () => now } as Clock);
     await service.resolve(claims);
-    held.advance(59_000);
+    now = start + 59_000;
     await service.resolve(claims);
     expect(touches).toEqual([]);
-    held.advance(2_000);
+    now = start + 61_000;
     await service.resolve(claims);
     expect(touches).toEqual([SID]);
     expect(touchedAt).toEqual([start + 61_000]);
