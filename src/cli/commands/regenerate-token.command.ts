@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { UserCredentialsService } from '../../users/user-credentials.service.js';
 import { CLI_ACTOR } from '../cli-actor.js';
 import { CliCommand } from '../cli-command.js';
-import { graceHoursOption } from '../cli-options.js';
 import { CliSupport } from '../cli-support.js';
 
 @Injectable()
@@ -14,8 +13,8 @@ export class RegenerateTokenCommand extends CliCommand {
     super();
   }
 
-  protected async execute([username]: string[], options: { graceHours?: string }): Promise<void> {
-    const graceHours = graceHoursOption(options.graceHours);
+  /** `graceHours` as the entry point read it (`graceHoursOption`), before anything booted. */
+  protected async execute([username]: string[], { graceHours }: { graceHours: number }): Promise<void> {
     await this.support.assertMigrated();
     const user = await this.support.userByUsername(username);
     const answer = await this.credentials.regenerateToken(CLI_ACTOR, user.id, graceHours);

@@ -4,7 +4,6 @@ import { AuditService } from '../../audit/audit.service.js';
 import type { AuditVerifyDto } from '../../audit/dto/audit-verify.dto.js';
 import { CLI_AUDIT_ACTOR } from '../cli-actor.js';
 import { CliCommand } from '../cli-command.js';
-import { expectHeadOption } from '../cli-options.js';
 import { BROKEN_CHAIN_EXIT_CODE, CliFailure } from '../cli-failure.js';
 import { CliSupport } from '../cli-support.js';
 
@@ -34,8 +33,8 @@ export class VerifyAuditCommand extends CliCommand {
     super();
   }
 
-  protected async execute(_params: string[], options: { expectHead?: unknown }): Promise<void> {
-    const expectHead = expectHeadOption(options.expectHead);
+  /** `expectHead` as the entry point read it (`expectHeadOption`), before anything booted. */
+  protected async execute(_params: string[], { expectHead }: { expectHead?: string }): Promise<void> {
     await this.support.assertMigrated();
     const result = await this.log.verify({ expectHead });
     // The check is on record after the entries it checked, whatever it found.
