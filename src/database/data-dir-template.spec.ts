@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureTemplate, removeOtherTemplates } from './data-dir-template.js';
+import { copyTemplate, ensureTemplate, removeOtherTemplates } from './data-dir-template.js';
 import { EmbeddedDatabase } from './embedded-database.js';
 
 // initdb runs once here, for the image; on a busy machine it takes a while.
@@ -16,9 +16,11 @@ describe('the pre-initialised data folder image', () => {
   it('is written once, then a new folder starts from it and reopens as itself', SLOW, async () => {
     expect(await ensureTemplate(image)).toBe(true);
     expect(await ensureTemplate(image)).toBe(false);
+    // initdb's scratch folder was renamed into place, not copied and left behind.
+    expect(readdirSync(scratch)).toEqual(['pgdata-template']);
 
     const dir = join(scratch, 'data');
-    const first = EmbeddedDatabase.open(dir, image);
+    const first = await EmbeddedDatabase.open(dir, image);
     try {
       await first.pglite.exec(`CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE TABLE kept (v text)`);
       await first.pglite.query(`INSERT INTO kept VALUES ('from the image')`);
@@ -28,9 +30,11 @@ describe('the pre-initialised data folder image', () => {
       await first.close();
     }
     expect(existsSync(join(dir, 'pgdata', 'PG_VERSION'))).toBe(true);
+    // The copy was renamed into place.
+    expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
 
     // An existing folder is opened as it is, never overwritten by the image.
-    const again = EmbeddedDatabase.open(dir, image);
+    const again = await EmbeddedDatabase.open(dir, image);
     try {
       const { rows } = await again.pglite.query<{ v: string }>(`SELECT v FROM kept`);
       expect(rows).toEqual([{ v: 'from the image' }]);
@@ -39,10 +43,20 @@ describe('the pre-initialised data folder image', () => {
     }
   });
 
+  it('refuses a copy it cannot make, and opens nothing', SLOW, async () => {
+    await ensureTemplate(image);
+    const notAFolder = join(scratch, 'a-file');
+    writeFileSync(notAFolder, '');
+    await expect(copyTemplate(image, join(notAFolder, 'pgdata'))).rejects.toThrow(/ENOTDIR/);
+    // No image, no copy: initdb's turn.
+    expect(await copyTemplate(join(scratch, 'no-image'), join(scratch, 'unused'))).toBe(false);
+    expect(existsSync(join(scratch, 'unused'))).toBe(false);
+  });
+
   it('hands the database opened early to the application, and only for the same folder', SLOW, async () => {
     const dir = join(scratch, 'early');
     EmbeddedDatabase.openEarly(dir);
-    const taken = EmbeddedDatabase.open(dir, image);
+    const taken = await EmbeddedDatabase.open(dir, image);
     try {
       await taken.pglite.waitReady;
       // The folder stays locked by the one instance: a second open is refused.

@@ -1,6 +1,6 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -28,34 +28,48 @@ export function defaultTemplatePath(): string {
   return join(packageRoot(), 'dist', `pgdata-${pgliteVersion()}`);
 }
 
+/** What copies the image: a thread of its own, CommonJS, evaluated. */
+const COPY_SOURCE = `
+const { cpSync, renameSync, rmSync } = require('node:fs');
+const { from, to } = require('node:worker_threads').workerData;
+const partial = to + '.partial';
+rmSync(partial, { recursive: true, force: true });
+cpSync(from, partial, { recursive: true });
+rmSync(to, { recursive: true, force: true });
+renameSync(partial, to);
+`;
+
 /**
  * Gives `pgdata` (which must not exist) the template's files, or answers false when there is no template
- * (initdb runs instead).
+ * (initdb runs instead). A thousand files: the copy runs on a thread of its own, so a first start goes on
+ * loading its modules meanwhile. It is made beside `pgdata` and renamed into place: a copy stopped half-way
+ * never passes for the folder.
  */
-export function copyTemplate(path: string | undefined, pgdata: string): boolean {
+export async function copyTemplate(path: string | undefined, pgdata: string): Promise<boolean> {
   if (!path || !existsSync(join(path, 'PG_VERSION'))) return false;
-  copyWhole(path, pgdata);
+  await new Promise<void>((resolve, reject) => {
+    const worker = new Worker(COPY_SOURCE, { eval: true, workerData: { from: path, to: pgdata } });
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`copying ${path} failed`))));
+  });
   return true;
 }
 
-/** Copies a folder beside `to`, then renames it there: a copy stopped half-way never passes for the folder. */
-function copyWhole(from: string, to: string): void {
-  const partial = `${to}.partial`;
-  rmSync(partial, { recursive: true, force: true });
-  cpSync(from, partial, { recursive: true });
-  rmSync(to, { recursive: true, force: true });
-  renameSync(partial, to);
-}
-
-/** Runs initdb once in a scratch folder and keeps its files at `path`, unless they are there already. */
+/**
+ * Runs initdb once and keeps its files at `path`, unless they are there already. initdb writes into a scratch
+ * folder beside `path` (so on the same file system), which is then renamed into place: no copy of its
+ * thousand files, and a run stopped half-way leaves no image behind.
+ */
 export async function ensureTemplate(path = defaultTemplatePath()): Promise<boolean> {
   if (existsSync(join(path, 'PG_VERSION'))) return false;
-  const scratch = mkdtempSync(join(tmpdir(), 'champa-iam-template-'));
+  mkdirSync(dirname(path), { recursive: true });
+  const scratch = mkdtempSync(join(dirname(path), '.pgdata-initdb-'));
   try {
     const pglite = new PGlite(join(scratch, 'pgdata'), { extensions: PGLITE_EXTENSIONS });
     await pglite.waitReady;
     await pglite.close();
-    copyWhole(join(scratch, 'pgdata'), path);
+    rmSync(path, { recursive: true, force: true });
+    renameSync(join(scratch, 'pgdata'), path);
     return true;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { buildDataSourceOptions } from './data-source-options.js';
 import { EmbeddedDatabase } from './embedded-database.js';
 
 const env = validateEnv(process.env);
-const embedded = env.DATABASE_URL ? undefined : EmbeddedDatabase.open(env.DATA_DIR);
+const embedded = env.DATABASE_URL ? undefined : await EmbeddedDatabase.open(env.DATA_DIR);
 
 const dataSource = new DataSource(
   buildDataSourceOptions(

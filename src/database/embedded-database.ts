@@ -24,6 +24,26 @@ export class DataDirLockedError extends Error {
  */
 const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
+/** Creates the folder if need be and locks it for the life of the process; answers the release. */
+function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    return lockfile.lockSync(dir, {
+      lockfilePath: join(dir, '.lock'),
+      stale: 10_000,
+      update: 2_000,
+      realpath: false,
+      onCompromised: (err) => {
+        // Another process took the folder (we stalled past `stale`): stop writing rather than corrupt it.
+        process.emitWarning(`DATA_DIR lock compromised: ${err.message}`);
+      },
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirLockedError(dir);
+    throw err;
+  }
+}
+
 /**
  * The embedded PostgreSQL (PGlite) under DATA_DIR, owned by this process.
  * The folder is locked for the life of the process, and the database is
@@ -36,50 +56,47 @@ export class EmbeddedDatabase {
     private readonly releaseLock: () => void,
   ) {}
 
-  private static early?: EmbeddedDatabase;
+  private static early?: { dataDir: string; opening: Promise<EmbeddedDatabase> };
 
   /**
    * Opens the database before the application's modules are imported (main.ts), so that PGlite's
-   * start overlaps their loading; the application's own open() of the same folder then takes it.
+   * start (and a new folder's copy of the image) overlaps their loading; the application's own open() of
+   * the same folder then takes it. A folder in use is refused here, at once.
    */
   static openEarly(dataDir: string): void {
-    const db = EmbeddedDatabase.open(dataDir);
+    const opening = EmbeddedDatabase.open(dataDir);
     // Its failure is reported where the application waits for it; until then it is no crash.
-    db.pglite.waitReady.catch(() => undefined);
-    EmbeddedDatabase.early = db;
+    opening.then((db) => db.pglite.waitReady).catch(() => undefined);
+    EmbeddedDatabase.early = { dataDir: resolve(dataDir), opening };
   }
 
   /**
-   * Opens the database under dataDir and locks the folder. A new folder starts as a copy of the
-   * pre-initialised one when there is one (see data-dir-template.ts), otherwise initdb creates it.
+   * Opens the database under dataDir and locks the folder; a folder in use is refused at once (a throw, not
+   * a rejection). A new folder starts as a copy of the pre-initialised one when there is one (see
+   * data-dir-template.ts), otherwise initdb creates it.
    */
-  static open(dataDir: string, template: string | undefined = defaultTemplatePath()): EmbeddedDatabase {
+  static open(
+    dataDir: string,
+    template: string | undefined = defaultTemplatePath(),
+  ): Promise<EmbeddedDatabase> {
     const dir = resolve(dataDir);
     const early = EmbeddedDatabase.early;
-    if (early && early.dataDir === dir && !early.closed) {
+    if (early?.dataDir === dir) {
       EmbeddedDatabase.early = undefined;
-      return early;
+      return early.opening;
     }
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    let release: () => void;
+    return EmbeddedDatabase.start(dir, template, lockDataDir(dir));
+  }
+
+  private static async start(dir: string, template: string | undefined, release: () => void) {
+    const pgdata = join(dir, 'pgdata');
     try {
-      release = lockfile.lockSync(dir, {
-        lockfilePath: join(dir, '.lock'),
-        stale: 10_000,
-        update: 2_000,
-        realpath: false,
-        onCompromised: (err) => {
-          // Another process took the folder (we stalled past `stale`): stop writing rather than corrupt it.
-          process.emitWarning(`DATA_DIR lock compromised: ${err.message}`);
-        },
-      });
+      // Only a folder that is not there yet: whatever is in an existing one is PGlite's to judge.
+      if (!existsSync(pgdata)) await copyTemplate(template, pgdata);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw new DataDirLockedError(dir);
+      release();
       throw err;
     }
-    const pgdata = join(dir, 'pgdata');
-    // Only a folder that is not there yet: whatever is in an existing one is PGlite's to judge.
-    if (!existsSync(pgdata)) copyTemplate(template, pgdata);
     const pglite = new PGlite(pgdata, {
       extensions: PGLITE_EXTENSIONS,
       startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
