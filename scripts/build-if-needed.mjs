@@ -29,9 +29,9 @@ const webStale =
     Math.max(newestMtime('web'), statSync('package.json').mtimeMs) > statSync(webEntry).mtimeMs);
 
 /** Runs a build script; resolves when it succeeded, rejects when it failed. */
-function run(script, args = []) {
+function run(script) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: 'inherit' });
+    const child = spawn(process.execPath, [script], { stdio: 'inherit' });
     child.on('error', reject);
     child.on('exit', (code, signal) =>
       code === 0 ? resolve() : reject(new Error(`${script} failed (${signal ?? `exit code ${code}`})`)),
@@ -42,12 +42,7 @@ function run(script, args = []) {
 if (stale) process.stdout.write('building champa-iam…\n');
 // Both at once: each leaves much of a core idle. JavaScript only (SWC) for the service: declarations and type
 // checks come from `npm run build` and `npm run typecheck`.
-// `--no-image` (npm start) leaves the embedded database's image to the service's first start (scripts/build.mjs).
-const buildArgs = process.argv.includes('--no-image') ? ['--no-image'] : [];
-const builds = [
-  stale && run('scripts/build.mjs', buildArgs),
-  webStale && run('scripts/build-web.mjs'),
-].filter(Boolean);
+const builds = [stale && run('scripts/build.mjs'), webStale && run('scripts/build-web.mjs')].filter(Boolean);
 const outcomes = await Promise.allSettled(builds);
 const failure = outcomes.find((o) => o.status === 'rejected');
 if (failure) {

@@ -1,8 +1,7 @@
 // Compiles src/ and migrations/ to dist/ with SWC: the same layout as tsc's (dist/src, dist/migrations),
 // in a fraction of its time. Types are checked by `npm run typecheck` and declarations come from
 // `npm run build:types`; starting the service needs neither. Then, once per PGlite version, writes the
-// image of a freshly initialised embedded database that a new DATA_DIR is restored from (no initdb), unless
-// `--no-image` leaves it to the service's first start.
+// image of a freshly initialised embedded database that a new DATA_DIR is restored from (no initdb).
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -43,8 +42,7 @@ const files = (await Promise.all(ROOTS.map(sources))).flat();
 await Promise.all(files.map(compile));
 
 const template = await import(pathToFileURL(resolve(OUT, 'src/database/data-dir-template.js')).href);
-// `--no-image` (npm start): the service's first start makes it then, on a thread of its own, while it loads.
-if (!process.argv.includes('--no-image') && !existsSync(template.defaultTemplatePath())) {
+if (!existsSync(template.defaultTemplatePath())) {
   process.stdout.write('Preparing the embedded database image (once per PGlite version)...\n');
   await template.ensureTemplate();
 }

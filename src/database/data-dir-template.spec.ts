@@ -53,42 +53,6 @@ describe('the pre-initialised data folder image', () => {
     expect(existsSync(join(scratch, 'unused'))).toBe(false);
   });
 
-  it(
-    'makes the image on the first open that finds none, once when two starts race for it',
-    SLOW,
-    async () => {
-      const made = join(scratch, 'images', 'pgdata-made');
-      const db = await EmbeddedDatabase.open(join(scratch, 'no-image-yet'), made);
-      try {
-        const { rows } = await db.pglite.query<{ one: number }>(`SELECT 1 AS one`);
-        expect(rows).toEqual([{ one: 1 }]);
-      } finally {
-        await db.close();
-      }
-      expect(existsSync(join(made, 'PG_VERSION'))).toBe(true);
-
-      const raced = join(scratch, 'images', 'pgdata-raced');
-      expect(await Promise.all([ensureTemplate(raced), ensureTemplate(raced)])).toEqual([true, true]);
-      expect(existsSync(join(raced, 'PG_VERSION'))).toBe(true);
-      // Neither left its scratch folder behind.
-      expect(readdirSync(join(scratch, 'images')).sort()).toEqual(['pgdata-made', 'pgdata-raced']);
-    },
-  );
-
-  it('runs initdb in the folder itself where no image can be written', SLOW, async () => {
-    const blocker = join(scratch, 'not-a-folder');
-    writeFileSync(blocker, '');
-    const dir = join(scratch, 'initdb-here');
-    const db = await EmbeddedDatabase.open(dir, join(blocker, 'pgdata-x'));
-    try {
-      const { rows } = await db.pglite.query<{ one: number }>(`SELECT 1 AS one`);
-      expect(rows).toEqual([{ one: 1 }]);
-    } finally {
-      await db.close();
-    }
-    expect(existsSync(join(dir, 'pgdata', 'PG_VERSION'))).toBe(true);
-  });
-
   it('hands the database opened early to the application, and only for the same folder', SLOW, async () => {
     const dir = join(scratch, 'early');
     EmbeddedDatabase.openEarly(dir);

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { packageDirOf, packageRoot } from '../common/package-root.js';
 
-/** The extensions every embedded database is opened with (the image's thread loads the same: INITDB_SOURCE). */
+/** The extensions every embedded database is opened with. */
 export const PGLITE_EXTENSIONS = { pg_trgm };
 
 function pgliteVersion(): string {
@@ -46,59 +47,33 @@ renameSync(partial, to);
  */
 export async function copyTemplate(path: string | undefined, pgdata: string): Promise<boolean> {
   if (!path || !existsSync(join(path, 'PG_VERSION'))) return false;
-  await onThread(COPY_SOURCE, { from: path, to: pgdata });
+  await new Promise<void>((resolve, reject) => {
+    const worker = new Worker(COPY_SOURCE, { eval: true, workerData: { from: path, to: pgdata } });
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`copying ${path} failed`))));
+  });
   return true;
 }
 
-/** What runs initdb for the image: a thread of its own, with a PGlite of its own. CommonJS, evaluated. */
-const INITDB_SOURCE = `
-const { mkdtempSync, renameSync, rmSync } = require('node:fs');
-const { dirname, join } = require('node:path');
-const { path, pglite, pgTrgm } = require('node:worker_threads').workerData;
-const { PGlite } = require(pglite);
-const { pg_trgm } = require(pgTrgm);
-(async () => {
-  const scratch = mkdtempSync(join(dirname(path), '.pgdata-initdb-'));
-  try {
-    const db = new PGlite(join(scratch, 'pgdata'), { extensions: { pg_trgm } });
-    await db.waitReady;
-    await db.close();
-    try {
-      renameSync(join(scratch, 'pgdata'), path);
-    } catch (err) {
-      // Another process made the image meanwhile: theirs is as good.
-      if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-})().catch((err) => setImmediate(() => { throw err; }));
-`;
-
 /**
- * Runs initdb once and keeps its files at `path`, unless they are there already. initdb runs on a thread of
- * its own (its PGlite's memory goes with the thread), into a scratch folder beside `path`, which is then
- * renamed into place: no copy of its thousand files, and a run stopped half-way leaves no image behind.
+ * Runs initdb once and keeps its files at `path`, unless they are there already. initdb writes into a scratch
+ * folder beside `path` (so on the same file system), which is then renamed into place: no copy of its
+ * thousand files, and a run stopped half-way leaves no image behind.
  */
 export async function ensureTemplate(path = defaultTemplatePath()): Promise<boolean> {
   if (existsSync(join(path, 'PG_VERSION'))) return false;
   mkdirSync(dirname(path), { recursive: true });
-  const require = createRequire(import.meta.url);
-  await onThread(INITDB_SOURCE, {
-    path,
-    pglite: require.resolve('@electric-sql/pglite'),
-    pgTrgm: require.resolve('@electric-sql/pglite/contrib/pg_trgm'),
-  });
-  return true;
-}
-
-/** Runs `source` on a thread of its own; resolves when it ended well, rejects with what it threw. */
-function onThread(source: string, workerData: Record<string, string>): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const worker = new Worker(source, { eval: true, workerData });
-    worker.once('error', reject);
-    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`thread exited with ${code}`))));
-  });
+  const scratch = mkdtempSync(join(dirname(path), '.pgdata-initdb-'));
+  try {
+    const pglite = new PGlite(join(scratch, 'pgdata'), { extensions: PGLITE_EXTENSIONS });
+    await pglite.waitReady;
+    await pglite.close();
+    rmSync(path, { recursive: true, force: true });
+    renameSync(join(scratch, 'pgdata'), path);
+    return true;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import lockfile from 'proper-lockfile';
-import { copyTemplate, defaultTemplatePath, ensureTemplate, PGLITE_EXTENSIONS } from './data-dir-template.js';
+import { copyTemplate, defaultTemplatePath, PGLITE_EXTENSIONS } from './data-dir-template.js';
 
 /** Thrown when another process already holds the data folder. */
 export class DataDirLockedError extends Error {
@@ -92,12 +92,7 @@ export class EmbeddedDatabase {
     const pgdata = join(dir, 'pgdata');
     try {
       // Only a folder that is not there yet: whatever is in an existing one is PGlite's to judge.
-      if (!existsSync(pgdata)) {
-        // No image yet (a fresh clone's first start): it is made now, on a thread of its own, while this one
-        // loads the application. Where it cannot be written, PGlite runs initdb in the folder itself.
-        if (template) await ensureTemplate(template).catch(() => false);
-        await copyTemplate(template, pgdata);
-      }
+      if (!existsSync(pgdata)) await copyTemplate(template, pgdata);
     } catch (err) {
       release();
       throw err;
