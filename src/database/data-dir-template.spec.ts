@@ -43,7 +43,7 @@ describe('the pre-initialised data folder image', () => {
     }
   });
 
-  it('refuses a copy it cannot make, and opens nothing', SLOW, async () => {
+  it('reports a copy it cannot make, and copies nothing without an image', SLOW, async () => {
     await ensureTemplate(image);
     const notAFolder = join(scratch, 'a-file');
     writeFileSync(notAFolder, '');
