@@ -49,3 +49,6 @@ if (!existsSync(template.defaultTemplatePath())) {
 for (const name of template.removeOtherTemplates()) {
   process.stdout.write(`Removed ${name}, the image of another PGlite version.\n`);
 }
+for (const name of template.removeStaleScratch()) {
+  process.stdout.write(`Removed ${name}, what an interrupted build left of initdb.\n`);
+}

@@ -1,8 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyTemplate, ensureTemplate, removeOtherTemplates } from './data-dir-template.js';
+import {
+  copyTemplate,
+  ensureTemplate,
+  removeOtherTemplates,
+  removeStaleScratch,
+} from './data-dir-template.js';
 import { EmbeddedDatabase } from './embedded-database.js';
 
 // initdb runs once here, for the image; on a busy machine it takes a while.
@@ -88,5 +93,19 @@ describe('the pre-initialised data folder image', () => {
       'src',
     ]);
     expect(removeOtherTemplates(join(scratch, 'no-such-dist', 'pgdata-9.9.9'))).toEqual([]);
+  });
+
+  it("removes what an interrupted build left of initdb, and leaves a running build's folder", () => {
+    const dist = join(scratch, 'dist-scratch');
+    const now = Date.parse('2026-12-07T12:00:00Z');
+    for (const name of ['.pgdata-initdb-old', '.pgdata-initdb-running', 'pgdata-9.9.9'])
+      mkdirSync(join(dist, name), { recursive: true });
+    const elevenMinutesAgo = new Date(now - 11 * 60_000);
+    utimesSync(join(dist, '.pgdata-initdb-old'), elevenMinutesAgo, elevenMinutesAgo);
+    const aMinuteAgo = new Date(now - 60_000);
+    utimesSync(join(dist, '.pgdata-initdb-running'), aMinuteAgo, aMinuteAgo);
+    expect(removeStaleScratch(join(dist, 'pgdata-9.9.9'), now)).toEqual(['.pgdata-initdb-old']);
+    expect(readdirSync(dist).sort()).toEqual(['.pgdata-initdb-running', 'pgdata-9.9.9']);
+    expect(removeStaleScratch(join(scratch, 'no-such-dist', 'pgdata-9.9.9'), now)).toEqual([]);
   });
 });

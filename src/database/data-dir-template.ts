@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -55,6 +64,8 @@ export async function copyTemplate(path: string | undefined, pgdata: string): Pr
   return true;
 }
 
+const INITDB_SCRATCH_PREFIX = '.pgdata-initdb-';
+
 /**
  * Runs initdb once and keeps its files at `path`, unless they are there already. initdb writes into a scratch
  * folder beside `path` (so on the same file system), which is then renamed into place: no copy of its
@@ -63,7 +74,7 @@ export async function copyTemplate(path: string | undefined, pgdata: string): Pr
 export async function ensureTemplate(path = defaultTemplatePath()): Promise<boolean> {
   if (existsSync(join(path, 'PG_VERSION'))) return false;
   mkdirSync(dirname(path), { recursive: true });
-  const scratch = mkdtempSync(join(dirname(path), '.pgdata-initdb-'));
+  const scratch = mkdtempSync(join(dirname(path), INITDB_SCRATCH_PREFIX));
   try {
     const pglite = new PGlite(join(scratch, 'pgdata'), { extensions: PGLITE_EXTENSIONS });
     await pglite.waitReady;
@@ -89,4 +100,24 @@ export function removeOtherTemplates(path = defaultTemplatePath()): string[] {
     .map((e) => e.name);
   for (const name of others) rmSync(join(dir, name), { recursive: true, force: true });
   return others;
+}
+
+/**
+ * Removes initdb's scratch folders beside `path` that a build stopped half-way left behind (some 40 MB each):
+ * those untouched for `olderThanMs`. initdb takes seconds, so a build still running keeps its own. Answers the
+ * names removed.
+ */
+export function removeStaleScratch(
+  path = defaultTemplatePath(),
+  now = Date.now(),
+  olderThanMs = 10 * 60_000,
+): string[] {
+  const dir = dirname(path);
+  if (!existsSync(dir)) return [];
+  const stale = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.startsWith(INITDB_SCRATCH_PREFIX))
+    .map((e) => e.name)
+    .filter((name) => now - statSync(join(dir, name)).mtimeMs > olderThanMs);
+  for (const name of stale) rmSync(join(dir, name), { recursive: true, force: true });
+  return stale;
 }
