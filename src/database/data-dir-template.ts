@@ -92,14 +92,8 @@ export async function ensureTemplate(path = defaultTemplatePath()): Promise<bool
  * behind, some tens of MB); answers the names removed. The image at `path` and its copy in progress stay.
  */
 export function removeOtherTemplates(path = defaultTemplatePath()): string[] {
-  const dir = dirname(path);
   const keep = new Set([basename(path), `${basename(path)}.partial`]);
-  if (!existsSync(dir)) return [];
-  const others = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && e.name.startsWith('pgdata-') && !keep.has(e.name))
-    .map((e) => e.name);
-  for (const name of others) rmSync(join(dir, name), { recursive: true, force: true });
-  return others;
+  return removeFolders(dirname(path), (name) => name.startsWith('pgdata-') && !keep.has(name));
 }
 
 /**
@@ -113,11 +107,18 @@ export function removeStaleScratch(
   olderThanMs = 10 * 60_000,
 ): string[] {
   const dir = dirname(path);
+  return removeFolders(
+    dir,
+    (name) => name.startsWith(INITDB_SCRATCH_PREFIX) && now - statSync(join(dir, name)).mtimeMs > olderThanMs,
+  );
+}
+
+/** Removes the folders in `dir` (if it is there) whose names `pick` takes; answers their names. */
+function removeFolders(dir: string, pick: (name: string) => boolean): string[] {
   if (!existsSync(dir)) return [];
-  const stale = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && e.name.startsWith(INITDB_SCRATCH_PREFIX))
-    .map((e) => e.name)
-    .filter((name) => now - statSync(join(dir, name)).mtimeMs > olderThanMs);
-  for (const name of stale) rmSync(join(dir, name), { recursive: true, force: true });
-  return stale;
+  const names = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && pick(e.name))
+    .map((e) => e.name);
+  for (const name of names) rmSync(join(dir, name), { recursive: true, force: true });
+  return names;
 }
