@@ -7,6 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
+import { median } from './lib/support.mjs';
 
 const dist = resolve(process.env.BENCH_DIST ?? 'dist');
 const LINES = Number(process.argv[2] ?? 50_000);
@@ -63,7 +64,6 @@ for (let i = 0; i < SLICES; i++) {
   us.before.push(await slice(before));
   us.after.push(await slice(after));
 }
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const b = median(us.before);
 const a = median(us.after);
 console.log(

@@ -26,6 +26,7 @@ import {
   load,
   loadAverage,
   loginAs,
+  median,
   pinLoadGenerator,
   pinning,
   requireBuild,
@@ -56,7 +57,6 @@ function summarize(samples) {
   const ok = samples.reduce((a, x) => a + x.ok, 0);
   const duration = samples.reduce((a, x) => a + x.duration, 0);
   const cpu = samples.some((x) => x.cpu === undefined) ? undefined : samples.reduce((a, x) => a + x.cpu, 0);
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return {
     rps: ok / duration,
     perCpu: cpu ? ok / cpu : undefined,

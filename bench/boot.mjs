@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFlags } from './lib/support.mjs';
+import { median, startFlags } from './lib/support.mjs';
 
 const dist = process.env.BENCH_DIST ?? 'dist';
 const runs = Number(process.argv[2] ?? 3);
@@ -65,7 +65,6 @@ function cpuMs(pid) {
   }
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const first = [];
 const restart = [];
 const shutdown = [];

@@ -5,9 +5,9 @@
 // Usage: node bench/fresh-start.mjs [runs]   (each run clones and installs afresh)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { verdict } from './lib/support.mjs';
+import { loadAverage, median, verdict } from './lib/support.mjs';
 
 const TARGET_S = 12;
 const runs = Number(process.argv[2] ?? 1);
@@ -51,9 +51,7 @@ async function timeStart(dir, dataDir) {
 
 console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, node ${process.version}; commit ${commit}; ` +
-    `load average ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(', ')} at start`,
+    `load average ${loadAverage()} at start`,
 );
 const results = [];
 for (let i = 0; i < runs; i++) {
@@ -77,8 +75,8 @@ for (let i = 0; i < runs; i++) {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
-const median = [...results].sort((a, b) => a - b)[Math.floor(results.length / 2)];
+const middle = median(results);
 console.log(
-  `fresh clone, npm start to listening: ${seconds(median)} s${runs > 1 ? ` (median of ${runs})` : ''}  ` +
-    `target < ${TARGET_S} s: ${verdict(median < TARGET_S * 1000)}; load average ${loadavg()[0].toFixed(2)} at end`,
+  `fresh clone, npm start to listening: ${seconds(middle)} s${runs > 1 ? ` (median of ${runs})` : ''}  ` +
+    `target < ${TARGET_S} s: ${verdict(middle < TARGET_S * 1000)}; load average ${loadAverage()} at end`,
 );

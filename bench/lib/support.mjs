@@ -207,6 +207,9 @@ export function rssMb(pid) {
 
 export const verdict = (ok) => (ok ? 'met' : 'missed');
 
+/** The middle of `xs` (the upper one of the two middle values for an even count). */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** The p-th percentile of `xs` (nearest rank). */
 export function percentile(xs, p) {
   const s = [...xs].sort((a, b) => a - b);
