@@ -47,7 +47,8 @@ if (!existsSync(template.defaultTemplatePath())) {
   await template.ensureTemplate();
 }
 for (const name of template.removeOtherTemplates()) {
-  process.stdout.write(`Removed ${name}, the image of another PGlite version.\n`);
+  const what = name.endsWith('.partial') ? 'a half-copied image' : 'the image of another PGlite version';
+  process.stdout.write(`Removed ${name}, ${what}.\n`);
 }
 for (const name of template.removeStaleScratch()) {
   process.stdout.write(`Removed ${name}, what an interrupted build left of initdb.\n`);

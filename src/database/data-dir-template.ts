@@ -89,11 +89,12 @@ export async function ensureTemplate(path = defaultTemplatePath()): Promise<bool
 
 /**
  * Removes the images of other PGlite versions beside `path` (a build after an upgrade leaves the old one
- * behind, some tens of MB); answers the names removed. The image at `path` and its copy in progress stay.
+ * behind, some tens of MB), and the half-copied `.partial` images that earlier builds, which copied the image
+ * into place, could leave; answers the names removed. Only the image at `path` stays.
  */
 export function removeOtherTemplates(path = defaultTemplatePath()): string[] {
-  const keep = new Set([basename(path), `${basename(path)}.partial`]);
-  return removeFolders(dirname(path), (name) => name.startsWith('pgdata-') && !keep.has(name));
+  const keep = basename(path);
+  return removeFolders(dirname(path), (name) => name.startsWith('pgdata-') && name !== keep);
 }
 
 /**
