@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import lockfile from 'proper-lockfile';
 import { copyTemplate, defaultTemplatePath, PGLITE_EXTENSIONS } from './data-dir-template.js';
+import { NamingClient } from './naming-client.js';
 
 /** Thrown when another process already holds the data folder. */
 export class DataDirLockedError extends Error {
@@ -104,9 +105,12 @@ export class EmbeddedDatabase {
     return new EmbeddedDatabase(pglite, dir, release);
   }
 
-  /** node-postgres pool options that route every query to this PGlite (one session, so max 1). */
+  /**
+   * node-postgres pool options that route every query to this PGlite (one session, so max 1), with named
+   * statements (NamingClient).
+   */
   poolOptions(): Record<string, unknown> {
-    return { ...createPgConfig(this.pglite), max: 1, idleTimeoutMillis: 0 };
+    return { ...createPgConfig(this.pglite), max: 1, idleTimeoutMillis: 0, Client: NamingClient };
   }
 
   private closed = false;
