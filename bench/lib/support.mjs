@@ -55,13 +55,18 @@ export function freePort() {
   });
 }
 
+/** Spawns node with `args` on the servers' core, core 0 (when pinning); taskset keeps the child's PID. */
+export function spawnOnServerCore(args, options) {
+  return pinning
+    ? spawn('taskset', ['-c', '0', process.execPath, ...args], options)
+    : spawn(process.execPath, args, options);
+}
+
 /** Spawns node with args on core 0 (when pinning), standard output to /dev/null, and waits for `readyPath`. */
 async function startPinned(args, env, readyPath) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const command = pinning ? 'taskset' : process.execPath;
-  const argv = pinning ? ['-c', '0', process.execPath, ...args] : args;
-  const child = spawn(command, argv, {
+  const child = spawnOnServerCore(args, {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', openSync('/dev/null', 'w'), 'pipe'],
   });
