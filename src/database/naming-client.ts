@@ -12,21 +12,24 @@ export function statementName(text: string): string | undefined {
   return name;
 }
 
+// node-postgres's own query, called without binding it anew for every statement.
+const baseQuery = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => never;
+
 /**
  * The embedded database's node-postgres client: every statement with parameters goes as a named (prepared)
  * statement, so PGlite parses and plans its text once per session rather than on every call. In PGlite that
  * runs on the event loop's thread, and a named statement costs it 30–130 µs less per call (a login makes
  * seven). PGlite holds one session for the life of the process, with nothing in between that could lose a
- * name; node-postgres parses a name again on a new connection. Statements without parameters (migrations,
- * transaction control) stay unnamed.
+ * name, and node-postgres records the names that session has parsed on the connection object, which PGlite's
+ * pool settings hand to every client. Statements without parameters (migrations, transaction control) stay
+ * unnamed.
  */
 export class NamingClient extends pg.Client {
   override query(config: unknown, values?: unknown, callback?: unknown): never {
-    const run = super.query.bind(this) as (...args: unknown[]) => never;
     if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
       const name = statementName(config);
-      if (name !== undefined) return run({ name, text: config, values }, callback);
+      if (name !== undefined) return baseQuery.call(this, { name, text: config, values }, callback);
     }
-    return run(config, values, callback);
+    return baseQuery.call(this, config, values, callback);
   }
 }
