@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppCache } from '../cache/app-cache.js';
 import { CacheKeys } from '../cache/cache-keys.js';
+import { LaterEvictions } from '../cache/later-evictions.js';
 import { Clock } from '../common/clock.js';
 import type { Tx } from '../database/transaction.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -9,7 +10,8 @@ import { SessionsRepository } from './sessions.repository.js';
 /**
  * A request that read a row just before the commit may still write its
  * stale copy to the cache just after the eviction; a second eviction a
- * moment later closes that window.
+ * moment later closes that window. The second evictions of one half-second
+ * go together (LaterEvictions).
  */
 const SECOND_EVICTION_MS = 2_000;
 
@@ -19,11 +21,19 @@ const SECOND_EVICTION_MS = 2_000;
  */
 @Injectable()
 export class SessionsService {
+  private readonly later: LaterEvictions;
+
   constructor(
     readonly repository: SessionsRepository,
     private readonly cache: AppCache,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.later = new LaterEvictions(
+      (keys) => this.cache.del(...keys),
+      SECOND_EVICTION_MS,
+      () => this.clock.now(),
+    );
+  }
 
   /** Revokes every live session of a user inside `tx`; returns how many. */
   async revokeAllForUser(userId: number, tx: Tx, exceptSessionId?: string): Promise<number> {
@@ -58,6 +68,6 @@ export class SessionsService {
   private async evictKeys(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
     await this.cache.del(...keys);
-    setTimeout(() => void this.cache.del(...keys).catch(() => undefined), SECOND_EVICTION_MS).unref();
+    this.later.add(keys);
   }
 }
