@@ -154,7 +154,9 @@ describe('LoginService.login', () => {
     const s = setup({ locked: true });
     await expect(s.service.login(login(), client)).rejects.toMatchObject({ code: 'ACCOUNT_LOCKED' });
     expect(s.hasher.dummyChecks).toEqual([]);
-    expect(s.detached).toMatchObject([{ action: 'auth.login_failed', details: { reason: 'locked' } }]);
+    expect(s.detached).toMatchObject([
+      { action: 'auth.login_failed', target: { id: 7, label: 'bob' }, details: { reason: 'locked' } },
+    ]);
     expect(s.tx.runs).toBe(0);
   });
 
