@@ -21,7 +21,7 @@ import {
   InvalidCredentialsError,
 } from './auth.errors.js';
 import { HashingThreadEnded } from '../users/hashing-threads.js';
-import { LoginService, MFA_CHALLENGE_TTL_MS } from './login.service.js';
+import { LoginService, loginsAtOnce, MFA_CHALLENGE_TTL_MS } from './login.service.js';
 import type { MfaRepository } from './mfa/mfa.repository.js';
 import type { MfaService } from './mfa/mfa.service.js';
 
@@ -158,6 +158,37 @@ describe('LoginService.login', () => {
       { action: 'auth.login_failed', target: { id: 7, label: 'bob' }, details: { reason: 'locked' } },
     ]);
     expect(s.tx.runs).toBe(0);
+  });
+
+  it('has at most two logins per hashing thread at work; the next starts when one ends', async () => {
+    expect([1, 3].map(loginsAtOnce)).toEqual([2, 6]);
+    const s = setup();
+    const reads: string[] = [];
+    const findForLogin = s.repo.findForLogin.bind(s.repo);
+    s.repo.findForLogin = (username: string) => {
+      reads.push(username);
+      return findForLogin(username);
+    };
+    const verdicts: ((ok: boolean) => void)[] = [];
+    s.hasher.hasher.verify = () => new Promise<boolean>((resolve) => verdicts.push(resolve));
+    const settled = async () => {
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+    };
+
+    const logins = ['bob', 'bob', 'bob'].map((name) => s.service.login(login(PASSWORD, name), client));
+    await settled();
+    // The fake hasher has one thread: two logins read and verify, the third waits before its first read.
+    expect(reads).toHaveLength(2);
+    expect(verdicts).toHaveLength(2);
+    verdicts[0]!(true);
+    await expect(logins[0]).resolves.toMatchObject({ tokenType: 'Bearer' });
+    await settled();
+    expect(reads).toHaveLength(3);
+    verdicts[1]!(false);
+    await expect(logins[1]).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await settled();
+    verdicts[2]!(true);
+    await expect(logins[2]).resolves.toMatchObject({ tokenType: 'Bearer' });
   });
 
   it('opens a session with one auth.login entry in the same transaction, then evicts after commit', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { AuditService } from '../audit/audit.service.js';
 import type { ClientInfo } from '../common/auth/auth-context.js';
 import { Clock } from '../common/clock.js';
@@ -40,11 +41,24 @@ const MAX_IP = 64;
 /** How long the step between a right password and the code may take. */
 export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
 
+/**
+ * Logins at work at once: one for each hashing thread, and as many again in their database steps, so that
+ * a thread that finishes a hash finds the next login ready for it. Any more wait before their first
+ * statement: a burst of logins then costs the database and the event loop no more at a time than the
+ * threads can take, and the requests around it are not kept waiting behind it. Logins end no later for it:
+ * the hash is what they queue for either way.
+ */
+export function loginsAtOnce(hashingThreads: number): number {
+  return 2 * Math.max(1, hashingThreads);
+}
+
 type FailureReason = 'unknown_user' | 'wrong_password' | 'locked' | 'inactive' | 'api_user';
 
 /** Interactive login: brute-force checks, the password, then a new session and its token. */
 @Injectable()
 export class LoginService {
+  private readonly admission: LimitFunction;
+
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
@@ -58,9 +72,18 @@ export class LoginService {
     private readonly clock: Clock,
     @Inject(IAM_OPTIONS) private readonly options: IamOptions,
     @Optional() private readonly metrics?: IamMetrics,
-  ) {}
+  ) {
+    this.admission = pLimit(loginsAtOnce(hasher.concurrency));
+  }
 
-  async login(dto: LoginDto, client: ClientInfo): Promise<LoginResponseDto | MfaChallengeResponseDto> {
+  login(dto: LoginDto, client: ClientInfo): Promise<LoginResponseDto | MfaChallengeResponseDto> {
+    return this.admission(() => this.admitted(dto, client));
+  }
+
+  private async admitted(
+    dto: LoginDto,
+    client: ClientInfo,
+  ): Promise<LoginResponseDto | MfaChallengeResponseDto> {
     const username = dto.username.trim().toLowerCase();
     const row = await this.users.findForLogin(username);
     const attempt: PasswordAttempt = { username, userId: row?.id ?? null, client };

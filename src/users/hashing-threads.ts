@@ -118,10 +118,11 @@ export class HashingThreads {
   private closed = false;
 
   constructor(
-    size = hashingConcurrency(),
+    /** At most this many computations at once. */
+    readonly capacity = hashingConcurrency(),
     private readonly nice = HASHING_NICE,
   ) {
-    this.limit = pLimit(size);
+    this.limit = pLimit(capacity);
   }
 
   run(job: HashingJob): Promise<unknown> {

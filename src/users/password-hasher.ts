@@ -18,6 +18,11 @@ export class PasswordHasher implements OnApplicationShutdown {
     this.params = options.argon2;
   }
 
+  /** How many hashes run at once; more wait their turn. */
+  get concurrency(): number {
+    return this.threads.capacity;
+  }
+
   hash(password: string): Promise<string> {
     // The threads load argon2 and pick argon2id: the event loop's thread never loads the native library.
     return this.threads.run({ op: 'hash', args: [password, this.params] }) as Promise<string>;

@@ -95,6 +95,7 @@ export function fakeHasher(opts: { needsRehash?: boolean } = {}): FakeHasher {
   const dummyChecks: string[] = [];
   const hashed: string[] = [];
   const hasher = {
+    concurrency: 1,
     hash: async (password: string) => {
       hashed.push(password);
       return hashOf(password);
