@@ -13,6 +13,7 @@ import {
   seedPastEntries,
   unescapeCell,
 } from './support/audit.js';
+import { heldClock } from './support/clock.js';
 import { adminToken, bearer, useTestApp } from './support/harness.js';
 
 const EXPORT = `${AUDIT_PATH}/export`;
@@ -225,6 +226,25 @@ describe('audit log: reading, filters and export', () => {
     // each formula is stored as it came, and exported behind an apostrophe
     for (const f of FORMULAS)
       expect(records.some((r) => r[CSV_COLUMNS.indexOf('userAgent')] === `'${f}`)).toBe(true);
+  });
+
+  it("names the export for the service's time", async () => {
+    // An hour before now, on a whole second: the session stays live on the held clock.
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+    const clock = heldClock(t, at.getTime());
+    try {
+      const res = await get({ format: 'ndjson', limit: 1 }, EXPORT)
+        .buffer(true)
+        .parse(textParser)
+        .expect(200);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      const stamp =
+        `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}` +
+        `T${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}Z`;
+      expect(res.headers['content-disposition']).toBe(`attachment; filename="audit-${stamp}.ndjson"`);
+    } finally {
+      clock.restore();
+    }
   });
 
   it('exports NDJSON, one entry per line, which no stored text can break', async () => {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { ValidationFailedError } from '../common/errors/domain-error.js';
 import { decodeCursor, encodeCursor } from './audit-cursor.js';
 import { EXPORT_CONTENT_TYPE, type ExportFormat } from './audit-format.js';
@@ -21,7 +22,10 @@ export interface AuditExport {
 /** Reading the audit log: pages, exports and the chain check. Nothing here changes an entry. */
 @Injectable()
 export class AuditLogService {
-  constructor(private readonly repository: AuditRepository) {}
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async list(query: ListAuditQueryDto): Promise<AuditPageDto> {
     const filters = filtersOf(query);
@@ -33,10 +37,11 @@ export class AuditLogService {
     };
   }
 
-  export(query: ExportAuditQueryDto, now = new Date()): AuditExport {
+  /** The file is named for the service's time of the export (its Clock). */
+  export(query: ExportAuditQueryDto): AuditExport {
     const format: ExportFormat = query.format ?? 'csv';
     const filters = filtersOf(query);
-    const stamp = now
+    const stamp = new Date(this.clock.now())
       .toISOString()
       .replace(/[-:]/g, '')
       .replace(/\.\d+Z$/, 'Z');
