@@ -35,9 +35,12 @@ export async function freshDatabase(): Promise<Backend> {
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  // A DATA_DIR of its own on PostgreSQL too, removed with the database.
+  const dir = mkdtempSync(join(tmpdir(), 'champa-iam-test-'));
   return {
-    env: { DATABASE_URL: url.toString(), DATA_DIR: mkdtempSync(join(tmpdir(), 'champa-iam-test-')) },
+    env: { DATABASE_URL: url.toString(), DATA_DIR: dir },
     dispose: async () => {
+      rmSync(dir, { recursive: true, force: true });
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
