@@ -20,7 +20,9 @@ export class LaterEvictions {
   constructor(
     private readonly evict: (keys: string[]) => Promise<void>,
     private readonly delayMs: number,
-    private readonly now: () => number = Date.now,
+    // The timers run on real time, so the windows do too: a monotonic clock, not the service's Clock,
+    // which tests hold still or move by hours.
+    private readonly now: () => number = () => performance.now(),
     private readonly schedule: Scheduler = unrefTimer,
   ) {}
 

@@ -28,11 +28,7 @@ export class SessionsService {
     private readonly cache: AppCache,
     private readonly clock: Clock,
   ) {
-    this.later = new LaterEvictions(
-      (keys) => this.cache.del(...keys),
-      SECOND_EVICTION_MS,
-      () => this.clock.now(),
-    );
+    this.later = new LaterEvictions((keys) => this.cache.del(...keys), SECOND_EVICTION_MS);
   }
 
   /** Revokes every live session of a user inside `tx`; returns how many. */
