@@ -217,7 +217,8 @@ try {
   // The GETs are timed once the storm is under way. Its start (autocannon opening sixteen connections and
   // sending their first logins) keeps the load generator's own core busy for tens of milliseconds, and the
   // server's core idle; GETs timed across it would count the load generator's delay as the server's.
-  const stormRun = load({ ...loginOpts, duration: stormSeconds + 2 });
+  // It lasts the lead and the GETs' seconds, and one more, so that it outlasts them.
+  const stormRun = load({ ...loginOpts, duration: Math.ceil(STORM_LEAD_MS / 1000) + stormSeconds + 1 });
   await sleep(STORM_LEAD_MS);
   const storm = await load(steady);
   await stormRun;
