@@ -17,6 +17,7 @@
 //   BENCH_ROUNDS=<n>                  slices each route's time is cut into (default 10: the machine's speed can
 //                                     drift by a third within seconds, and short alternating slices share it out)
 //   BENCH_LOGINS=<n>                 logins counted (default 300)
+//   BENCH_LOGIN_WARMUP=<n>           logins before them, not counted (default 900)
 //   BENCH_PIN=0                       do not pin to cores
 //   BENCH_NODE_ARGS="--cpu-prof ..."  extra node options for the service (profiling)
 import { createRequire } from 'node:module';
@@ -43,6 +44,7 @@ const backend = process.env.BENCH_BACKEND ?? 'postgres';
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
 const LOGIN_USERS = 32;
+const loginWarmUp = Number(process.env.BENCH_LOGIN_WARMUP ?? 900);
 /** How long the login storm runs before the guarded GETs beside it are timed. */
 const STORM_LEAD_MS = 500;
 
@@ -180,7 +182,11 @@ try {
   // by a few verifications of the hash alone (its ceiling): the machine's speed drifts within a run, and the
   // logins and the ceiling they are judged against then meet the same stretches of it.
   const loginCount = Number(process.env.BENCH_LOGINS ?? 300);
-  await load({ ...loginOpts, connections, amount: Math.max(32, Math.round(loginCount / 5)) });
+  // The logins counted are a running service's, not a new process's: V8 compiles a login's functions with
+  // its optimising compiler, on threads of the process's own, as each becomes hot, and at 50 logins a second
+  // that takes several hundred logins (about 1 ms of those threads' CPU per login over the first 700, half
+  // that after 900).
+  await load({ ...loginOpts, connections, amount: loginWarmUp });
   ceilingProcess = await startHashCeiling();
   const loginSlices = [];
   const amount = Math.ceil(loginCount / rounds);
