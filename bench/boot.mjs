@@ -7,14 +7,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, startFlags } from './lib/support.mjs';
+import { median, serviceEntry, startFlags } from './lib/support.mjs';
 
 const dist = process.env.BENCH_DIST ?? 'dist';
 const runs = Number(process.argv[2] ?? 3);
 
 async function bootOnce(dataDir) {
   const started = performance.now();
-  const child = spawn(process.execPath, [...startFlags, join(dist, 'src/main.js')], {
+  const child = spawn(process.execPath, [...startFlags, serviceEntry(dist)], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,

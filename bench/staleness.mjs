@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createClient } from '@redis/client';
 import pg from 'pg';
+import { serviceEntry } from './lib/support.mjs';
 
 const rounds = Number(process.argv[2] ?? 50);
 const dist = resolve(process.env.BENCH_DIST ?? 'dist');
@@ -25,7 +26,7 @@ const ADMIN_PASSWORD = 'Bench-Passw0rd-123';
 const PASSWORD = 'MySecure2025Pass!';
 const TARGET_P99_MS = 50;
 
-if (!existsSync(join(dist, 'src/main.js'))) {
+if (!existsSync(serviceEntry(dist))) {
   console.error(`No built service in ${dist}: run npm run build (or set BENCH_DIST)`);
   process.exit(1);
 }
@@ -42,7 +43,7 @@ function freePort() {
 
 async function startService(env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(dist, 'src/main.js')], {
+  const child = spawn(process.execPath, [serviceEntry(dist)], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const entry = 'dist/src/main.js';
+const entry = 'dist/service/main.js';
 
 function newestMtime(dir) {
   let newest = 0;

@@ -1,12 +1,14 @@
 // Compiles src/ and migrations/ to dist/ with SWC: the same layout as tsc's (dist/src, dist/migrations),
 // in a fraction of its time. Types are checked by `npm run typecheck` and declarations come from
-// `npm run build:types`; starting the service needs neither. Then, once per PGlite version, writes the
-// image of a freshly initialised embedded database that a new DATA_DIR is restored from (no initdb).
+// `npm run build:types`; starting the service needs neither. Then bundles what `npm start` runs into
+// dist/service (bundle-service.mjs), and, once per PGlite version, writes the image of a freshly initialised
+// embedded database that a new DATA_DIR is restored from (no initdb).
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { transformFile } from '@swc/core';
+import { bundleService } from './bundle-service.mjs';
 
 const ROOTS = ['src', 'migrations'];
 const OUT = 'dist';
@@ -40,6 +42,8 @@ async function compile(file) {
 
 const files = (await Promise.all(ROOTS.map(sources))).flat();
 await Promise.all(files.map(compile));
+// What `npm start` runs (see bundle-service.mjs).
+await bundleService();
 
 const template = await import(pathToFileURL(resolve(OUT, 'src/database/data-dir-template.js')).href);
 if (!existsSync(template.defaultTemplatePath())) {

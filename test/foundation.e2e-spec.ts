@@ -244,6 +244,15 @@ if (!usingPostgres)
         first = await startServiceProcess(env);
         const ready = await fetch(`${first.url}/health/ready`);
         expect(ready.status).toBe(200);
+        // The bundled service describes the same API as the application built from the sources: every
+        // schema still named after its class, every route there.
+        const served = await (await fetch(`${first.url}/docs-json`)).json();
+        const fromSources = await startTestApp();
+        try {
+          expect(served).toEqual((await fromSources.http().get('/docs-json').expect(200)).body);
+        } finally {
+          await fromSources.close();
+        }
         // Clean: every shutdown hook ran and the process ended on its own (Nest may re-raise the signal).
         expect(cleanExit(await first.stop('SIGTERM'), 'SIGTERM')).toBe(true);
         expect(first.output()).not.toMatch(/"level":50|ERROR/);

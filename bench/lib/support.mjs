@@ -20,8 +20,17 @@ export const startFlags = JSON.parse(readFileSync(join(here, '../../package.json
   .scripts.start.split(/\s+/)
   .filter((arg) => arg.startsWith('--'));
 
+/**
+ * What `npm start` runs in a build: the bundled service (dist/service/main.js), or, in a build from before
+ * the bundle, dist/src/main.js, so that an older commit can be measured beside the current one.
+ */
+export function serviceEntry(build = dist) {
+  const bundled = join(build, 'service/main.js');
+  return existsSync(bundled) ? bundled : join(build, 'src/main.js');
+}
+
 export function requireBuild() {
-  if (!existsSync(join(dist, 'src/main.js'))) {
+  if (!existsSync(serviceEntry())) {
     console.error(`No built service in ${dist}: run npm run build (or set BENCH_DIST)`);
     process.exit(1);
   }
@@ -143,11 +152,7 @@ export async function startService(backend, extraEnv = {}) {
       Object.assign(env, { DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix });
     }
     const service = await startPinned(
-      [
-        ...startFlags,
-        ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-        join(dist, 'src/main.js'),
-      ],
+      [...startFlags, ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), serviceEntry()],
       env,
       '/health/ready',
     );

@@ -96,7 +96,8 @@ export interface ServiceProcess {
   kill(): Promise<Exit>;
 }
 
-const SERVICE_ENTRY = 'dist/src/main.js';
+/** What `npm start` runs: the service bundled by the build (scripts/bundle-service.mjs). */
+export const SERVICE_ENTRY = 'dist/service/main.js';
 
 /** The Node flags `npm start` gives the service (package.json's start script): the processes run as deployed. */
 const START_FLAGS = (
@@ -118,7 +119,7 @@ function spawnService(env: Record<string, string>): { child: ChildProcess; outpu
 }
 
 /**
- * Starts the built service (dist/src/main.js) and resolves once it listens. Two busy cores make a
+ * Starts the built service (SERVICE_ENTRY) and resolves once it listens. Two busy cores make a
  * start take many times longer than on an idle machine: the wait is generous, and a process that
  * does not start is killed before the error is thrown.
  */
