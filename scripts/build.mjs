@@ -42,8 +42,12 @@ async function compile(file) {
 
 const files = (await Promise.all(ROOTS.map(sources))).flat();
 await Promise.all(files.map(compile));
-// What `npm start` runs (see bundle-service.mjs).
-await bundleService();
+// What `npm start` runs (see bundle-service.mjs). Rolldown works on threads of its own: the image below is
+// written meanwhile, on this one. Awaited at the end; a failure is kept for then.
+const bundled = bundleService().then(
+  () => undefined,
+  (err) => err,
+);
 
 const template = await import(pathToFileURL(resolve(OUT, 'src/database/data-dir-template.js')).href);
 if (!existsSync(template.defaultTemplatePath())) {
@@ -57,3 +61,5 @@ for (const name of template.removeOtherTemplates()) {
 for (const name of template.removeStaleScratch()) {
   process.stdout.write(`Removed ${name}, what an interrupted build left of initdb.\n`);
 }
+const bundleFailure = await bundled;
+if (bundleFailure) throw bundleFailure;
