@@ -9,12 +9,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, serviceEntry, startFlags } from './lib/support.mjs';
 
-const dist = process.env.BENCH_DIST ?? 'dist';
 const runs = Number(process.argv[2] ?? 3);
 
 async function bootOnce(dataDir) {
   const started = performance.now();
-  const child = spawn(process.execPath, [...startFlags, serviceEntry(dist)], {
+  const child = spawn(process.execPath, [...startFlags, serviceEntry()], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,

@@ -10,26 +10,22 @@
 //   BENCH_DIST          built service to run (default dist)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createClient } from '@redis/client';
 import pg from 'pg';
-import { serviceEntry } from './lib/support.mjs';
+import { requireBuild, serviceEntry } from './lib/support.mjs';
 
 const rounds = Number(process.argv[2] ?? 50);
-const dist = resolve(process.env.BENCH_DIST ?? 'dist');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN_PASSWORD = 'Bench-Passw0rd-123';
 const PASSWORD = 'MySecure2025Pass!';
 const TARGET_P99_MS = 50;
 
-if (!existsSync(serviceEntry(dist))) {
-  console.error(`No built service in ${dist}: run npm run build (or set BENCH_DIST)`);
-  process.exit(1);
-}
+requireBuild();
 
 function freePort() {
   return new Promise((resolvePort, reject) => {
@@ -43,7 +39,7 @@ function freePort() {
 
 async function startService(env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [serviceEntry(dist)], {
+  const child = spawn(process.execPath, [serviceEntry()], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -19,7 +19,7 @@ import { build } from 'rolldown';
  * a start loads. (@nestjs/terminus would load @nestjs/swagger for its @HealthCheck() decorator, which is not
  * used here; @nestjs/config imports three es-toolkit functions of its own, which hold no state.)
  */
-export const INLINED_PACKAGES = [
+const INLINED_PACKAGES = [
   '@nestjs/swagger',
   '@nestjs/mapped-types',
   '@microsoft/tsdoc',
@@ -28,18 +28,16 @@ export const INLINED_PACKAGES = [
   'js-yaml',
 ];
 
-export const SERVICE_DIR = 'dist/service';
-
 function packageOf(id) {
   const parts = id.split('/');
   return id.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 /** Bundles dist/src/main.js into dist/service/main.js; dist/src must be built first. */
-export async function bundleService({ from = 'dist/src/main.js', to = SERVICE_DIR } = {}) {
-  await rm(to, { recursive: true, force: true });
+export async function bundleService() {
+  await rm('dist/service', { recursive: true, force: true });
   await build({
-    input: { main: from },
+    input: { main: 'dist/src/main.js' },
     platform: 'node',
     logLevel: 'warn',
     // The dynamic imports in main.ts are there so that PGlite opens while the modules load: a chunk each.
@@ -49,7 +47,7 @@ export async function bundleService({ from = 'dist/src/main.js', to = SERVICE_DI
       return !INLINED_PACKAGES.includes(packageOf(id));
     },
     output: {
-      dir: to,
+      dir: 'dist/service',
       format: 'esm',
       entryFileNames: '[name].js',
       chunkFileNames: '[name].js',
