@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { fileURLToPath } from 'node:url';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import lockfile from 'proper-lockfile';
 import { copyTemplate, defaultTemplatePath, PGLITE_EXTENSIONS } from './data-dir-template.js';
@@ -24,6 +25,25 @@ export class DataDirLockedError extends Error {
  * keep an embedded service's resident memory about 100 MB lower.
  */
 const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+// The project compiles without the DOM's types, which declare WebAssembly.
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: { compile(bytes: Uint8Array): Promise<PGliteOptions['pgliteWasmModule']> };
+  }
+).WebAssembly;
+
+/**
+ * PGlite's WebAssembly binary and its file-system bundle (some 15 MB), read at once and the binary
+ * compiled off the main thread. Left to PGlite, both are read in 512 KB steps through libuv's thread pool,
+ * queued behind the hundreds of files the application's modules are read from when the database is opened
+ * early (main.ts), so the database would only start once they are all loaded.
+ */
+async function pgliteArtifacts(): Promise<Pick<PGliteOptions, 'pgliteWasmModule' | 'fsBundle'>> {
+  const dist = fileURLToPath(new URL('.', import.meta.resolve('@electric-sql/pglite')));
+  const pgliteWasmModule = await wasm.compile(readFileSync(join(dist, 'pglite.wasm')));
+  return { pgliteWasmModule, fsBundle: new Blob([readFileSync(join(dist, 'pglite.data'))]) };
+}
 
 /** Creates the folder if need be and locks it for the life of the process; answers the release. */
 function lockDataDir(dir: string): () => void {
@@ -91,14 +111,18 @@ export class EmbeddedDatabase {
 
   private static async start(dir: string, template: string | undefined, release: () => void) {
     const pgdata = join(dir, 'pgdata');
+    let artifacts: Awaited<ReturnType<typeof pgliteArtifacts>>;
     try {
+      const loading = pgliteArtifacts();
       // Only a folder that is not there yet: whatever is in an existing one is PGlite's to judge.
       if (!existsSync(pgdata)) await copyTemplate(template, pgdata);
+      artifacts = await loading;
     } catch (err) {
       release();
       throw err;
     }
     const pglite = new PGlite(pgdata, {
+      ...artifacts,
       extensions: PGLITE_EXTENSIONS,
       startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
     });
