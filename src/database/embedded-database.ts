@@ -34,15 +34,15 @@ const wasm = (
 ).WebAssembly;
 
 /**
- * PGlite's WebAssembly binary and its file-system bundle (some 15 MB), read at once and the binary
- * compiled off the main thread. Left to PGlite, both are read in 512 KB steps through libuv's thread pool,
- * queued behind the hundreds of files the application's modules are read from when the database is opened
- * early (main.ts), so the database would only start once they are all loaded.
+ * PGlite's WebAssembly binary (9 MB), read at once and compiled off the main thread. Left to PGlite, it is
+ * read in 512 KB steps through libuv's thread pool, queued behind the hundreds of files the application's
+ * modules are read from when the database is opened early (main.ts), so the database would only start
+ * once they are all loaded. (Its file bundle is left to PGlite: handed over as a Blob, it stayed in memory
+ * beside PGlite's own copy, some 6 MB, for no measurable gain.)
  */
-async function pgliteArtifacts(): Promise<Pick<PGliteOptions, 'pgliteWasmModule' | 'fsBundle'>> {
+async function pgliteWasmModule(): Promise<PGliteOptions['pgliteWasmModule']> {
   const dist = fileURLToPath(new URL('.', import.meta.resolve('@electric-sql/pglite')));
-  const pgliteWasmModule = await wasm.compile(readFileSync(join(dist, 'pglite.wasm')));
-  return { pgliteWasmModule, fsBundle: new Blob([readFileSync(join(dist, 'pglite.data'))]) };
+  return wasm.compile(readFileSync(join(dist, 'pglite.wasm')));
 }
 
 /** Creates the folder if need be and locks it for the life of the process; answers the release. */
@@ -111,18 +111,20 @@ export class EmbeddedDatabase {
 
   private static async start(dir: string, template: string | undefined, release: () => void) {
     const pgdata = join(dir, 'pgdata');
-    let artifacts: Awaited<ReturnType<typeof pgliteArtifacts>>;
+    let compiled: PGliteOptions['pgliteWasmModule'];
     try {
-      const loading = pgliteArtifacts();
+      const compiling = pgliteWasmModule();
+      // Awaited below; until then its failure is no unhandled rejection.
+      compiling.catch(() => undefined);
       // Only a folder that is not there yet: whatever is in an existing one is PGlite's to judge.
       if (!existsSync(pgdata)) await copyTemplate(template, pgdata);
-      artifacts = await loading;
+      compiled = await compiling;
     } catch (err) {
       release();
       throw err;
     }
     const pglite = new PGlite(pgdata, {
-      ...artifacts,
+      pgliteWasmModule: compiled,
       extensions: PGLITE_EXTENSIONS,
       startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
     });
