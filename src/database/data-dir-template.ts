@@ -18,11 +18,16 @@ import { packageDirOf, packageRoot } from '../common/package-root.js';
 /** The extensions every embedded database is opened with. */
 export const PGLITE_EXTENSIONS = { pg_trgm };
 
+/** The folder of PGlite's entry point, where its WebAssembly binary and file bundle sit too. */
+export function pgliteDistDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+}
+
 function pgliteVersion(): string {
-  // The package's exports hide package.json: find it beside the resolved entry point.
-  const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const dir = packageDirOf(dirname(entry));
-  if (!dir) throw new Error(`No package.json above ${entry}`);
+  // The package's exports hide package.json: find it above the folder of the resolved entry point.
+  const dist = pgliteDistDir();
+  const dir = packageDirOf(dist);
+  if (!dir) throw new Error(`No package.json above ${dist}`);
   return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 

@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import lockfile from 'proper-lockfile';
-import { copyTemplate, defaultTemplatePath, PGLITE_EXTENSIONS } from './data-dir-template.js';
+import { copyTemplate, defaultTemplatePath, PGLITE_EXTENSIONS, pgliteDistDir } from './data-dir-template.js';
 import { NamingClient } from './naming-client.js';
 
 /** Thrown when another process already holds the data folder. */
@@ -41,8 +40,7 @@ const wasm = (
  * beside PGlite's own copy, some 6 MB, for no measurable gain.)
  */
 async function pgliteWasmModule(): Promise<PGliteOptions['pgliteWasmModule']> {
-  const dist = fileURLToPath(new URL('.', import.meta.resolve('@electric-sql/pglite')));
-  return wasm.compile(readFileSync(join(dist, 'pglite.wasm')));
+  return wasm.compile(readFileSync(join(pgliteDistDir(), 'pglite.wasm')));
 }
 
 /** Creates the folder if need be and locks it for the life of the process; answers the release. */
