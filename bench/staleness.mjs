@@ -11,31 +11,19 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@redis/client';
 import pg from 'pg';
-import { requireBuild, serviceEntry } from './lib/support.mjs';
+import { ADMIN_PASSWORD, freePort, percentile, requireBuild, serviceEntry } from './lib/support.mjs';
 
 const rounds = Number(process.argv[2] ?? 50);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ADMIN_PASSWORD = 'Bench-Passw0rd-123';
 const PASSWORD = 'MySecure2025Pass!';
 const TARGET_P99_MS = 50;
 
 requireBuild();
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function startService(env) {
   const port = await freePort();
@@ -71,9 +59,6 @@ async function liveOn(instance, token) {
   const res = await fetch(`${instance.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   return /^iam_auth_local_layer_live 1$/m.test(await res.text());
 }
-
-const percentile = (sorted, p) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 const dbName = `ciam_bench_${randomBytes(4).toString('hex')}`;
 const prefix = `ciam-bench:${randomBytes(4).toString('hex')}:`;
@@ -155,7 +140,6 @@ try {
   console.log(`staleness across two processes (${rounds} revocations, logout on A -> first 401 on B)`);
   console.log(`  refused on the first request after the 204: ${refusedAtOnce}/${rounds}`);
   console.log(`  p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${windows.at(-1).toFixed(1)} ms`);
-  roundTrips.sort((x, y) => x - y);
   console.log(
     `  for scale, one accepted GET /auth/api/me on B (its local layer warm): p50 ${percentile(roundTrips, 50).toFixed(1)} ms, p99 ${percentile(roundTrips, 99).toFixed(1)} ms`,
   );
