@@ -15,7 +15,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@redis/client';
 import pg from 'pg';
-import { ADMIN_PASSWORD, freePort, percentile, requireBuild, serviceEntry } from './lib/support.mjs';
+import {
+  ADMIN_PASSWORD,
+  freePort,
+  percentile,
+  requireBuild,
+  serviceEntry,
+  startFlags,
+} from './lib/support.mjs';
 
 const rounds = Number(process.argv[2] ?? 50);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -27,7 +34,7 @@ requireBuild();
 
 async function startService(env) {
   const port = await freePort();
-  const child = spawn(process.execPath, [serviceEntry()], {
+  const child = spawn(process.execPath, [...startFlags, serviceEntry()], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
