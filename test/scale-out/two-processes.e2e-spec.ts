@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, freshCache, freshDatabase, usingPostgres, usingRedis } from '../support/backends.js';
-import { killHard, SERVICE_ENTRY, spawnTracked } from '../support/process.js';
+import { killHard, SERVICE_ENTRY, spawnTracked, START_FLAGS } from '../support/process.js';
 
 const HAPROXY = '/usr/sbin/haproxy';
 const ADMIN_PASSWORD = 'Adm1n-Two-Procs-Passw0rd!';
@@ -70,7 +70,7 @@ interface ServiceProcess {
  */
 async function startService(env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawnTracked(process.execPath, [SERVICE_ENTRY], {
+  const child = spawnTracked(process.execPath, [...START_FLAGS, SERVICE_ENTRY], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: 'ignore',
   });

@@ -100,7 +100,7 @@ export interface ServiceProcess {
 export const SERVICE_ENTRY = 'dist/service/main.js';
 
 /** The Node flags `npm start` gives the service (package.json's start script): the processes run as deployed. */
-const START_FLAGS = (
+export const START_FLAGS = (
   JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
 ).scripts.start
   .split(/\s+/)
