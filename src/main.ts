@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
+import { tuneV8Tiering } from './common/v8-tiering.js';
 import { validateEnv } from './config/env.schema.js';
+
+// Before the application's modules load: their functions are then counted with it from their first call.
+tuneV8Tiering();
 
 async function bootstrap(): Promise<void> {
   const env = validateEnv(process.env);
